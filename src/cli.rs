@@ -1,0 +1,96 @@
+//! The command line, as clap derive structs: names, help texts and examples. Nothing here decides anything;
+//! [`crate::config`] turns a parsed [`Cli`] into the settings the rest of the program reads.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use time::OffsetDateTime;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ucert",
+    version = crate::VERSION,
+    about = "Will CUCM accept this CA-signed certificate? If not, which error will it show, and why.",
+    long_about = "Checks CA-signed certificates for Cisco Unified Communications (CUCM, IM&P, Unity Connection, UCCX) \
+                  before you upload them: key match with the CSR, SANs, validity, key usage, chain. Offline.",
+    after_help = "Exit codes: 0 pass, 1 a check failed, 2 usage error or unreadable input. '-' reads standard input."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to colour the output: auto (only on a terminal, honouring NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what certificates, CSRs, PKCS#7 chains and keys hold.
+    #[command(after_help = "Examples:\n  ucert inspect certnew.cer\n  ucert inspect --json certnew.p7b tomcat.csr\n  \
+                            openssl s_client -connect cucm:8443 </dev/null | ucert inspect -")]
+    Inspect(InspectArgs),
+
+    /// Print the MD5 of each RSA modulus, exactly as `openssl ... -modulus | openssl md5` does.
+    #[command(after_help = "Examples:\n  ucert modulus tomcat.csr certnew.cer\n  \
+                            ucert modulus tomcat.csr certnew.cer | awk '{print $1}' | uniq | wc -l   # 1 = same key")]
+    Modulus(ModulusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files to read (PEM, DER, PKCS#7, base64; '-' for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Print JSON (stable fields, see the README) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Judge validity at this time (RFC 3339, e.g. 2026-06-01T00:00:00Z) instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Args)]
+pub struct ModulusArgs {
+    /// Files to read; every RSA certificate, CSR or key in them gets a line.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Parses `--at`: RFC 3339, or a bare date (midnight UTC).
+pub fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Ok(t);
+    }
+    let date_only = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, date_only)
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| format!("'{s}' is not an RFC 3339 time such as 2026-06-01T00:00:00Z (or a date 2026-06-01)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn at_accepts_rfc3339_and_plain_dates() {
+        assert_eq!(parse_time("2026-06-01").unwrap(), parse_time("2026-06-01T00:00:00Z").unwrap());
+        assert!(parse_time("yesterday").is_err());
+    }
+}

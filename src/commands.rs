@@ -1,0 +1,67 @@
+//! One module per subcommand. Each gathers its inputs and returns a report; [`run`] hands the report to a
+//! renderer, writes diagnostics to stderr and works out the exit code.
+
+pub mod inspect;
+pub mod modulus;
+
+use std::io::{self, Write};
+
+use crate::config::{Config, Task};
+use crate::exit::Exit;
+use crate::report;
+
+/// Runs the configured task, writing results to `out` and diagnostics (`ucert: <path>: <problem>`) to `err`.
+pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exit> {
+    colored::control::set_override(config.color);
+    match config.task {
+        Task::Inspect { inputs, at, json } => {
+            let report = inspect::inspect(&inputs, at);
+            if json {
+                report::json::inspect(&report, out)?;
+            } else {
+                report::human::inspect(&report, out)?;
+            }
+            out.flush()?;
+            let mut exit = Exit::Ok;
+            for file in &report.files {
+                if let Some(problem) = &file.error {
+                    diagnostic(err, &file.path, problem);
+                    exit = Exit::Error;
+                }
+            }
+            Ok(exit)
+        }
+        Task::Modulus { inputs } => {
+            let lines = modulus::modulus(&inputs);
+            report::human::modulus(&lines, out)?;
+            out.flush()?;
+            let mut exit = Exit::Ok;
+            for line in &lines {
+                match &line.outcome {
+                    modulus::ModulusOutcome::Md5(_) => {}
+                    modulus::ModulusOutcome::NoModulus { key } => {
+                        diagnostic(
+                            err,
+                            &line.label,
+                            &format!(
+                                "no modulus: {key}; openssl's modulus pipeline cannot compare it, \
+                                 compare pubkey_md5 from 'ucert inspect' instead"
+                            ),
+                        );
+                        exit = exit.worst(Exit::CheckFailed);
+                    }
+                    modulus::ModulusOutcome::Unreadable(problem) => {
+                        diagnostic(err, &line.label, problem);
+                        exit = Exit::Error;
+                    }
+                }
+            }
+            Ok(exit)
+        }
+    }
+}
+
+/// One line on stderr: `ucert: <path>: <problem>`. Failure to write it is ignored (stderr is our last resort).
+pub fn diagnostic(err: &mut dyn Write, path: &str, problem: &str) {
+    let _ = writeln!(err, "ucert: {path}: {problem}");
+}

@@ -1,0 +1,96 @@
+//! `ucert inspect FILE...`: reads every input and gathers, for each object, the facts a person checks by eye.
+
+use time::OffsetDateTime;
+
+use crate::input::{self, KeyFormat, Origin, Source};
+use crate::model::certificate::ValidityStatus;
+use crate::model::{Certificate, Csr, PublicKey};
+use crate::verify::{self, Verification};
+
+/// The result of inspecting all inputs, in order.
+pub struct InspectReport {
+    pub at: OffsetDateTime,
+    pub files: Vec<FileReport>,
+}
+
+pub struct FileReport {
+    pub path: String,
+    pub objects: Vec<Inspected>,
+    /// Why the input (or part of it) could not be read; the objects that could be read are still listed.
+    pub error: Option<String>,
+}
+
+pub struct Inspected {
+    pub origin: Origin,
+    pub item: Item,
+}
+
+pub enum Item {
+    Certificate(CertificateFacts),
+    Csr(CsrFacts),
+    Pkcs7(Vec<CertificateFacts>),
+    PrivateKey { public: PublicKey, format: KeyFormat },
+    PublicKey { public: PublicKey, format: KeyFormat },
+}
+
+pub struct CertificateFacts {
+    pub certificate: Certificate,
+    pub validity: ValidityStatus,
+    /// Issuer and subject are the same name and the certificate's own key verifies its signature.
+    pub self_signed: bool,
+}
+
+pub struct CsrFacts {
+    pub csr: Csr,
+    /// Whether the CSR's self-signature verifies with its own key (a CSR that does not is corrupt).
+    pub signature: Verification,
+}
+
+impl CertificateFacts {
+    pub fn new(certificate: Certificate, at: OffsetDateTime) -> CertificateFacts {
+        let self_signed =
+            certificate.is_self_issued() && verify::verify(&certificate.signed, &certificate.public_key).is_valid();
+        CertificateFacts { validity: certificate.validity_at(at), self_signed, certificate }
+    }
+}
+
+impl CsrFacts {
+    pub fn new(csr: Csr) -> CsrFacts {
+        let signature = verify::verify(&csr.signed, &csr.public_key);
+        CsrFacts { csr, signature }
+    }
+}
+
+pub fn inspect(inputs: &[Source], at: OffsetDateTime) -> InspectReport {
+    let files = inputs.iter().map(|source| inspect_one(source, at)).collect();
+    InspectReport { at, files }
+}
+
+fn inspect_one(source: &Source, at: OffsetDateTime) -> FileReport {
+    let path = source.display_name();
+    let decoded = match input::load(source) {
+        Ok(d) => d,
+        Err(e) => return FileReport { path, objects: Vec::new(), error: Some(e.to_string()) },
+    };
+    let mut error = decoded.problem_summary();
+    if decoded.objects.is_empty() && error.is_none() {
+        error = Some(input::InputError::NothingFound.to_string());
+    }
+    let objects = decoded
+        .objects
+        .into_iter()
+        .map(|located| Inspected {
+            origin: located.origin,
+            item: match located.object {
+                input::Object::Certificate(c) => Item::Certificate(CertificateFacts::new(*c, at)),
+                input::Object::Csr(c) => Item::Csr(CsrFacts::new(*c)),
+                input::Object::Pkcs7(certs) => {
+                    Item::Pkcs7(certs.into_iter().map(|c| CertificateFacts::new(c, at)).collect())
+                }
+                input::Object::PrivateKey { public, format } => Item::PrivateKey { public, format },
+                input::Object::PublicKey { public, format } => Item::PublicKey { public, format },
+            },
+        })
+        .collect();
+    FileReport { path, objects, error }
+}

@@ -1,0 +1,60 @@
+//! `ucert modulus FILE...`: the value TAC compares by hand, `openssl x509|req|rsa -noout -modulus | openssl md5`,
+//! for every RSA object in every input.
+
+use crate::input::{self, Object, Source};
+use crate::model::PublicKey;
+
+/// One line of output: either a modulus MD5 or the reason there is none.
+pub struct ModulusLine {
+    /// `path`, or `path#N` for the N-th object of an input holding several.
+    pub label: String,
+    pub outcome: ModulusOutcome,
+}
+
+pub enum ModulusOutcome {
+    Md5(String),
+    /// A key without a modulus (EC, Ed25519, ...): openssl's pipeline cannot compare it.
+    NoModulus {
+        key: String,
+    },
+    /// The input could not be read.
+    Unreadable(String),
+}
+
+pub fn modulus(inputs: &[Source]) -> Vec<ModulusLine> {
+    let mut lines = Vec::new();
+    for source in inputs {
+        let path = source.display_name();
+        let decoded = match input::load(source) {
+            Ok(d) => d,
+            Err(e) => {
+                lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(e.to_string()) });
+                continue;
+            }
+        };
+        let keys: Vec<&PublicKey> = decoded
+            .objects
+            .iter()
+            .flat_map(|l| match &l.object {
+                Object::Pkcs7(certs) => certs.iter().map(|c| &c.public_key).collect::<Vec<_>>(),
+                other => other.public_key().into_iter().collect(),
+            })
+            .collect();
+        let several = keys.len() > 1;
+        for (i, key) in keys.iter().enumerate() {
+            let label = if several { format!("{path}#{}", i + 1) } else { path.clone() };
+            let outcome = match key.modulus_md5() {
+                Some(md5) => ModulusOutcome::Md5(md5),
+                None => ModulusOutcome::NoModulus { key: key.summary() },
+            };
+            lines.push(ModulusLine { label, outcome });
+        }
+        if let Some(problem) = decoded.problem_summary() {
+            lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(problem) });
+        } else if keys.is_empty() {
+            let none = input::InputError::NothingFound.to_string();
+            lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(none) });
+        }
+    }
+    lines
+}

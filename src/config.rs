@@ -1,0 +1,91 @@
+//! Cli -> Config: colour, output format and the time of evaluation are decided here, once. Nothing after this
+//! reads the parsed command line.
+
+use std::io::IsTerminal;
+
+use time::OffsetDateTime;
+
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::input::Source;
+
+/// Everything a run needs, resolved.
+#[derive(Debug)]
+pub struct Config {
+    /// Whether stdout gets colour (stderr never does).
+    pub color: bool,
+    pub task: Task,
+}
+
+#[derive(Debug)]
+pub enum Task {
+    Inspect { inputs: Vec<Source>, at: OffsetDateTime, json: bool },
+    Modulus { inputs: Vec<Source> },
+}
+
+impl Config {
+    pub fn from_cli(cli: Cli) -> Config {
+        let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        let terminal = std::io::stdout().is_terminal();
+        let mut color = decide_color(cli.color, terminal, &env);
+        let sources = |files: Vec<std::path::PathBuf>| files.iter().map(|f| Source::from_arg(f)).collect::<Vec<_>>();
+        let now = OffsetDateTime::now_utc();
+        let task = match cli.command {
+            Command::Inspect(a) => {
+                color &= !a.json;
+                Task::Inspect { inputs: sources(a.files), at: a.at.unwrap_or(now), json: a.json }
+            }
+            Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
+        };
+        Config { color, task }
+    }
+}
+
+/// `--color auto` follows the conventions of no-color.org and bixense.com/clicolors: NO_COLOR (non-empty) turns
+/// colour off, CLICOLOR_FORCE (not "0") turns it on, TERM=dumb turns it off, otherwise colour iff a terminal.
+pub fn decide_color(choice: ColorChoice, stdout_is_terminal: bool, env: &dyn Fn(&str) -> Option<String>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                return false;
+            }
+            if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+                return true;
+            }
+            if env("TERM").is_some_and(|v| v == "dumb") {
+                return false;
+            }
+            stdout_is_terminal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn auto_colour_follows_the_terminal() {
+        assert!(decide_color(ColorChoice::Auto, true, &env_of(&[])));
+        assert!(!decide_color(ColorChoice::Auto, false, &env_of(&[])));
+    }
+
+    #[test]
+    fn no_color_beats_a_terminal_and_clicolor_force_beats_a_pipe() {
+        assert!(!decide_color(ColorChoice::Auto, true, &env_of(&[("NO_COLOR", "1")])));
+        assert!(decide_color(ColorChoice::Auto, true, &env_of(&[("NO_COLOR", "")])));
+        assert!(decide_color(ColorChoice::Auto, false, &env_of(&[("CLICOLOR_FORCE", "1")])));
+        assert!(!decide_color(ColorChoice::Auto, true, &env_of(&[("TERM", "dumb")])));
+    }
+
+    #[test]
+    fn explicit_choice_wins() {
+        assert!(decide_color(ColorChoice::Always, false, &env_of(&[("NO_COLOR", "1")])));
+        assert!(!decide_color(ColorChoice::Never, true, &env_of(&[])));
+    }
+}

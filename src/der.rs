@@ -1,0 +1,222 @@
+//! The little ASN.1 this crate walks or writes itself: the outer shape of an unlabelled DER blob, PKCS#7 and key
+//! containers (x509-parser covers certificates and CSRs, not these), and the one structure we re-encode (an
+//! RSA SubjectPublicKeyInfo built from a private key). Reading goes through `asn1-rs`, which bounds nesting depth.
+
+use x509_parser::asn1_rs::{Any, Class, FromBer, Length, Tag};
+
+/// One element read from a buffer: its parsed form and the exact bytes it occupied (header included).
+pub struct Element<'a> {
+    pub any: Any<'a>,
+    pub raw: &'a [u8],
+}
+
+impl<'a> Element<'a> {
+    pub fn tag(&self) -> Tag {
+        self.any.header.tag()
+    }
+    pub fn is_universal(&self, tag: Tag) -> bool {
+        self.any.header.class() == Class::Universal && self.any.header.tag() == tag
+    }
+    pub fn is_context(&self, n: u32) -> bool {
+        self.any.header.class() == Class::ContextSpecific && self.any.header.tag().0 == n
+    }
+    pub fn indefinite(&self) -> bool {
+        matches!(self.any.header.length(), Length::Indefinite)
+    }
+    /// The content octets; for an indefinite-length element the end-of-contents marker is excluded.
+    pub fn content(&self) -> &'a [u8] {
+        self.any.data
+    }
+}
+
+/// Why a buffer could not be read as BER/DER.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DerProblem {
+    /// The data ends before the element does (`declared` bytes announced, `available` present).
+    Truncated { declared: Option<usize>, available: usize },
+    /// Anything else the parser refused.
+    Malformed(String),
+}
+
+impl std::fmt::Display for DerProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DerProblem::Truncated { declared: Some(d), available } => {
+                write!(f, "truncated: the data declares {d} bytes but only {available} are present")
+            }
+            DerProblem::Truncated { declared: None, available } => {
+                write!(f, "truncated: the data ends after {available} bytes, inside an element")
+            }
+            DerProblem::Malformed(m) => write!(f, "malformed DER ({m})"),
+        }
+    }
+}
+
+/// Reads one element (BER, so indefinite lengths in PKCS#7 from Windows are accepted) from the front of `input`.
+pub fn read_element(input: &[u8]) -> Result<(Element<'_>, &[u8]), DerProblem> {
+    match Any::from_ber(input) {
+        Ok((rest, any)) => {
+            let used = input.len() - rest.len();
+            Ok((Element { any, raw: &input[..used] }, rest))
+        }
+        Err(e) => Err(classify(input, e)),
+    }
+}
+
+fn classify(input: &[u8], e: x509_parser::nom::Err<x509_parser::asn1_rs::Error>) -> DerProblem {
+    use x509_parser::nom::Err;
+    match e {
+        Err::Incomplete(_) => DerProblem::Truncated { declared: declared_length(input), available: input.len() },
+        Err::Error(err) | Err::Failure(err) => {
+            let text = format!("{err:?}");
+            if text.contains("Incomplete") {
+                DerProblem::Truncated { declared: declared_length(input), available: input.len() }
+            } else {
+                DerProblem::Malformed(text)
+            }
+        }
+    }
+}
+
+/// The total size (header + content) an element's definite-length header announces, if it can be read.
+pub fn declared_length(input: &[u8]) -> Option<usize> {
+    let first_len = *input.get(1)?;
+    if input.first()? & 0x1f == 0x1f {
+        return None; // multi-byte tags: not used by the structures we sniff
+    }
+    if first_len < 0x80 {
+        return Some(2 + first_len as usize);
+    }
+    let n = (first_len & 0x7f) as usize;
+    if n == 0 || n > 8 {
+        return None;
+    }
+    let bytes = input.get(2..2 + n)?;
+    let mut len: usize = 0;
+    for &b in bytes {
+        len = len.checked_mul(256)?.checked_add(b as usize)?;
+    }
+    len.checked_add(2 + n)
+}
+
+/// All elements inside a constructed element's content, in order.
+pub fn children<'a>(content: &'a [u8]) -> Result<Vec<Element<'a>>, DerProblem> {
+    let mut out = Vec::new();
+    let mut rest = content;
+    while !rest.is_empty() {
+        let (el, r) = read_element(rest)?;
+        out.push(el);
+        rest = r;
+    }
+    Ok(out)
+}
+
+/// A DER TLV: tag byte, definite length, content.
+pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + 6);
+    out.push(tag);
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A DER INTEGER holding the unsigned big-endian value `magnitude` (a leading 00 added when the top bit is set).
+pub fn unsigned_integer(magnitude: &[u8]) -> Vec<u8> {
+    let trimmed = trim_leading_zeros(magnitude);
+    let mut content = Vec::with_capacity(trimmed.len() + 1);
+    if trimmed.first().is_none_or(|b| b & 0x80 != 0) {
+        content.push(0);
+    }
+    content.extend_from_slice(trimmed);
+    tlv(0x02, &content)
+}
+
+/// A big-endian magnitude without its leading zero bytes (at least one byte is kept for zero).
+pub fn trim_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let skip = bytes.iter().take_while(|b| **b == 0).count();
+    if skip == bytes.len() { &bytes[bytes.len().saturating_sub(1)..] } else { &bytes[skip..] }
+}
+
+/// The SubjectPublicKeyInfo of an rsaEncryption key, as openssl encodes it (`-pubout`).
+pub fn rsa_spki(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
+    const RSA_ALG: &[u8] = &[0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+    let mut rsa_key = unsigned_integer(modulus);
+    rsa_key.extend(unsigned_integer(exponent));
+    let rsa_key = tlv(0x30, &rsa_key);
+    let mut bits = vec![0u8];
+    bits.extend(rsa_key);
+    let mut body = RSA_ALG.to_vec();
+    body.extend(tlv(0x03, &bits));
+    tlv(0x30, &body)
+}
+
+/// The SubjectPublicKeyInfo of a key whose AlgorithmIdentifier is already DER (`algorithm`) and whose public
+/// key bits are `key`.
+pub fn spki(algorithm: &[u8], key: &[u8]) -> Vec<u8> {
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(key);
+    let mut body = algorithm.to_vec();
+    body.extend(tlv(0x03, &bits));
+    tlv(0x30, &body)
+}
+
+/// Reads an INTEGER element's content as a small unsigned number (for version fields).
+pub fn small_uint(el: &Element<'_>) -> Option<u64> {
+    if !el.is_universal(Tag::Integer) || el.content().is_empty() || el.content().len() > 8 {
+        return None;
+    }
+    if el.content()[0] & 0x80 != 0 {
+        return None;
+    }
+    Some(el.content().iter().fold(0u64, |acc, b| (acc << 8) | *b as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lengths_are_encoded_in_minimal_bytes() {
+        let content = vec![0u8; 300];
+        let out = tlv(0x04, &content);
+        assert_eq!(&out[..4], &[0x04, 0x82, 0x01, 0x2c]);
+        assert_eq!(out.len(), 304);
+    }
+
+    #[test]
+    fn integers_get_a_sign_byte_only_when_needed() {
+        assert_eq!(unsigned_integer(&[0x01, 0x00, 0x01]), vec![0x02, 0x03, 0x01, 0x00, 0x01]);
+        assert_eq!(unsigned_integer(&[0x00, 0x80]), vec![0x02, 0x02, 0x00, 0x80]);
+        assert_eq!(unsigned_integer(&[]), vec![0x02, 0x01, 0x00]);
+    }
+
+    #[test]
+    fn truncated_element_reports_declared_and_available() {
+        let data = [0x30, 0x82, 0x01, 0x00, 0x02, 0x01];
+        match read_element(&data) {
+            Err(DerProblem::Truncated { declared, available }) => {
+                assert_eq!(declared, Some(260));
+                assert_eq!(available, 6);
+            }
+            other => panic!("expected truncation, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn children_walks_a_sequence() {
+        let seq = tlv(0x30, &[unsigned_integer(&[1]), unsigned_integer(&[2])].concat());
+        let (el, rest) = read_element(&seq).unwrap();
+        assert!(rest.is_empty());
+        let kids = children(el.content()).unwrap();
+        assert_eq!(kids.len(), 2);
+        assert_eq!(small_uint(&kids[1]), Some(2));
+    }
+}

@@ -1,0 +1,186 @@
+//! Bytes to objects: every form a CA, CUCM or a user hands over (PEM with any label CUCM or Windows writes, DER,
+//! PKCS#7, bare base64, CRLF or CR line ends, a BOM, text around the blocks, several blocks) is detected by its
+//! content, never by its file name; everything else is refused with a message that says what it is.
+
+mod detect;
+mod key;
+mod pem_text;
+mod pkcs7;
+mod read;
+
+use std::fmt;
+
+pub use detect::decode;
+pub use key::KeyFormat;
+pub use read::{MAX_INPUT_BYTES, Source, read_source};
+
+use crate::model::{Certificate, Csr, PublicKey};
+
+/// One thing found in an input.
+#[derive(Clone, Debug)]
+pub enum Object {
+    Certificate(Box<Certificate>),
+    Csr(Box<Csr>),
+    /// A PKCS#7 SignedData holding certificates (`.p7b`), in the order of the file.
+    Pkcs7(Vec<Certificate>),
+    /// An unencrypted private key; only its public half is kept.
+    PrivateKey {
+        public: PublicKey,
+        format: KeyFormat,
+    },
+    PublicKey {
+        public: PublicKey,
+        format: KeyFormat,
+    },
+}
+
+impl Object {
+    /// What the object is, in words for messages: "a certificate", "a PKCS#7 with 3 certificates".
+    pub fn describe(&self) -> String {
+        match self {
+            Object::Certificate(_) => "a certificate".into(),
+            Object::Csr(_) => "a certificate signing request".into(),
+            Object::Pkcs7(certs) if certs.len() == 1 => "a PKCS#7 with 1 certificate".into(),
+            Object::Pkcs7(certs) => format!("a PKCS#7 with {} certificates", certs.len()),
+            Object::PrivateKey { format, .. } => format!("a private key ({format})"),
+            Object::PublicKey { format, .. } => format!("a public key ({format})"),
+        }
+    }
+
+    /// The public key of a certificate, CSR or key (None for PKCS#7, which holds several).
+    pub fn public_key(&self) -> Option<&PublicKey> {
+        match self {
+            Object::Certificate(c) => Some(&c.public_key),
+            Object::Csr(c) => Some(&c.public_key),
+            Object::PrivateKey { public, .. } | Object::PublicKey { public, .. } => Some(public),
+            Object::Pkcs7(_) => None,
+        }
+    }
+}
+
+/// Where in an input an object was found, for messages and for `modulus`'s `#N` suffixes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The whole input was binary DER.
+    Der,
+    /// The whole input was base64 without BEGIN/END lines.
+    Base64,
+    /// A PEM block with this label, starting on this line (1-based).
+    Pem { label: String, line: usize },
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Der => write!(f, "DER"),
+            Origin::Base64 => write!(f, "base64 without BEGIN/END lines"),
+            Origin::Pem { label, line } => write!(f, "PEM block {label} at line {line}"),
+        }
+    }
+}
+
+/// An object and where it came from.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub object: Object,
+    pub origin: Origin,
+}
+
+/// A part of an input that could not be read (other parts of the same input may still be fine).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub origin: Origin,
+    pub error: ObjectError,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.origin {
+            Origin::Pem { .. } => write!(f, "{}: {}", self.origin, self.error),
+            _ => write!(f, "{}", self.error),
+        }
+    }
+}
+
+/// Everything found in one input: the objects, in order, and the parts that could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct Decoded {
+    pub objects: Vec<Located>,
+    pub problems: Vec<Problem>,
+}
+
+impl Decoded {
+    /// The objects, or an error when any part of the input could not be read: for commands that need the whole
+    /// input to be sound (`match`, `chain`), one bad block makes the input unusable.
+    pub fn into_objects(self) -> Result<Vec<Located>, InputError> {
+        if let Some(first) = self.problems.first() {
+            return Err(InputError::Unreadable { first: first.to_string(), more: self.problems.len() - 1 });
+        }
+        if self.objects.is_empty() {
+            return Err(InputError::NothingFound);
+        }
+        Ok(self.objects)
+    }
+
+    /// The problems as one line (the first one, and how many more), or None if there were none.
+    pub fn problem_summary(&self) -> Option<String> {
+        let first = self.problems.first()?;
+        Some(match self.problems.len() {
+            1 => first.to_string(),
+            n => format!("{first} (and {} more unreadable blocks)", n - 1),
+        })
+    }
+}
+
+/// Why one object (a PEM block, or the whole DER input) could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ObjectError {
+    /// A kind of file ucert deliberately does not read; the text says what it is and what to do.
+    #[error("{0}")]
+    Refused(String),
+    /// The data claims to be something but is broken.
+    #[error("{what}: {detail}")]
+    Malformed { what: String, detail: String },
+    /// The PEM block's BEGIN line has no matching END line.
+    #[error("no END line: the block is truncated")]
+    Truncated,
+    #[error("invalid base64 in the block body ({0})")]
+    BadBase64(String),
+    #[error("the block body is empty")]
+    EmptyBlock,
+    #[error("{0}")]
+    Unrecognized(String),
+}
+
+/// Why an input as a whole could not be used. Turned into `ucert: <path>: <message>` at the edge.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    #[error("no such file or directory")]
+    NotFound,
+    #[error("permission denied")]
+    PermissionDenied,
+    #[error("is a directory, not a file")]
+    IsDirectory,
+    #[error("larger than {} MiB: not a certificate, CSR or key (refused before reading it whole)", MAX_INPUT_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("no data arrived for {0} seconds (a pipe or device that never closes?)")]
+    Timeout(u64),
+    #[error("empty input")]
+    Empty,
+    #[error("cannot read: {0}")]
+    Io(String),
+    #[error("{0}")]
+    Unrecognized(String),
+    #[error("no certificate, CSR or key found")]
+    NothingFound,
+    #[error("{first}{}", if *more > 0 { format!(" (and {more} more unreadable blocks)") } else { String::new() })]
+    Unreadable { first: String, more: usize },
+}
+
+/// Reads and decodes one input in one step.
+pub fn load(source: &Source) -> Result<Decoded, InputError> {
+    let bytes = read_source(source)?;
+    decode(&bytes)
+}

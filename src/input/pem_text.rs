@@ -1,0 +1,222 @@
+//! Finding PEM blocks in text ourselves, then decoding each block on its own: the `pem` crate fails a whole file
+//! for one bad block and silently finds nothing with a six-dash BEGIN, so block boundaries are found here (in
+//! any line-end convention, indented, or pasted onto a single line) and each body is handed to `pem` alone.
+
+use super::ObjectError;
+
+/// One PEM block: its label, the line it starts on, and its decoded bytes (or why they could not be decoded).
+pub struct Block {
+    pub label: String,
+    pub line: usize,
+    pub body: Result<Body, ObjectError>,
+}
+
+pub struct Body {
+    pub der: Vec<u8>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MarkerKind {
+    Begin,
+    End,
+}
+
+struct Marker {
+    kind: MarkerKind,
+    label: String,
+    /// Byte offset of the first dash, and just past the last dash.
+    start: usize,
+    end: usize,
+}
+
+/// True when the text has anything that looks like a PEM boundary.
+pub fn has_markers(text: &str) -> bool {
+    text.contains("-----BEGIN ") || text.contains("-----END ")
+}
+
+/// All blocks in the text, in order. A BEGIN without END, an END without BEGIN, and mismatched labels are reported
+/// as blocks with an error, so the good blocks around them are still read.
+pub fn scan(text: &str) -> Vec<Block> {
+    let markers = find_markers(text);
+    let line_of = |offset: usize| text[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut blocks = Vec::new();
+    let mut open: Option<&Marker> = None;
+    for m in &markers {
+        match (m.kind, open) {
+            (MarkerKind::Begin, Some(prev)) => {
+                blocks.push(Block {
+                    label: prev.label.clone(),
+                    line: line_of(prev.start),
+                    body: Err(ObjectError::Truncated),
+                });
+                open = Some(m);
+            }
+            (MarkerKind::Begin, None) => open = Some(m),
+            (MarkerKind::End, Some(begin)) => {
+                let body = if begin.label == m.label {
+                    decode_body(&begin.label, &text[begin.end..m.start])
+                } else {
+                    Err(ObjectError::Malformed {
+                        what: "PEM framing".into(),
+                        detail: format!("BEGIN {} is closed by END {}", begin.label, m.label),
+                    })
+                };
+                blocks.push(Block { label: begin.label.clone(), line: line_of(begin.start), body });
+                open = None;
+            }
+            (MarkerKind::End, None) => blocks.push(Block {
+                label: m.label.clone(),
+                line: line_of(m.start),
+                body: Err(ObjectError::Malformed {
+                    what: "PEM framing".into(),
+                    detail: "END line without a BEGIN line (the start of the block is missing)".into(),
+                }),
+            }),
+        }
+    }
+    if let Some(begin) = open {
+        blocks.push(Block {
+            label: begin.label.clone(),
+            line: line_of(begin.start),
+            body: Err(ObjectError::Truncated),
+        });
+    }
+    blocks
+}
+
+fn find_markers(text: &str) -> Vec<Marker> {
+    let mut markers = Vec::new();
+    for (kind, word) in [(MarkerKind::Begin, "-----BEGIN "), (MarkerKind::End, "-----END ")] {
+        for (pos, _) in text.match_indices(word) {
+            let after = &text[pos + word.len()..];
+            let Some(dash) = after.find('-') else { continue };
+            let label = &after[..dash];
+            if label.contains(['\n', '\r']) || label.trim().is_empty() || label.len() > 64 {
+                continue;
+            }
+            let dashes = after[dash..].bytes().take_while(|&b| b == b'-').count();
+            if dashes < 5 {
+                continue;
+            }
+            markers.push(Marker {
+                kind,
+                label: label.trim().to_string(),
+                start: pos,
+                end: pos + word.len() + dash + dashes,
+            });
+        }
+    }
+    markers.sort_by_key(|m| m.start);
+    markers
+}
+
+fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
+    let lines: Vec<&str> = raw.split(['\n', '\r']).map(str::trim).collect();
+    let mut headers = Vec::new();
+    let mut b64 = String::with_capacity(raw.len());
+    let mut in_headers = true;
+    for line in lines {
+        if line.is_empty() {
+            if !headers.is_empty() {
+                in_headers = false;
+            }
+            continue;
+        }
+        if in_headers && let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+            continue;
+        }
+        in_headers = false;
+        b64.extend(line.chars().filter(|c| !c.is_whitespace()));
+    }
+    if b64.is_empty() {
+        return Err(ObjectError::EmptyBlock);
+    }
+    if headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Proc-Type") && v.to_ascii_uppercase().contains("ENCRYPTED"))
+    {
+        let cipher = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("DEK-Info")).map(|(_, v)| v.as_str());
+        let cipher = cipher.and_then(|c| c.split(',').next()).unwrap_or("unknown cipher");
+        return Err(ObjectError::Refused(format!(
+            "an encrypted private key ({label}, legacy PEM encryption with {cipher}): ucert reads only unencrypted \
+             keys; decrypt a copy with 'openssl pkey -in FILE -out plain.key'"
+        )));
+    }
+    // The crate decodes the canonical block we rebuild; its base64 is strict (padding, alphabet), like openssl.
+    let canonical = format!("-----BEGIN {label}-----\n{b64}\n-----END {label}-----\n");
+    match pem::parse(canonical) {
+        Ok(p) => Ok(Body { der: p.into_contents() }),
+        Err(pem::PemError::InvalidData(e)) => Err(ObjectError::BadBase64(e.to_string())),
+        Err(e) => Err(ObjectError::BadBase64(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "MAMCAQA=";
+
+    #[test]
+    fn finds_blocks_with_text_around_and_between() {
+        let text = format!(
+            "hello\n-----BEGIN CERTIFICATE-----\n{BODY}\n-----END CERTIFICATE-----\nmiddle\n\
+             -----BEGIN PUBLIC KEY-----\n{BODY}\n-----END PUBLIC KEY-----\nbye\n"
+        );
+        let blocks = scan(&text);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].label, "CERTIFICATE");
+        assert_eq!(blocks[0].line, 2);
+        assert_eq!(blocks[1].label, "PUBLIC KEY");
+        assert_eq!(blocks[1].body.as_ref().unwrap().der, vec![0x30, 0x03, 0x02, 0x01, 0x00]);
+    }
+
+    #[test]
+    fn six_dashes_and_single_line_paste_are_found() {
+        let text = format!("------BEGIN CERTIFICATE------ {BODY} -----END CERTIFICATE-----");
+        let blocks = scan(&text);
+        assert_eq!(blocks.len(), 1);
+        assert!(blocks[0].body.is_ok());
+    }
+
+    #[test]
+    fn cr_only_and_crlf_line_ends_are_read() {
+        for sep in ["\r", "\r\n"] {
+            let text = format!("-----BEGIN CERTIFICATE-----{sep}{BODY}{sep}-----END CERTIFICATE-----{sep}");
+            assert!(scan(&text)[0].body.is_ok(), "separator {sep:?}");
+        }
+    }
+
+    #[test]
+    fn missing_end_is_truncated_but_next_block_survives() {
+        let text = format!(
+            "-----BEGIN CERTIFICATE-----\nMAMC\n-----BEGIN PUBLIC KEY-----\n{BODY}\n-----END PUBLIC KEY-----\n"
+        );
+        let blocks = scan(&text);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].body.as_ref().err(), Some(&ObjectError::Truncated));
+        assert!(blocks[1].body.is_ok());
+    }
+
+    #[test]
+    fn bad_base64_is_reported() {
+        let blocks = scan("-----BEGIN CERTIFICATE-----\nMA*C\n-----END CERTIFICATE-----\n");
+        assert!(matches!(blocks[0].body, Err(ObjectError::BadBase64(_))));
+    }
+
+    #[test]
+    fn legacy_encrypted_key_is_refused_with_its_cipher() {
+        let text = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00\n\nMAMCAQA=\n\
+                    -----END RSA PRIVATE KEY-----\n";
+        match &scan(text)[0].body {
+            Err(ObjectError::Refused(msg)) => assert!(msg.contains("AES-256-CBC")),
+            _ => panic!("expected refusal"),
+        }
+    }
+
+    #[test]
+    fn mismatched_labels_and_stray_end_are_errors() {
+        let blocks = scan("-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END PUBLIC KEY-----\n-----END X509 CRL-----\n");
+        assert_eq!(blocks.len(), 2);
+        assert!(blocks.iter().all(|b| b.body.is_err()));
+    }
+}

@@ -1,0 +1,140 @@
+//! The outer structure of certificates and CSRs, walked by ucert itself so that one odd part (a duplicated or
+//! malformed extension, a badly encoded date, an attribute with no value, a non-minimal length) becomes a warning
+//! on an otherwise readable object, as it is for openssl, instead of making x509-parser refuse the whole thing.
+//! The parts with real structure (names, algorithm identifiers, public keys, extensions) still go through
+//! x509-parser.
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use x509_parser::asn1_rs::Tag;
+use x509_parser::extensions::X509Extension;
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::AlgorithmIdentifier;
+
+use crate::der::{self, Element};
+
+/// `SEQUENCE { toBeSigned, signatureAlgorithm, signature BIT STRING }`, the frame of certificates and CSRs.
+pub struct SignedFrame<'a> {
+    pub to_be_signed: Element<'a>,
+    pub algorithm: AlgorithmIdentifier<'a>,
+    pub signature: &'a [u8],
+    /// Bytes of the input the whole structure occupied.
+    pub used: usize,
+}
+
+pub fn signed_frame(input: &[u8]) -> Result<SignedFrame<'_>, String> {
+    let (outer, _) = der::read_element(input).map_err(|e| e.to_string())?;
+    if !outer.is_universal(Tag::Sequence) {
+        return Err("not a SEQUENCE".into());
+    }
+    let used = outer.raw.len();
+    let mut parts = der::children(outer.content()).map_err(|e| e.to_string())?.into_iter();
+    let (Some(tbs), Some(alg), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err("not the three parts of a signed structure".into());
+    };
+    if !tbs.is_universal(Tag::Sequence) || !sig.is_universal(Tag::BitString) {
+        return Err("not the three parts of a signed structure".into());
+    }
+    let algorithm = algorithm_identifier(&alg).map_err(|e| format!("signature algorithm: {e}"))?;
+    let signature = sig.content().split_first().map(|(_, s)| s).unwrap_or_default();
+    Ok(SignedFrame { to_be_signed: tbs, algorithm, signature, used })
+}
+
+pub fn algorithm_identifier<'a>(el: &Element<'a>) -> Result<AlgorithmIdentifier<'a>, String> {
+    AlgorithmIdentifier::from_der(el.raw).map(|(_, a)| a).map_err(|e| format!("{e:?}"))
+}
+
+/// Extensions from the content of a `SEQUENCE OF Extension`; a malformed one is skipped with a note.
+pub fn extensions<'a>(seq_content: &'a [u8], notes: &mut Vec<String>) -> Vec<X509Extension<'a>> {
+    let items = match der::children(seq_content) {
+        Ok(items) => items,
+        Err(e) => {
+            notes.push(format!("the extension list is malformed ({e}) and was not read"));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match X509Extension::from_der(item.raw) {
+            Ok((_, ext)) => out.push(ext),
+            Err(e) => notes.push(format!("extension #{} is malformed and was not read ({e:?})", i + 1)),
+        }
+    }
+    out
+}
+
+/// A UTCTime or GeneralizedTime. x509-parser's strict reading first; then a lenient one for what openssl also
+/// accepts (missing seconds, a leap second, a time-zone offset); None with the reason when neither can read it.
+pub fn time(el: &Element<'_>) -> Result<OffsetDateTime, String> {
+    if let Ok((_, t)) = x509_parser::time::ASN1Time::from_der(el.raw) {
+        return Ok(t.to_datetime());
+    }
+    let text = std::str::from_utf8(el.content()).map_err(|_| "the date is not text".to_string())?;
+    let generalized = match el.tag() {
+        Tag::UtcTime => false,
+        Tag::GeneralizedTime => true,
+        _ => return Err(format!("'{text}' is not a UTCTime or GeneralizedTime")),
+    };
+    lenient_time(text, generalized).ok_or_else(|| format!("'{text}' is not a valid date"))
+}
+
+fn lenient_time(text: &str, generalized: bool) -> Option<OffsetDateTime> {
+    let (digits, zone) = match text.find(['Z', '+', '-']) {
+        Some(i) => (&text[..i], &text[i..]),
+        None => (text, ""),
+    };
+    let digits = digits.split('.').next()?; // fractional seconds are dropped
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let num = |s: &str| s.parse::<i32>().ok();
+    let (year, rest) = if generalized {
+        (num(digits.get(..4)?)?, digits.get(4..)?)
+    } else {
+        let yy = num(digits.get(..2)?)?;
+        (if yy < 50 { 2000 + yy } else { 1900 + yy }, digits.get(2..)?)
+    };
+    if rest.len() != 8 && rest.len() != 10 {
+        return None;
+    }
+    let month = Month::try_from(num(&rest[0..2])? as u8).ok()?;
+    let day = num(&rest[2..4])? as u8;
+    let hour = num(&rest[4..6])? as u8;
+    let minute = num(&rest[6..8])? as u8;
+    let second = if rest.len() == 10 { num(&rest[8..10])?.min(59) as u8 } else { 0 }; // a leap second reads as :59
+    let date = Date::from_calendar_date(year, month, day).ok()?;
+    let time = Time::from_hms(hour, minute, second).ok()?;
+    let offset = match zone {
+        "" | "Z" => UtcOffset::UTC,
+        z if z.len() == 5 => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let h = num(&z[1..3])? as i8;
+            let m = num(&z[3..5])? as i8;
+            UtcOffset::from_hms(sign * h, sign * m, 0).ok()?
+        }
+        _ => return None,
+    };
+    Some(PrimitiveDateTime::new(date, time).assume_offset(offset).to_offset(UtcOffset::UTC))
+}
+
+/// An INTEGER's content as a small number (versions), or None.
+pub fn version(el: &Element<'_>) -> Option<u32> {
+    der::small_uint(el).and_then(|v| u32::try_from(v).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lenient_times_cover_what_openssl_accepts() {
+        let t = lenient_time("2601010000Z", false).unwrap();
+        assert_eq!(t.year(), 2026);
+        assert_eq!(t.second(), 0);
+        let leap = lenient_time("20161231235960Z", true).unwrap();
+        assert_eq!(leap.second(), 59);
+        let offset = lenient_time("260101120000+0200", false).unwrap();
+        assert_eq!(offset.hour(), 10);
+        assert!(lenient_time("19020701025736Z", false).is_none(), "14 digits are not a UTCTime");
+        assert!(lenient_time("261301000000Z", false).is_none(), "month 13");
+    }
+}

@@ -1,0 +1,280 @@
+//! Public keys: what a key is (algorithm, size, curve) and the three ways people compare keys: openssl's modulus
+//! MD5, the MD5 of the PEM `PUBLIC KEY` block, and the SHA-256 of the SubjectPublicKeyInfo.
+
+use serde::Serialize;
+use x509_parser::public_key::PublicKey as X509PublicKey;
+use x509_parser::x509::SubjectPublicKeyInfo;
+
+use super::oids;
+use crate::der;
+use crate::digest;
+
+/// The algorithm-specific part of a public key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// RSA (also RSASSA-PSS keys, which carry the same modulus and exponent).
+    Rsa {
+        modulus: Vec<u8>,
+        exponent: Vec<u8>,
+        pss: bool,
+    },
+    /// An elliptic-curve key on a named curve (or explicit parameters, when `curve_oid` is None).
+    Ec {
+        curve_oid: Option<String>,
+        point: Vec<u8>,
+    },
+    Ed25519 {
+        key: Vec<u8>,
+    },
+    Ed448 {
+        key: Vec<u8>,
+    },
+    /// Anything else: DSA, X25519, GOST, unknown algorithms. Compared by SubjectPublicKeyInfo.
+    Other {
+        oid: String,
+        name: &'static str,
+    },
+}
+
+/// A public key and its SubjectPublicKeyInfo encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicKey {
+    pub kind: KeyKind,
+    /// The DER SubjectPublicKeyInfo, as `openssl ... -pubkey` would print it.
+    pub spki: Vec<u8>,
+}
+
+/// Why a SubjectPublicKeyInfo could not be turned into a key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct KeyError(pub String);
+
+impl PublicKey {
+    pub fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, KeyError> {
+        let oid = spki.algorithm.algorithm.to_id_string();
+        let bits = &spki.subject_public_key.data;
+        let kind = match oid.as_str() {
+            oids::RSA_ENCRYPTION | oids::RSASSA_PSS => match spki.parsed() {
+                Ok(X509PublicKey::RSA(rsa)) => KeyKind::Rsa {
+                    modulus: der::trim_leading_zeros(rsa.modulus).to_vec(),
+                    exponent: der::trim_leading_zeros(rsa.exponent).to_vec(),
+                    pss: oid == oids::RSASSA_PSS,
+                },
+                _ => return rsa_from_bits(bits, oid == oids::RSASSA_PSS, spki.raw),
+            },
+            oids::EC_PUBLIC_KEY => {
+                let curve_oid =
+                    spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
+                KeyKind::Ec { curve_oid, point: bits.to_vec() }
+            }
+            oids::ED25519 => KeyKind::Ed25519 { key: bits.to_vec() },
+            oids::ED448 => KeyKind::Ed448 { key: bits.to_vec() },
+            oids::DSA => KeyKind::Other { oid, name: "dsa" },
+            oids::X25519 => KeyKind::Other { oid, name: "x25519" },
+            oids::X448 => KeyKind::Other { oid, name: "x448" },
+            _ => KeyKind::Other { oid, name: "unknown" },
+        };
+        Ok(PublicKey { kind, spki: spki.raw.to_vec() })
+    }
+
+    /// An RSA key from its modulus and exponent (a private key's public half), encoded as openssl would.
+    pub fn rsa(modulus: &[u8], exponent: &[u8]) -> PublicKey {
+        PublicKey {
+            kind: KeyKind::Rsa {
+                modulus: der::trim_leading_zeros(modulus).to_vec(),
+                exponent: der::trim_leading_zeros(exponent).to_vec(),
+                pss: false,
+            },
+            spki: der::rsa_spki(modulus, exponent),
+        }
+    }
+
+    /// The short algorithm name used in JSON and summaries: `rsa`, `rsa-pss`, `ec`, `ed25519`, ...
+    pub fn algorithm(&self) -> &'static str {
+        match &self.kind {
+            KeyKind::Rsa { pss: false, .. } => "rsa",
+            KeyKind::Rsa { pss: true, .. } => "rsa-pss",
+            KeyKind::Ec { .. } => "ec",
+            KeyKind::Ed25519 { .. } => "ed25519",
+            KeyKind::Ed448 { .. } => "ed448",
+            KeyKind::Other { name, .. } => name,
+        }
+    }
+
+    pub fn is_rsa(&self) -> bool {
+        matches!(self.kind, KeyKind::Rsa { .. })
+    }
+
+    /// Key size in bits: the modulus length for RSA, the field size for a named curve.
+    pub fn bits(&self) -> Option<u32> {
+        match &self.kind {
+            KeyKind::Rsa { modulus, .. } => Some(bit_length(modulus)),
+            KeyKind::Ec { curve_oid: Some(oid), .. } => oids::curve_bits(oid),
+            KeyKind::Ec { curve_oid: None, .. } => None,
+            KeyKind::Ed25519 { .. } => Some(256),
+            KeyKind::Ed448 { .. } => Some(456),
+            KeyKind::Other { .. } => None,
+        }
+    }
+
+    /// The curve's openssl name (or its OID when unnamed).
+    pub fn curve(&self) -> Option<String> {
+        match &self.kind {
+            KeyKind::Ec { curve_oid: Some(oid), .. } => {
+                Some(oids::curve_name(oid).map(str::to_string).unwrap_or_else(|| oid.clone()))
+            }
+            KeyKind::Ec { curve_oid: None, .. } => Some("explicit parameters".into()),
+            _ => None,
+        }
+    }
+
+    /// The RSA public exponent, when it fits in 64 bits.
+    pub fn exponent(&self) -> Option<u64> {
+        match &self.kind {
+            KeyKind::Rsa { exponent, .. } if exponent.len() <= 8 => {
+                Some(exponent.iter().fold(0u64, |acc, b| (acc << 8) | *b as u64))
+            }
+            _ => None,
+        }
+    }
+
+    /// `Modulus=<UPPERCASE HEX>` as `openssl x509|req|rsa -noout -modulus` prints it (without the newline);
+    /// None for keys without a modulus.
+    pub fn openssl_modulus_line(&self) -> Option<String> {
+        match &self.kind {
+            KeyKind::Rsa { modulus, .. } => {
+                // BN_print drops leading zero nibbles, not just leading zero bytes.
+                let hex = digest::hex_lower(modulus).to_uppercase();
+                let trimmed = hex.trim_start_matches('0');
+                Some(format!("Modulus={}", if trimmed.is_empty() { "0" } else { trimmed }))
+            }
+            _ => None,
+        }
+    }
+
+    /// `openssl ... -noout -modulus | openssl md5`: the MD5 of the modulus line and its newline.
+    pub fn modulus_md5(&self) -> Option<String> {
+        self.openssl_modulus_line().map(|line| digest::hex_lower(&digest::md5(format!("{line}\n").as_bytes())))
+    }
+
+    /// The PEM `PUBLIC KEY` block, exactly as `openssl x509 -noout -pubkey` prints it.
+    pub fn pem(&self) -> String {
+        let block = pem::Pem::new("PUBLIC KEY", self.spki.clone());
+        pem::encode_config(&block, pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF))
+    }
+
+    /// `openssl ... -noout -pubkey | openssl md5`: works for every key type, RSA and EC alike.
+    pub fn pubkey_md5(&self) -> String {
+        digest::hex_lower(&digest::md5(self.pem().as_bytes()))
+    }
+
+    /// SHA-256 of the SubjectPublicKeyInfo, in `AA:BB:..` form (the "SPKI pin").
+    pub fn spki_sha256(&self) -> String {
+        digest::hex_colons_upper(&digest::sha256(&self.spki))
+    }
+
+    /// Whether two keys are the same key: RSA by modulus and exponent (so an RSA-PSS and an rsaEncryption encoding
+    /// of one key agree), other keys by their SubjectPublicKeyInfo.
+    pub fn same_key(&self, other: &PublicKey) -> bool {
+        match (&self.kind, &other.kind) {
+            (KeyKind::Rsa { modulus: m1, exponent: e1, .. }, KeyKind::Rsa { modulus: m2, exponent: e2, .. }) => {
+                m1 == m2 && e1 == e2
+            }
+            (KeyKind::Ec { curve_oid: c1, point: p1 }, KeyKind::Ec { curve_oid: c2, point: p2 }) => {
+                c1 == c2 && p1 == p2
+            }
+            _ => self.spki == other.spki,
+        }
+    }
+
+    /// A one-line summary: `RSA 2048 bits, exponent 65537`, `EC secp384r1 (384 bits)`.
+    pub fn summary(&self) -> String {
+        match &self.kind {
+            KeyKind::Rsa { pss, .. } => {
+                let name = if *pss { "RSA-PSS" } else { "RSA" };
+                let bits = self.bits().unwrap_or(0);
+                match self.exponent() {
+                    Some(e) => format!("{name} {bits} bits, exponent {e}"),
+                    None => format!("{name} {bits} bits"),
+                }
+            }
+            KeyKind::Ec { .. } => match (self.curve(), self.bits()) {
+                (Some(c), Some(b)) => format!("EC {c} ({b} bits)"),
+                (Some(c), None) => format!("EC {c}"),
+                _ => "EC".into(),
+            },
+            KeyKind::Ed25519 { .. } => "Ed25519".into(),
+            KeyKind::Ed448 { .. } => "Ed448".into(),
+            KeyKind::Other { oid, name } => format!("{} ({oid})", name.to_uppercase()),
+        }
+    }
+}
+
+fn rsa_from_bits(bits: &[u8], pss: bool, raw: &[u8]) -> Result<PublicKey, KeyError> {
+    let (seq, _) = der::read_element(bits).map_err(|e| KeyError(format!("RSA public key: {e}")))?;
+    let parts = der::children(seq.content()).map_err(|e| KeyError(format!("RSA public key: {e}")))?;
+    match parts.as_slice() {
+        [n, e] => Ok(PublicKey {
+            kind: KeyKind::Rsa {
+                modulus: der::trim_leading_zeros(n.content()).to_vec(),
+                exponent: der::trim_leading_zeros(e.content()).to_vec(),
+                pss,
+            },
+            spki: raw.to_vec(),
+        }),
+        _ => Err(KeyError("RSA public key is not a SEQUENCE of modulus and exponent".into())),
+    }
+}
+
+fn bit_length(magnitude: &[u8]) -> u32 {
+    let m = der::trim_leading_zeros(magnitude);
+    match m.first() {
+        None | Some(0) => 0,
+        Some(&top) => (m.len() as u32 - 1) * 8 + (8 - top.leading_zeros()),
+    }
+}
+
+/// The JSON form of a key (contract: algorithm, bits, modulus_md5, pubkey_md5, spki_sha256).
+impl Serialize for PublicKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("PublicKey", 7)?;
+        st.serialize_field("algorithm", self.algorithm())?;
+        st.serialize_field("bits", &self.bits())?;
+        st.serialize_field("exponent", &self.exponent())?;
+        st.serialize_field("curve", &self.curve())?;
+        st.serialize_field("modulus_md5", &self.modulus_md5())?;
+        st.serialize_field("pubkey_md5", &self.pubkey_md5())?;
+        st.serialize_field("spki_sha256", &self.spki_sha256())?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_length_counts_from_the_top_set_bit() {
+        assert_eq!(bit_length(&[0x80, 0x00]), 16);
+        assert_eq!(bit_length(&[0x00, 0x01, 0x00]), 9);
+        assert_eq!(bit_length(&[]), 0);
+    }
+
+    #[test]
+    fn modulus_line_drops_leading_zero_nibbles_like_bn_print() {
+        let key = PublicKey::rsa(&[0x00, 0x0a, 0xbc], &[0x01, 0x00, 0x01]);
+        assert_eq!(key.openssl_modulus_line().unwrap(), "Modulus=ABC");
+        assert_eq!(key.exponent(), Some(65537));
+        assert_eq!(key.bits(), Some(12));
+    }
+
+    #[test]
+    fn rsa_keys_compare_by_modulus_and_exponent() {
+        let a = PublicKey::rsa(&[0x00, 0xc1, 0x01], &[3]);
+        let b = PublicKey::rsa(&[0xc1, 0x01], &[3]);
+        let c = PublicKey::rsa(&[0xc1, 0x01], &[0x01, 0x00, 0x01]);
+        assert!(a.same_key(&b));
+        assert!(!a.same_key(&c));
+    }
+}

@@ -1,0 +1,230 @@
+//! Distinguished names as people read and compare them: openssl's one-line order and spelling, every string type
+//! decoded (including the BMPString and T61String that x509-parser's `as_str` refuses), and a canonical form for
+//! matching an issuer to a subject.
+
+use serde::Serialize;
+use x509_parser::asn1_rs::{Class, Tag};
+use x509_parser::x509::X509Name;
+
+use super::oids;
+
+/// One attribute of a name, such as `CN = cucm-pub.example.com`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NameAttribute {
+    /// openssl's short name (`CN`, `OU`, `emailAddress`), or the dotted OID when it has none.
+    pub name: String,
+    pub oid: String,
+    pub value: String,
+}
+
+/// A distinguished name, in the order of its encoding (the order openssl prints).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DistinguishedName {
+    /// Relative distinguished names; each usually holds one attribute.
+    pub rdns: Vec<Vec<NameAttribute>>,
+    /// Problems met while decoding (an undecodable string, say), to be shown as warnings.
+    pub notes: Vec<String>,
+}
+
+impl DistinguishedName {
+    pub fn from_x509(name: &X509Name<'_>) -> DistinguishedName {
+        let mut dn = DistinguishedName::default();
+        for rdn in name.iter() {
+            let mut attrs = Vec::new();
+            for atv in rdn.iter() {
+                let oid = atv.attr_type().to_id_string();
+                let name = oids::attribute_short_name(&oid).map(str::to_string).unwrap_or_else(|| oid.clone());
+                let any = atv.attr_value();
+                let (value, note) = decode_string(any.header.class(), any.header.tag(), any.data);
+                if let Some(note) = note {
+                    dn.notes.push(format!("{name}: {note}"));
+                }
+                attrs.push(NameAttribute { name, oid, value });
+            }
+            dn.rdns.push(attrs);
+        }
+        dn
+    }
+
+    /// All attributes, flattened, in order.
+    pub fn attributes(&self) -> impl Iterator<Item = &NameAttribute> {
+        self.rdns.iter().flatten()
+    }
+
+    /// The first value of an attribute given by its short name (`CN`, `OU`, ...).
+    pub fn get(&self, short_name: &str) -> Option<&str> {
+        self.attributes().find(|a| a.name == short_name).map(|a| a.value.as_str())
+    }
+
+    /// The common name, the field CUCM puts the host name in.
+    pub fn common_name(&self) -> Option<&str> {
+        self.get("CN")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rdns.iter().all(|r| r.is_empty())
+    }
+
+    /// The name as `openssl x509 -subject` prints it: `C = AU, ST = NSW, ..., CN = host`.
+    pub fn to_openssl_string(&self) -> String {
+        self.rdns
+            .iter()
+            .map(|rdn| rdn.iter().map(|a| format!("{} = {}", a.name, a.value)).collect::<Vec<_>>().join(" + "))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A form for matching names as RFC 5280 (section 7.1) does: attribute types in order, values compared
+    /// case-insensitively with runs of white space collapsed.
+    pub fn canonical(&self) -> Vec<Vec<(String, String)>> {
+        self.rdns
+            .iter()
+            .map(|rdn| {
+                let mut set: Vec<(String, String)> =
+                    rdn.iter().map(|a| (a.oid.clone(), canonical_value(&a.value))).collect();
+                set.sort();
+                set
+            })
+            .collect()
+    }
+
+    /// True when both names denote the same entity (see [`DistinguishedName::canonical`]).
+    pub fn same_as(&self, other: &DistinguishedName) -> bool {
+        self.canonical() == other.canonical()
+    }
+}
+
+fn canonical_value(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl Serialize for DistinguishedName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("DistinguishedName", 3)?;
+        st.serialize_field("text", &self.to_openssl_string())?;
+        st.serialize_field("common_name", &self.common_name())?;
+        let attrs: Vec<&NameAttribute> = self.attributes().collect();
+        st.serialize_field("attributes", &attrs)?;
+        st.end()
+    }
+}
+
+/// Decodes a directory string of any ASN.1 string type; returns the text and, when the bytes were not valid for
+/// their type, a note saying so (the text then holds what could be recovered).
+pub fn decode_string(class: Class, tag: Tag, data: &[u8]) -> (String, Option<String>) {
+    if class != Class::Universal {
+        return (format!("#{}", crate::digest::hex_lower(data)), Some("value of a non-universal type".into()));
+    }
+    match tag {
+        Tag::Utf8String => match std::str::from_utf8(data) {
+            Ok(s) => (s.to_string(), None),
+            Err(_) => (String::from_utf8_lossy(data).into_owned(), Some("UTF8String is not valid UTF-8".into())),
+        },
+        Tag::PrintableString | Tag::Ia5String | Tag::VisibleString | Tag::NumericString => {
+            if data.is_ascii() {
+                (data.iter().map(|&b| b as char).collect(), None)
+            } else {
+                (latin1(data), Some(format!("{} holds non-ASCII bytes", tag_name(tag))))
+            }
+        }
+        // T.61 is read as Latin-1, as openssl and most viewers do.
+        Tag::T61String | Tag::VideotexString | Tag::GeneralString | Tag::GraphicString => (latin1(data), None),
+        Tag::BmpString => {
+            if !data.len().is_multiple_of(2) {
+                return (latin1(data), Some("BMPString has an odd number of bytes".into()));
+            }
+            let units = data.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+            let decoded: Result<String, _> = char::decode_utf16(units).collect();
+            match decoded {
+                Ok(s) => (s, None),
+                Err(_) => {
+                    let units = data.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+                    let lossy: String =
+                        char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
+                    (lossy, Some("BMPString holds unpaired surrogates".into()))
+                }
+            }
+        }
+        Tag::UniversalString => {
+            if !data.len().is_multiple_of(4) {
+                return (latin1(data), Some("UniversalString length is not a multiple of 4".into()));
+            }
+            let mut bad = false;
+            let s: String = data
+                .chunks_exact(4)
+                .map(|c| {
+                    char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])).unwrap_or_else(|| {
+                        bad = true;
+                        char::REPLACEMENT_CHARACTER
+                    })
+                })
+                .collect();
+            (s, bad.then(|| "UniversalString holds invalid code points".into()))
+        }
+        other => (
+            format!("#{}", crate::digest::hex_lower(data)),
+            Some(format!("value of type {} is not a string", tag_name(other))),
+        ),
+    }
+}
+
+fn latin1(data: &[u8]) -> String {
+    data.iter().map(|&b| b as char).collect()
+}
+
+fn tag_name(tag: Tag) -> String {
+    match tag {
+        Tag::PrintableString => "PrintableString".into(),
+        Tag::Ia5String => "IA5String".into(),
+        Tag::VisibleString => "VisibleString".into(),
+        Tag::NumericString => "NumericString".into(),
+        other => format!("tag {}", other.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bmp_string_is_utf16_big_endian() {
+        let (s, note) = decode_string(Class::Universal, Tag::BmpString, &[0x00, 0x41, 0x30, 0x42]);
+        assert_eq!(s, "Aあ");
+        assert!(note.is_none());
+    }
+
+    #[test]
+    fn t61_string_reads_as_latin1() {
+        let (s, note) = decode_string(Class::Universal, Tag::T61String, &[0x4d, 0xfc, 0x6e]);
+        assert_eq!(s, "Mün");
+        assert!(note.is_none());
+    }
+
+    #[test]
+    fn invalid_utf8_is_recovered_with_a_note() {
+        let (s, note) = decode_string(Class::Universal, Tag::Utf8String, &[0x61, 0xff]);
+        assert!(s.starts_with('a'));
+        assert!(note.is_some());
+    }
+
+    #[test]
+    fn odd_bmp_string_is_noted() {
+        let (_, note) = decode_string(Class::Universal, Tag::BmpString, &[0x00]);
+        assert!(note.unwrap().contains("odd"));
+    }
+
+    #[test]
+    fn canonical_form_ignores_case_and_spacing() {
+        let a = DistinguishedName {
+            rdns: vec![vec![NameAttribute { name: "CN".into(), oid: "2.5.4.3".into(), value: "Example  CA".into() }]],
+            notes: vec![],
+        };
+        let b = DistinguishedName {
+            rdns: vec![vec![NameAttribute { name: "CN".into(), oid: "2.5.4.3".into(), value: "example ca".into() }]],
+            notes: vec![],
+        };
+        assert!(a.same_as(&b));
+        assert_eq!(a.to_openssl_string(), "CN = Example  CA");
+    }
+}

@@ -1,0 +1,175 @@
+//! Names for the object identifiers a certificate tool shows, spelled as openssl spells them, so that ucert's
+//! output can be laid beside `openssl x509 -text` and read the same.
+
+/// openssl's short name of a distinguished-name attribute, or None for one we do not name.
+pub fn attribute_short_name(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "2.5.4.3" => "CN",
+        "2.5.4.6" => "C",
+        "2.5.4.7" => "L",
+        "2.5.4.8" => "ST",
+        "2.5.4.10" => "O",
+        "2.5.4.11" => "OU",
+        "2.5.4.5" => "serialNumber",
+        "2.5.4.9" => "street",
+        "2.5.4.12" => "title",
+        "2.5.4.13" => "description",
+        "2.5.4.4" => "SN",
+        "2.5.4.42" => "GN",
+        "2.5.4.43" => "initials",
+        "2.5.4.44" => "generationQualifier",
+        "2.5.4.46" => "dnQualifier",
+        "2.5.4.65" => "pseudonym",
+        "2.5.4.41" => "name",
+        "2.5.4.17" => "postalCode",
+        "2.5.4.15" => "businessCategory",
+        "2.5.4.97" => "organizationIdentifier",
+        "1.2.840.113549.1.9.1" => "emailAddress",
+        "1.2.840.113549.1.9.2" => "unstructuredName",
+        "0.9.2342.19200300.100.1.25" => "DC",
+        "0.9.2342.19200300.100.1.1" => "UID",
+        "1.3.6.1.4.1.311.60.2.1.3" => "jurisdictionC",
+        "1.3.6.1.4.1.311.60.2.1.2" => "jurisdictionST",
+        "1.3.6.1.4.1.311.60.2.1.1" => "jurisdictionL",
+        _ => return None,
+    })
+}
+
+/// openssl's short name of an extended key usage purpose.
+pub fn eku_name(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "1.3.6.1.5.5.7.3.1" => "serverAuth",
+        "1.3.6.1.5.5.7.3.2" => "clientAuth",
+        "1.3.6.1.5.5.7.3.3" => "codeSigning",
+        "1.3.6.1.5.5.7.3.4" => "emailProtection",
+        "1.3.6.1.5.5.7.3.5" => "ipsecEndSystem",
+        "1.3.6.1.5.5.7.3.6" => "ipsecTunnel",
+        "1.3.6.1.5.5.7.3.7" => "ipsecUser",
+        "1.3.6.1.5.5.7.3.8" => "timeStamping",
+        "1.3.6.1.5.5.7.3.9" => "OCSPSigning",
+        "1.3.6.1.5.5.7.3.17" => "ipsecIKE",
+        "2.5.29.37.0" => "anyExtendedKeyUsage",
+        "1.3.6.1.4.1.311.20.2.2" => "msSmartcardLogin",
+        "1.3.6.1.4.1.311.10.3.4" => "msEFS",
+        "1.3.6.1.4.1.311.10.3.12" => "msDocumentSigning",
+        _ => return None,
+    })
+}
+
+/// The object identifier of an EKU name (the reverse of [`eku_name`]).
+pub fn eku_oid(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "serverAuth" => "1.3.6.1.5.5.7.3.1",
+        "clientAuth" => "1.3.6.1.5.5.7.3.2",
+        "codeSigning" => "1.3.6.1.5.5.7.3.3",
+        "emailProtection" => "1.3.6.1.5.5.7.3.4",
+        "ipsecEndSystem" => "1.3.6.1.5.5.7.3.5",
+        "ipsecTunnel" => "1.3.6.1.5.5.7.3.6",
+        "ipsecUser" => "1.3.6.1.5.5.7.3.7",
+        "timeStamping" => "1.3.6.1.5.5.7.3.8",
+        "OCSPSigning" => "1.3.6.1.5.5.7.3.9",
+        _ => return None,
+    })
+}
+
+/// openssl's long name of a certificate extension.
+pub fn extension_name(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "2.5.29.14" => "subjectKeyIdentifier",
+        "2.5.29.15" => "keyUsage",
+        "2.5.29.17" => "subjectAltName",
+        "2.5.29.18" => "issuerAltName",
+        "2.5.29.19" => "basicConstraints",
+        "2.5.29.30" => "nameConstraints",
+        "2.5.29.31" => "crlDistributionPoints",
+        "2.5.29.32" => "certificatePolicies",
+        "2.5.29.33" => "policyMappings",
+        "2.5.29.35" => "authorityKeyIdentifier",
+        "2.5.29.36" => "policyConstraints",
+        "2.5.29.37" => "extendedKeyUsage",
+        "2.5.29.54" => "inhibitAnyPolicy",
+        "1.3.6.1.5.5.7.1.1" => "authorityInfoAccess",
+        "1.3.6.1.5.5.7.1.11" => "subjectInfoAccess",
+        "1.3.6.1.4.1.11129.2.4.2" => "ctPrecertificateSCTs",
+        "1.3.6.1.4.1.11129.2.4.3" => "ctPrecertificatePoison",
+        "2.16.840.1.113730.1.1" => "nsCertType",
+        "2.16.840.1.113730.1.13" => "nsComment",
+        "1.3.6.1.4.1.311.20.2" => "msCertificateTemplateName",
+        "1.3.6.1.4.1.311.21.7" => "msCertificateTemplate",
+        "1.3.6.1.4.1.311.21.10" => "msApplicationPolicies",
+        "1.3.6.1.4.1.311.21.1" => "msCAVersion",
+        "1.3.6.1.4.1.311.21.2" => "msPreviousCAHash",
+        _ => return None,
+    })
+}
+
+/// openssl's name of a named elliptic curve.
+pub fn curve_name(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "1.2.840.10045.3.1.7" => "prime256v1",
+        "1.3.132.0.34" => "secp384r1",
+        "1.3.132.0.35" => "secp521r1",
+        "1.3.132.0.10" => "secp256k1",
+        "1.2.840.10045.3.1.1" => "prime192v1",
+        "1.3.132.0.33" => "secp224r1",
+        "1.3.36.3.3.2.8.1.1.7" => "brainpoolP256r1",
+        "1.3.36.3.3.2.8.1.1.11" => "brainpoolP384r1",
+        "1.3.36.3.3.2.8.1.1.13" => "brainpoolP512r1",
+        _ => return None,
+    })
+}
+
+/// The size in bits of a named curve's field, for "EC 384 bits" style summaries.
+pub fn curve_bits(oid: &str) -> Option<u32> {
+    Some(match oid {
+        "1.2.840.10045.3.1.7" | "1.3.132.0.10" | "1.3.36.3.3.2.8.1.1.7" => 256,
+        "1.3.132.0.34" | "1.3.36.3.3.2.8.1.1.11" => 384,
+        "1.3.132.0.35" => 521,
+        "1.2.840.10045.3.1.1" => 192,
+        "1.3.132.0.33" => 224,
+        "1.3.36.3.3.2.8.1.1.13" => 512,
+        _ => return None,
+    })
+}
+
+pub const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+pub const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
+pub const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+pub const ED25519: &str = "1.3.101.112";
+pub const ED448: &str = "1.3.101.113";
+pub const X25519: &str = "1.3.101.110";
+pub const X448: &str = "1.3.101.111";
+pub const DSA: &str = "1.2.840.10040.4.1";
+pub const PKCS7_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+
+/// The name of a PKCS#7 content type, for saying what a non-chain PKCS#7 file is.
+pub fn pkcs7_content_name(oid: &str) -> &'static str {
+    match oid {
+        "1.2.840.113549.1.7.1" => "data",
+        "1.2.840.113549.1.7.2" => "signedData",
+        "1.2.840.113549.1.7.3" => "envelopedData",
+        "1.2.840.113549.1.7.4" => "signedAndEnvelopedData",
+        "1.2.840.113549.1.7.5" => "digestedData",
+        "1.2.840.113549.1.7.6" => "encryptedData",
+        _ => "unknown content type",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eku_names_and_oids_are_inverse() {
+        for name in ["serverAuth", "clientAuth", "ipsecEndSystem", "OCSPSigning"] {
+            let oid = eku_oid(name).unwrap();
+            assert_eq!(eku_name(oid), Some(name));
+        }
+    }
+
+    #[test]
+    fn curves_named_like_openssl() {
+        assert_eq!(curve_name("1.3.132.0.34"), Some("secp384r1"));
+        assert_eq!(curve_bits("1.2.840.10045.3.1.7"), Some(256));
+    }
+}

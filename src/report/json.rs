@@ -1,0 +1,194 @@
+//! JSON output. Every document carries `"schema": 1`; the fields are documented in the README and are stable:
+//! new fields may be added, existing ones keep their name and meaning.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::commands::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
+use crate::digest::Fingerprints;
+use crate::input::{KeyFormat, Origin};
+use crate::model::certificate::ValidityStatus;
+use crate::model::csr::CsrAttribute;
+use crate::model::extensions::{BasicConstraints, ExtendedKeyUsage, ExtensionInfo, KeyId, KeyUsage, SanEntry};
+use crate::model::signature::SignatureAlgorithm;
+use crate::model::{DistinguishedName, PublicKey};
+use crate::verify::Verification;
+
+/// Writes a value as pretty JSON and a final newline.
+pub fn write<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    t.to_offset(time::UtcOffset::UTC).format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+/// A certificate as every command shows it in JSON.
+#[derive(Serialize)]
+pub struct CertificateJson<'a> {
+    pub subject: &'a DistinguishedName,
+    pub issuer: &'a DistinguishedName,
+    pub serial: String,
+    /// null when the date is unreadable (a warning says why).
+    pub not_before: Option<String>,
+    pub not_after: Option<String>,
+    pub validity: ValidityStatus,
+    /// null when the certificate has no subjectAltName extension.
+    pub sans: Option<&'a Vec<SanEntry>>,
+    pub public_key: &'a PublicKey,
+    pub signature_algorithm: &'a SignatureAlgorithm,
+    pub key_usage: Option<&'a KeyUsage>,
+    pub extended_key_usage: Option<&'a ExtendedKeyUsage>,
+    pub basic_constraints: Option<&'a BasicConstraints>,
+    pub subject_key_id: Option<&'a KeyId>,
+    pub authority_key_id: Option<&'a KeyId>,
+    pub extensions: &'a [ExtensionInfo],
+    pub self_signed: bool,
+    pub fingerprints: &'a Fingerprints,
+    pub warnings: &'a [String],
+}
+
+impl<'a> CertificateJson<'a> {
+    pub fn new(facts: &'a CertificateFacts) -> CertificateJson<'a> {
+        let c = &facts.certificate;
+        let e = &c.extensions;
+        CertificateJson {
+            subject: &c.subject,
+            issuer: &c.issuer,
+            serial: crate::digest::hex_colons_lower(&c.serial),
+            not_before: c.not_before.map(rfc3339),
+            not_after: c.not_after.map(rfc3339),
+            validity: facts.validity,
+            sans: e.subject_alt_names.as_ref(),
+            public_key: &c.public_key,
+            signature_algorithm: &c.signature_algorithm,
+            key_usage: e.key_usage.as_ref(),
+            extended_key_usage: e.extended_key_usage.as_ref(),
+            basic_constraints: e.basic_constraints.as_ref(),
+            subject_key_id: e.subject_key_id.as_ref(),
+            authority_key_id: e.authority_key_id.as_ref(),
+            extensions: &e.all,
+            self_signed: facts.self_signed,
+            fingerprints: &c.fingerprints,
+            warnings: &c.notes,
+        }
+    }
+}
+
+/// A CSR as every command shows it in JSON.
+#[derive(Serialize)]
+pub struct CsrJson<'a> {
+    pub subject: &'a DistinguishedName,
+    /// null when the CSR requests no subjectAltName (CUCM then ignores the SAN field).
+    pub sans: Option<&'a Vec<SanEntry>>,
+    pub public_key: &'a PublicKey,
+    pub signature_algorithm: &'a SignatureAlgorithm,
+    pub signature: &'a Verification,
+    pub key_usage: Option<&'a KeyUsage>,
+    pub extended_key_usage: Option<&'a ExtendedKeyUsage>,
+    pub basic_constraints: Option<&'a BasicConstraints>,
+    pub requested_extensions: &'a [ExtensionInfo],
+    pub attributes: &'a [CsrAttribute],
+    pub fingerprints: &'a Fingerprints,
+    pub warnings: &'a [String],
+}
+
+impl<'a> CsrJson<'a> {
+    pub fn new(facts: &'a CsrFacts) -> CsrJson<'a> {
+        let c = &facts.csr;
+        let e = &c.requested_extensions;
+        CsrJson {
+            subject: &c.subject,
+            sans: e.subject_alt_names.as_ref(),
+            public_key: &c.public_key,
+            signature_algorithm: &c.signature_algorithm,
+            signature: &facts.signature,
+            key_usage: e.key_usage.as_ref(),
+            extended_key_usage: e.extended_key_usage.as_ref(),
+            basic_constraints: e.basic_constraints.as_ref(),
+            requested_extensions: &e.all,
+            attributes: &c.attributes,
+            fingerprints: &c.fingerprints,
+            warnings: &c.notes,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    /// "der", "base64" or "pem".
+    form: &'static str,
+    pem_label: Option<&'a str>,
+    line: Option<usize>,
+}
+
+impl<'a> SourceJson<'a> {
+    fn new(origin: &'a Origin) -> SourceJson<'a> {
+        match origin {
+            Origin::Der => SourceJson { form: "der", pem_label: None, line: None },
+            Origin::Base64 => SourceJson { form: "base64", pem_label: None, line: None },
+            Origin::Pem { label, line } => SourceJson { form: "pem", pem_label: Some(label), line: Some(*line) },
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum ObjectJson<'a> {
+    Certificate { source: SourceJson<'a>, certificate: CertificateJson<'a> },
+    Csr { source: SourceJson<'a>, csr: CsrJson<'a> },
+    Pkcs7 { source: SourceJson<'a>, certificates: Vec<CertificateJson<'a>> },
+    PrivateKey { source: SourceJson<'a>, format: KeyFormat, public_key: &'a PublicKey },
+    PublicKey { source: SourceJson<'a>, format: KeyFormat, public_key: &'a PublicKey },
+}
+
+#[derive(Serialize)]
+struct FileJson<'a> {
+    path: &'a str,
+    error: Option<&'a str>,
+    objects: Vec<ObjectJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct InspectJson<'a> {
+    schema: u32,
+    at: String,
+    files: Vec<FileJson<'a>>,
+}
+
+pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
+    let files = report
+        .files
+        .iter()
+        .map(|f| FileJson {
+            path: &f.path,
+            error: f.error.as_deref(),
+            objects: f
+                .objects
+                .iter()
+                .map(|o| {
+                    let source = SourceJson::new(&o.origin);
+                    match &o.item {
+                        Item::Certificate(c) => {
+                            ObjectJson::Certificate { source, certificate: CertificateJson::new(c) }
+                        }
+                        Item::Csr(c) => ObjectJson::Csr { source, csr: CsrJson::new(c) },
+                        Item::Pkcs7(certs) => {
+                            ObjectJson::Pkcs7 { source, certificates: certs.iter().map(CertificateJson::new).collect() }
+                        }
+                        Item::PrivateKey { public, format } => {
+                            ObjectJson::PrivateKey { source, format: *format, public_key: public }
+                        }
+                        Item::PublicKey { public, format } => {
+                            ObjectJson::PublicKey { source, format: *format, public_key: public }
+                        }
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    write(out, &InspectJson { schema: super::JSON_SCHEMA, at: rfc3339(report.at), files })
+}

@@ -1,0 +1,102 @@
+//! Signature verification with ring. We map algorithms ourselves (instead of x509-parser's `verify`) so that a
+//! link signed with a 1024-bit RSA key is still verified with ring's legacy algorithms, and anything ring cannot
+//! check is reported as "cannot verify", never as "does not match".
+
+use ring::signature::{self, VerificationAlgorithm};
+use serde::Serialize;
+
+use crate::model::key::{KeyKind, PublicKey};
+use crate::model::signature::{Hash, SignatureScheme, Signed};
+
+/// The outcome of checking one signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", content = "reason", rename_all = "kebab-case")]
+pub enum Verification {
+    Valid,
+    Invalid,
+    /// The algorithm or key is one ucert cannot verify (the reason says which); not evidence of tampering.
+    Unsupported(String),
+}
+
+impl Verification {
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Verification::Valid)
+    }
+}
+
+/// Checks that `signer` made the signature in `signed`.
+pub fn verify(signed: &Signed, signer: &PublicKey) -> Verification {
+    let alg = match pick_algorithm(signed, signer) {
+        Ok(alg) => alg,
+        Err(reason) => return Verification::Unsupported(reason),
+    };
+    let key_bytes = match spki_key_bits(&signer.spki) {
+        Some(bits) => bits,
+        None => return Verification::Unsupported("the signer's public key could not be read".into()),
+    };
+    let key = signature::UnparsedPublicKey::new(alg, key_bytes);
+    match key.verify(&signed.message, &signed.signature) {
+        Ok(()) => Verification::Valid,
+        Err(_) => Verification::Invalid,
+    }
+}
+
+fn pick_algorithm(signed: &Signed, signer: &PublicKey) -> Result<&'static dyn VerificationAlgorithm, String> {
+    let alg = &signed.algorithm;
+    let bits = signer.bits().unwrap_or(0);
+    match (alg.scheme, &signer.kind) {
+        (SignatureScheme::RsaPkcs1, KeyKind::Rsa { .. }) => {
+            if bits > 8192 {
+                return Err(format!("RSA key of {bits} bits is larger than ring verifies (8192)"));
+            }
+            let legacy_ok = bits >= 1024;
+            let modern_ok = bits >= 2048;
+            match alg.hash {
+                Some(Hash::Sha1) if legacy_ok => Ok(&signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY),
+                Some(Hash::Sha256) if modern_ok => Ok(&signature::RSA_PKCS1_2048_8192_SHA256),
+                Some(Hash::Sha256) if legacy_ok => Ok(&signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY),
+                Some(Hash::Sha384) if modern_ok => Ok(&signature::RSA_PKCS1_2048_8192_SHA384),
+                Some(Hash::Sha512) if modern_ok => Ok(&signature::RSA_PKCS1_2048_8192_SHA512),
+                Some(Hash::Sha512) if legacy_ok => Ok(&signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY),
+                Some(h @ (Hash::Md2 | Hash::Md5 | Hash::Sha224)) => {
+                    Err(format!("{} signatures are not verified", h.name()))
+                }
+                _ => Err(format!("RSA key of {bits} bits is too weak to verify with {}", alg.name)),
+            }
+        }
+        (SignatureScheme::RsaPss, KeyKind::Rsa { .. }) => {
+            if !(2048..=8192).contains(&bits) {
+                return Err(format!("RSA-PSS with a {bits}-bit key is not verified"));
+            }
+            match alg.hash {
+                Some(Hash::Sha256) => Ok(&signature::RSA_PSS_2048_8192_SHA256),
+                Some(Hash::Sha384) => Ok(&signature::RSA_PSS_2048_8192_SHA384),
+                Some(Hash::Sha512) => Ok(&signature::RSA_PSS_2048_8192_SHA512),
+                _ => Err("RSA-PSS with this hash is not verified".into()),
+            }
+        }
+        (SignatureScheme::Ecdsa, KeyKind::Ec { curve_oid: Some(curve), .. }) => match (curve.as_str(), alg.hash) {
+            ("1.2.840.10045.3.1.7", Some(Hash::Sha256)) => Ok(&signature::ECDSA_P256_SHA256_ASN1),
+            ("1.2.840.10045.3.1.7", Some(Hash::Sha384)) => Ok(&signature::ECDSA_P256_SHA384_ASN1),
+            ("1.3.132.0.34", Some(Hash::Sha256)) => Ok(&signature::ECDSA_P384_SHA256_ASN1),
+            ("1.3.132.0.34", Some(Hash::Sha384)) => Ok(&signature::ECDSA_P384_SHA384_ASN1),
+            _ => Err(format!("{} on curve {} is not verified", alg.name, signer.curve().unwrap_or_default())),
+        },
+        (SignatureScheme::Ed25519, KeyKind::Ed25519 { .. }) => Ok(&signature::ED25519),
+        (SignatureScheme::Unknown, _) => Err(format!("unknown signature algorithm {}", alg.oid)),
+        (
+            SignatureScheme::RsaPkcs1 | SignatureScheme::RsaPss | SignatureScheme::Ecdsa | SignatureScheme::Ed25519,
+            _,
+        ) => Err(format!("a {} signature cannot come from a {} key", alg.name, signer.algorithm())),
+        (SignatureScheme::Ed448 | SignatureScheme::Dsa, _) => Err(format!("{} signatures are not verified", alg.name)),
+    }
+}
+
+/// The subjectPublicKey BIT STRING content of a SubjectPublicKeyInfo (what ring takes).
+fn spki_key_bits(spki: &[u8]) -> Option<&[u8]> {
+    let (outer, _) = crate::der::read_element(spki).ok()?;
+    let parts = crate::der::children(outer.content()).ok()?;
+    let bits = parts.get(1)?.content();
+    // skip the "unused bits" byte
+    bits.split_first().map(|(_, rest)| rest)
+}

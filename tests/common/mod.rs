@@ -1,0 +1,42 @@
+//! Helpers shared by the end-to-end tests: a `ucert` command that does not depend on the caller's environment,
+//! and paths into the bundled fixtures.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The ucert binary with colour, pager and locale variables cleared, run from the crate root.
+pub fn ucert() -> Command {
+    let mut cmd = Command::cargo_bin("ucert").expect("binary builds");
+    for var in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "TERM", "COLUMNS", "LANG", "LC_ALL"] {
+        cmd.env_remove(var);
+    }
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// A path under `fixtures/`, relative to the crate root (the working directory of [`ucert`]).
+pub fn fixture(rel: &str) -> String {
+    format!("fixtures/{rel}")
+}
+
+/// The absolute path of a fixture, for tools run elsewhere.
+pub fn fixture_abs(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+/// A fixed evaluation time inside every fixture leaf's validity (2026-01-01 .. 2028-01-01).
+pub const AT: &str = "2026-06-01T00:00:00Z";
+
+/// True when the tests run as root, which reads files regardless of their permissions.
+pub fn running_as_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+}
+
+/// Runs `program` with `args`, returning stdout; panics with stderr if it fails.
+pub fn run_tool(program: &str, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
