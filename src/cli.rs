@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use time::OffsetDateTime;
 
+use crate::cucm::Purpose;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ucert",
@@ -33,6 +35,15 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Will CUCM accept this certificate for this CSR? If not, which error will it show, and why.
+    #[command(
+        name = "match",
+        after_help = "Examples:\n  ucert match tomcat.csr certnew.cer\n  ucert match tomcat.csr certnew.p7b --json\n  \
+                      ucert match --purpose CallManager --ca root.cer --ca issuing.cer cm.csr certnew.cer\n  \
+                      ucert match tomcat.key - < certnew.cer   # does this key belong to the certificate?"
+    )]
+    Match(MatchArgs),
+
     /// Show what certificates, CSRs, PKCS#7 chains and keys hold.
     #[command(after_help = "Examples:\n  ucert inspect certnew.cer\n  ucert inspect --json certnew.p7b tomcat.csr\n  \
                             openssl s_client -connect cucm:8443 </dev/null | ucert inspect -")]
@@ -60,10 +71,50 @@ pub struct InspectArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The CSR CUCM generated (or a private or public key); '-' for standard input.
+    #[arg(value_name = "CSR")]
+    pub csr: PathBuf,
+
+    /// The certificate the CA returned: PEM, DER, a bundle or a .p7b; '-' for standard input.
+    #[arg(value_name = "CERT")]
+    pub cert: PathBuf,
+
+    /// The certificate purpose (tomcat, tomcat-ECDSA, CallManager, CallManager-ECDSA, ipsec, CAPF, TVS,
+    /// ITLRecovery; any case). Default: from the CSR's file name, e.g. tomcat.csr.
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
+    pub purpose: Option<Purpose>,
+
+    /// CA certificates (root, intermediates) to check the chain with; repeat for several files.
+    #[arg(long = "ca", value_name = "FILE")]
+    pub ca: Vec<PathBuf>,
+
+    /// Judge validity at this time (RFC 3339, e.g. 2026-06-01T00:00:00Z) instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
+
+    /// Print JSON (stable fields, see the README) instead of text.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
+
+    /// Print nothing; the exit code says it all (0 match, 1 mismatch, 2 error).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ModulusArgs {
     /// Files to read; every RSA certificate, CSR or key in them gets a line.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// Parses `--purpose` in any case.
+pub fn parse_purpose(s: &str) -> Result<Purpose, String> {
+    Purpose::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Purpose::ALL.iter().map(|p| p.name()).collect();
+        format!("'{s}' is not a certificate purpose; one of: {}", names.join(", "))
+    })
 }
 
 /// Parses `--at`: RFC 3339, or a bare date (midnight UTC).

@@ -2,11 +2,12 @@
 //! renderer, writes diagnostics to stderr and works out the exit code.
 
 pub mod inspect;
+pub mod matching;
 pub mod modulus;
 
 use std::io::{self, Write};
 
-use crate::config::{Config, Task};
+use crate::config::{Config, Output, Task};
 use crate::exit::Exit;
 use crate::report;
 
@@ -14,6 +15,22 @@ use crate::report;
 pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exit> {
     colored::control::set_override(config.color);
     match config.task {
+        Task::Match { csr, cert, cas, purpose, at, output } => {
+            let report = match matching::gather(&csr, &cert, &cas, purpose, at) {
+                Ok(report) => report,
+                Err(e) => {
+                    diagnostic(err, &e.path, &e.message);
+                    return Ok(Exit::Error);
+                }
+            };
+            match output {
+                Output::Human => report::human::matching(&report, out)?,
+                Output::Json => report::json::matching(&report, out)?,
+                Output::Quiet => {}
+            }
+            out.flush()?;
+            Ok(if report.matched() { Exit::Ok } else { Exit::CheckFailed })
+        }
         Task::Inspect { inputs, at, json } => {
             let report = inspect::inspect(&inputs, at);
             if json {

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use time::OffsetDateTime;
 
 use crate::cli::{Cli, ColorChoice, Command};
+use crate::cucm::Purpose;
 use crate::input::Source;
 
 /// Everything a run needs, resolved.
@@ -18,25 +19,53 @@ pub struct Config {
 
 #[derive(Debug)]
 pub enum Task {
+    Match { csr: Source, cert: Source, cas: Vec<Source>, purpose: Option<Purpose>, at: OffsetDateTime, output: Output },
     Inspect { inputs: Vec<Source>, at: OffsetDateTime, json: bool },
     Modulus { inputs: Vec<Source> },
 }
 
+/// How a checking command reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    Human,
+    Json,
+    /// Nothing on stdout; the exit code says it all.
+    Quiet,
+}
+
 impl Config {
-    pub fn from_cli(cli: Cli) -> Config {
+    /// Resolves the command line; Err is a usage error, shown as one line and exit code 2.
+    pub fn from_cli(cli: Cli) -> Result<Config, String> {
         let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
         let terminal = std::io::stdout().is_terminal();
         let mut color = decide_color(cli.color, terminal, &env);
         let sources = |files: Vec<std::path::PathBuf>| files.iter().map(|f| Source::from_arg(f)).collect::<Vec<_>>();
         let now = OffsetDateTime::now_utc();
         let task = match cli.command {
+            Command::Match(a) => {
+                let (csr, cert) = (Source::from_arg(&a.csr), Source::from_arg(&a.cert));
+                let cas = sources(a.ca);
+                let stdin_uses = [&csr, &cert].into_iter().chain(cas.iter()).filter(|s| **s == Source::Stdin).count();
+                if stdin_uses > 1 {
+                    return Err("only one input can be standard input ('-')".into());
+                }
+                let output = if a.json {
+                    Output::Json
+                } else if a.quiet {
+                    Output::Quiet
+                } else {
+                    Output::Human
+                };
+                color &= output == Output::Human;
+                Task::Match { csr, cert, cas, purpose: a.purpose, at: a.at.unwrap_or(now), output }
+            }
             Command::Inspect(a) => {
                 color &= !a.json;
                 Task::Inspect { inputs: sources(a.files), at: a.at.unwrap_or(now), json: a.json }
             }
             Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
         };
-        Config { color, task }
+        Ok(Config { color, task })
     }
 }
 

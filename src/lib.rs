@@ -19,3 +19,6 @@ pub mod verify;
 
 /// The version and the commit it was built from, as `--version` prints it.
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("UCERT_GIT_COMMIT"), ")");
+pub mod chain;
+pub mod checks;
+pub mod cucm;

@@ -20,7 +20,13 @@ fn main() -> ExitCode {
         eprintln!("ucert: internal error: {message}{location} (please report this at the project's issue tracker)");
     }));
     let cli = Cli::parse();
-    let config = Config::from_cli(cli);
+    let config = match Config::from_cli(cli) {
+        Ok(config) => config,
+        Err(usage) => {
+            eprintln!("ucert: {usage}");
+            return ExitCode::from(Exit::Error.code());
+        }
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let stderr = io::stderr();

@@ -104,21 +104,21 @@ fn every_bad_input_is_exit_2_with_one_line_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let all = cases(dir.path());
     assert!(all.iter().any(|c| c.name == "permission denied"));
+    let csr = common::fixture_abs("cucm/tomcat.csr").to_string_lossy().into_owned();
+    let cert = common::fixture_abs("cucm/tomcat.pem").to_string_lossy().into_owned();
     for case in &all {
-        for subcommand in ["inspect", "modulus"] {
-            let path = case.path.to_string_lossy().into_owned();
-            let out = command_for(case).args([subcommand, &path]).output().unwrap();
+        let path = case.path.to_string_lossy().into_owned();
+        let invocations: [Vec<&str>; 4] =
+            [vec!["inspect", &path], vec!["modulus", &path], vec!["match", &path, &cert], vec!["match", &csr, &path]];
+        for args in &invocations {
+            let out = command_for(case).args(args).output().unwrap();
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(out.status.code(), Some(2), "{} / {subcommand}: {stderr}", case.name);
-            assert_eq!(stderr.lines().count(), 1, "{} / {subcommand}: {stderr}", case.name);
-            assert!(stderr.starts_with(&format!("ucert: {path}: ")), "{} / {subcommand}: {stderr}", case.name);
-            assert!(
-                stderr.contains(case.expect),
-                "{} / {subcommand}: expected {:?} in {stderr}",
-                case.name,
-                case.expect
-            );
-            assert!(!stderr.contains("panicked"), "{}", case.name);
+            let what = format!("{} / {}", case.name, args.join(" "));
+            assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+            assert!(stderr.starts_with(&format!("ucert: {path}: ")), "{what}: {stderr}");
+            assert!(stderr.contains(case.expect), "{what}: expected {:?} in {stderr}", case.expect);
+            assert!(!stderr.contains("panicked"), "{what}");
         }
     }
 }

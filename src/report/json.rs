@@ -5,7 +5,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::checks::{CheckId, Finding};
 use crate::commands::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
+use crate::commands::matching::{MatchReport, PurposeSource, RequestFacts};
+use crate::cucm::Purpose;
 use crate::digest::Fingerprints;
 use crate::input::{KeyFormat, Origin};
 use crate::model::certificate::ValidityStatus;
@@ -191,4 +194,70 @@ pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
         })
         .collect();
     write(out, &InspectJson { schema: super::JSON_SCHEMA, at: rfc3339(report.at), files })
+}
+
+/// The key in `match`'s first slot, when it is not a CSR.
+#[derive(Serialize)]
+struct KeyJson<'a> {
+    format: KeyFormat,
+    private: bool,
+    public_key: &'a PublicKey,
+}
+
+/// A CA certificate at hand, briefly.
+#[derive(Serialize)]
+struct CaJson<'a> {
+    subject: &'a DistinguishedName,
+    issuer: &'a DistinguishedName,
+    fingerprints: &'a Fingerprints,
+}
+
+#[derive(Serialize)]
+struct MatchJson<'a> {
+    schema: u32,
+    verdict: &'static str,
+    cucm_error: Option<&'a str>,
+    /// The id of the failing check that heads the verdict (null on a match).
+    failed_check: Option<CheckId>,
+    purpose: Option<Purpose>,
+    /// "flag", "file-name" or "unknown".
+    purpose_source: &'static str,
+    at: String,
+    checks: &'a [Finding],
+    csr: Option<CsrJson<'a>>,
+    key: Option<KeyJson<'a>>,
+    certificate: CertificateJson<'a>,
+    ca_certificates: Vec<CaJson<'a>>,
+}
+
+pub fn matching(report: &MatchReport, out: &mut dyn Write) -> io::Result<()> {
+    let (csr, key) = match &report.request {
+        RequestFacts::Csr(facts) => (Some(CsrJson::new(facts)), None),
+        RequestFacts::Key { public, format, private } => {
+            (None, Some(KeyJson { format: *format, private: *private, public_key: public }))
+        }
+    };
+    let doc = MatchJson {
+        schema: super::JSON_SCHEMA,
+        verdict: if report.matched() { "match" } else { "mismatch" },
+        cucm_error: report.cucm_error(),
+        failed_check: report.headline().map(|f| f.id),
+        purpose: report.purpose,
+        purpose_source: match report.purpose_source {
+            PurposeSource::Flag => "flag",
+            PurposeSource::FileName(_) => "file-name",
+            PurposeSource::Unknown => "unknown",
+        },
+        at: rfc3339(report.at),
+        checks: &report.findings,
+        csr,
+        key,
+        certificate: CertificateJson::new(&report.certificate),
+        ca_certificates: report
+            .cas
+            .iter()
+            .map(|c| CaJson { subject: &c.subject, issuer: &c.issuer, fingerprints: &c.fingerprints })
+            .collect(),
+    };
+    write(out, &doc)
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmark: one `ucert match` of a 2048-bit pair against the openssl pipeline of the documents (two
+# `openssl ... -modulus | openssl md5` pipelines and a comparison), timed by hyperfine in the same run.
+#   benches/match.sh            (needs hyperfine: apt-get install hyperfine)
+# Writes target/bench-match.md and prints hyperfine's summary; the README quotes the figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { echo "benches/match.sh: hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
+cargo build --release --quiet
+csr=fixtures/cucm/tomcat.csr
+cert=fixtures/forms/certnew.cer
+# Both sides must agree that the pair matches, or the comparison means nothing.
+target/release/ucert match -q "$csr" "$cert"
+sh benches/openssl-pipeline.sh "$csr" "$cert"
+hyperfine --warmup 10 --min-runs 200 -N --export-markdown target/bench-match.md \
+  -n "ucert match" "target/release/ucert match -q $csr $cert" \
+  -n "openssl pipeline" "sh benches/openssl-pipeline.sh $csr $cert"

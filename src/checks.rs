@@ -1,0 +1,270 @@
+//! The checks `match` runs, one module each, each with the stable id of the contract. A check reads the
+//! [`Pair`] and returns a [`Finding`]: pass, fail, warn or skip, with its evidence, likely cause and remedy.
+//! Checks never print; the verdict ranks their failures.
+
+mod chain;
+mod critical_extension;
+mod hash_algorithm;
+mod key_size;
+mod key_usage;
+mod public_key;
+mod san;
+mod signature;
+mod subject;
+mod validity;
+mod wildcard;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::cucm::Purpose;
+use crate::model::{Certificate, Csr, PublicKey};
+
+pub use san::SanDiff;
+pub use subject::SubjectRow;
+
+/// The stable identifiers of the checks (JSON `checks[].id`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckId {
+    PublicKey,
+    San,
+    Subject,
+    Validity,
+    Wildcard,
+    KeyUsage,
+    CriticalExtension,
+    KeySize,
+    HashAlgorithm,
+    Signature,
+    Chain,
+}
+
+impl CheckId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::PublicKey => "public-key",
+            CheckId::San => "san",
+            CheckId::Subject => "subject",
+            CheckId::Validity => "validity",
+            CheckId::Wildcard => "wildcard",
+            CheckId::KeyUsage => "key-usage",
+            CheckId::CriticalExtension => "critical-extension",
+            CheckId::KeySize => "key-size",
+            CheckId::HashAlgorithm => "hash-algorithm",
+            CheckId::Signature => "signature",
+            CheckId::Chain => "chain",
+        }
+    }
+
+    /// How specific a failure is, most specific first: the failure that heads the verdict is the one that makes
+    /// the others moot (a certificate for another key fails its SANs too, but the key is what to fix).
+    fn rank(self) -> u8 {
+        match self {
+            CheckId::PublicKey => 0,
+            CheckId::Signature => 1,
+            CheckId::Validity => 2,
+            CheckId::Chain => 3,
+            CheckId::San => 4,
+            CheckId::Wildcard => 5,
+            CheckId::KeySize => 6,
+            CheckId::KeyUsage => 7,
+            CheckId::CriticalExtension => 8,
+            CheckId::HashAlgorithm => 9,
+            CheckId::Subject => 10,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    Skip,
+}
+
+/// Structured evidence of a check, for JSON (`checks[].details`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Detail {
+    San(SanDiff),
+    Subject { fields: Vec<SubjectRow> },
+    Keys { csr: KeyEvidence, certificate: KeyEvidence },
+    KeyUsage { missing_key_usage: Vec<String>, missing_extended_key_usage: Vec<String> },
+}
+
+/// A key as TAC compares it: algorithm, size, and the openssl-pipeline hashes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KeyEvidence {
+    pub summary: String,
+    pub modulus_md5: Option<String>,
+    pub pubkey_md5: String,
+}
+
+impl KeyEvidence {
+    pub fn of(key: &PublicKey) -> KeyEvidence {
+        KeyEvidence { summary: key.summary(), modulus_md5: key.modulus_md5(), pubkey_md5: key.pubkey_md5() }
+    }
+}
+
+/// What one check found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub id: CheckId,
+    pub status: Status,
+    /// One line: what was found.
+    pub message: String,
+    /// CUCM's own words for this failure, when it has any.
+    pub cucm_error: Option<String>,
+    /// Further lines of evidence.
+    pub evidence: Vec<String>,
+    /// The likely cause, from the documents' cases.
+    pub cause: Option<String>,
+    /// What to do about it.
+    pub remedies: Vec<String>,
+    pub details: Option<Detail>,
+}
+
+impl Finding {
+    pub fn new(id: CheckId, status: Status, message: impl Into<String>) -> Finding {
+        Finding {
+            id,
+            status,
+            message: message.into(),
+            cucm_error: None,
+            evidence: Vec::new(),
+            cause: None,
+            remedies: Vec::new(),
+            details: None,
+        }
+    }
+    pub fn pass(id: CheckId, message: impl Into<String>) -> Finding {
+        Finding::new(id, Status::Pass, message)
+    }
+    pub fn fail(id: CheckId, message: impl Into<String>) -> Finding {
+        Finding::new(id, Status::Fail, message)
+    }
+    pub fn warn(id: CheckId, message: impl Into<String>) -> Finding {
+        Finding::new(id, Status::Warn, message)
+    }
+    pub fn skip(id: CheckId, message: impl Into<String>) -> Finding {
+        Finding::new(id, Status::Skip, message)
+    }
+    pub fn cucm(mut self, text: impl Into<String>) -> Finding {
+        self.cucm_error = Some(text.into());
+        self
+    }
+    pub fn evidence(mut self, line: impl Into<String>) -> Finding {
+        self.evidence.push(line.into());
+        self
+    }
+    pub fn cause(mut self, text: impl Into<String>) -> Finding {
+        self.cause = Some(text.into());
+        self
+    }
+    pub fn remedy(mut self, text: impl Into<String>) -> Finding {
+        self.remedies.push(text.into());
+        self
+    }
+    pub fn details(mut self, d: Detail) -> Finding {
+        self.details = Some(d);
+        self
+    }
+}
+
+/// What stands in the first slot of `match`: normally the CSR, or a key (then only key checks run).
+pub enum Request<'a> {
+    Csr(&'a Csr),
+    Key(&'a PublicKey),
+}
+
+impl Request<'_> {
+    pub fn public_key(&self) -> &PublicKey {
+        match self {
+            Request::Csr(c) => &c.public_key,
+            Request::Key(k) => k,
+        }
+    }
+    pub fn csr(&self) -> Option<&Csr> {
+        match self {
+            Request::Csr(c) => Some(c),
+            Request::Key(_) => None,
+        }
+    }
+}
+
+/// Everything the checks read.
+pub struct Pair<'a> {
+    pub request: Request<'a>,
+    pub certificate: &'a Certificate,
+    /// CA certificates at hand (from the certificate file and `--ca`), in the order given.
+    pub cas: &'a [Certificate],
+    pub purpose: Option<Purpose>,
+    pub at: OffsetDateTime,
+}
+
+/// Runs every check, in the order they are shown.
+pub fn run_all(pair: &Pair<'_>) -> Vec<Finding> {
+    vec![
+        public_key::check(pair),
+        san::check(pair),
+        subject::check(pair),
+        validity::check(pair),
+        wildcard::check(pair),
+        key_usage::check(pair),
+        critical_extension::check(pair),
+        key_size::check(pair),
+        hash_algorithm::check(pair),
+        signature::check(pair),
+        chain::check(pair),
+    ]
+}
+
+/// The failure that heads the verdict: the most specific one (see [`CheckId::rank`]).
+pub fn headline(findings: &[Finding]) -> Option<&Finding> {
+    findings.iter().filter(|f| f.status == Status::Fail).min_by_key(|f| f.id.rank())
+}
+
+/// The CUCM message the upload will hit: that of the most specific failure that has one.
+pub fn cucm_error(findings: &[Finding]) -> Option<&str> {
+    let mut failing: Vec<&Finding> = findings.iter().filter(|f| f.status == Status::Fail).collect();
+    failing.sort_by_key(|f| f.id.rank());
+    failing.iter().find_map(|f| f.cucm_error.as_deref())
+}
+
+/// "DNS:a, DNS:b" for messages.
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Real certificates and CSRs for the checks' unit tests, read from the committed fixtures.
+    use crate::input::{self, Object, Source};
+    use crate::model::{Certificate, Csr};
+
+    pub fn objects(rel: &str) -> Vec<Object> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel);
+        input::load(&Source::Path(path)).unwrap().into_objects().unwrap().into_iter().map(|l| l.object).collect()
+    }
+
+    pub fn cert(rel: &str) -> Certificate {
+        match objects(rel).remove(0) {
+            Object::Certificate(c) => *c,
+            _ => panic!("{rel} is not a certificate"),
+        }
+    }
+
+    pub fn csr(rel: &str) -> Csr {
+        match objects(rel).remove(0) {
+            Object::Csr(c) => *c,
+            _ => panic!("{rel} is not a CSR"),
+        }
+    }
+
+    pub fn at() -> time::OffsetDateTime {
+        time::macros::datetime!(2026-06-01 0:00 UTC)
+    }
+}

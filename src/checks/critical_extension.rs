@@ -1,0 +1,37 @@
+//! `critical-extension`: only Key Usage and Basic Constraints may be critical; CUCM's guide says other critical
+//! extensions break UCCX <-> CUCM connections.
+
+use super::{CheckId, Finding, Pair};
+
+pub fn check(pair: &Pair<'_>) -> Finding {
+    let odd = pair.certificate.extensions.unexpected_critical();
+    if odd.is_empty() {
+        return Finding::pass(
+            CheckId::CriticalExtension,
+            "only Key Usage and Basic Constraints are critical, if anything",
+        );
+    }
+    let names: Vec<&str> = odd.iter().map(|e| e.name.unwrap_or(e.oid.as_str())).collect();
+    Finding::warn(CheckId::CriticalExtension, format!("critical extensions other than Key Usage and Basic Constraints: {}", names.join(", ")))
+        .cause("the CA's template marks these extensions critical")
+        .remedy("CUCM's guide: other critical extensions break UCCX <-> CUCM connections; ask the CA to mark only Key Usage and Basic Constraints critical")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, cert, csr};
+    use super::super::{Pair, Request, Status};
+    use super::*;
+
+    #[test]
+    fn critical_eku_warns_and_critical_key_usage_does_not() {
+        let c = csr("cucm/tomcat.csr");
+        let crt = cert("match/tomcat-critical-eku.pem");
+        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        assert_eq!(f.status, Status::Warn);
+        assert!(f.message.contains("extendedKeyUsage"));
+        let crt = cert("match/tomcat-serverauth-only.pem");
+        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        assert_eq!(f.status, Status::Pass);
+    }
+}

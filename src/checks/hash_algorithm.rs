@@ -1,0 +1,35 @@
+//! `hash-algorithm`: a certificate signed with SHA-1 or MD5 warns (CUCM's guide asks for SHA-256).
+
+use super::{CheckId, Finding, Pair};
+
+pub fn check(pair: &Pair<'_>) -> Finding {
+    let alg = &pair.certificate.signature_algorithm;
+    match alg.hash {
+        Some(h) if h.is_weak() => {
+            Finding::warn(CheckId::HashAlgorithm, format!("signed with {} ({}), a broken hash", h.name(), alg.name))
+                .cause("the CA still signs with a legacy hash")
+                .remedy("ask the CA to sign with SHA-256")
+        }
+        Some(h) => Finding::pass(CheckId::HashAlgorithm, format!("signed with {} ({})", h.name(), alg.name)),
+        None => Finding::pass(CheckId::HashAlgorithm, format!("signed with {}", alg.name)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, cert, csr};
+    use super::super::{Pair, Request, Status};
+    use super::*;
+
+    #[test]
+    fn sha1_warns_and_sha256_passes() {
+        let c = csr("cucm/tomcat.csr");
+        let crt = cert("match/tomcat-sha1.pem");
+        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        assert_eq!(f.status, Status::Warn);
+        assert!(f.message.contains("SHA-1"));
+        let crt = cert("cucm/tomcat.pem");
+        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        assert_eq!(f.status, Status::Pass);
+    }
+}

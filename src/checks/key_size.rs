@@ -1,0 +1,70 @@
+//! `key-size`: RSA under 2048 bits warns; over 4096 bits fails (the largest key CUCM accepts). CA keys of 4096
+//! bits or more warn too: in mixed mode some phones do not accept them.
+
+use super::{CheckId, Finding, Pair};
+use crate::cucm::{MAX_KEY_BITS, MIN_KEY_BITS};
+
+pub fn check(pair: &Pair<'_>) -> Finding {
+    let key = &pair.certificate.public_key;
+    let Some(bits) = key.bits().filter(|_| key.is_rsa()) else {
+        return Finding::pass(CheckId::KeySize, format!("{} (no RSA size limits apply)", key.summary()));
+    };
+    if bits > MAX_KEY_BITS {
+        return Finding::fail(
+            CheckId::KeySize,
+            format!("an RSA key of {bits} bits: CUCM accepts keys of at most {MAX_KEY_BITS} bits"),
+        )
+        .cause("the CSR was generated with a key longer than CUCM supports")
+        .remedy(format!(
+            "generate the CSR in CUCM with a key of {MAX_KEY_BITS} bits or less (2048 is usual) and have it signed"
+        ));
+    }
+    let big_cas: Vec<String> = pair
+        .cas
+        .iter()
+        .filter(|ca| ca.public_key.is_rsa() && ca.public_key.bits().is_some_and(|b| b >= 4096))
+        .map(|ca| format!("{} ({} bits)", ca.display_name(), ca.public_key.bits().unwrap_or(0)))
+        .collect();
+    if bits < MIN_KEY_BITS {
+        return Finding::warn(
+            CheckId::KeySize,
+            format!("an RSA key of {bits} bits, below the {MIN_KEY_BITS} bits CUCM's guide asks for"),
+        )
+        .remedy(format!("generate the next CSR with a key of {MIN_KEY_BITS} bits"));
+    }
+    if !big_cas.is_empty() {
+        return Finding::warn(
+            CheckId::KeySize,
+            format!("RSA {bits} bits; CA keys of 4096 bits or more: {}", big_cas.join(", ")),
+        )
+        .evidence(
+            "CUCM's guide: in mixed mode some phones do not accept CA certificates with keys of 4096 bits or more",
+        );
+    }
+    Finding::pass(CheckId::KeySize, format!("RSA {bits} bits, within CUCM's {MIN_KEY_BITS}..{MAX_KEY_BITS}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, cert, csr};
+    use super::super::{Pair, Request, Status};
+    use super::*;
+
+    fn run(csr_file: &str, cert_file: &str) -> Finding {
+        let c = csr(csr_file);
+        let crt = cert(cert_file);
+        check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() })
+    }
+
+    #[test]
+    fn sizes_pass_warn_and_fail() {
+        assert_eq!(run("cucm/tomcat.csr", "cucm/tomcat.pem").status, Status::Pass);
+        let small = run("match/small-key.csr", "match/small-key.pem");
+        assert_eq!(small.status, Status::Warn);
+        assert!(small.message.contains("1024 bits"));
+        let big = run("match/big-key.csr", "match/big-key.pem");
+        assert_eq!(big.status, Status::Fail);
+        assert!(big.message.contains("4608 bits"));
+        assert_eq!(run("cucm/tomcat-ECDSA.csr", "cucm/tomcat-ECDSA.pem").status, Status::Pass);
+    }
+}

@@ -1,0 +1,145 @@
+//! `key-usage`: the key usages (KU) and extended key usages (EKU) the CSR requested, or else those CUCM's table
+//! lists for the purpose, should be in the certificate. CUCM still accepts the upload, so gaps warn.
+
+use super::{CheckId, Detail, Finding, Pair, Request};
+use crate::cucm::Purpose;
+
+/// Where a requirement comes from, for saying so.
+enum Source {
+    Csr,
+    Purpose(Purpose, bool),
+}
+
+impl Source {
+    fn phrase(&self) -> String {
+        match self {
+            Source::Csr => "requested by the CSR".into(),
+            Source::Purpose(p, false) => format!("needed by {p}"),
+            Source::Purpose(p, true) => format!("expected for {p} (inferred, not documented)"),
+        }
+    }
+}
+
+pub fn check(pair: &Pair<'_>) -> Finding {
+    let csr = match pair.request {
+        Request::Csr(c) => Some(c),
+        Request::Key(_) => None,
+    };
+    let requested = csr.map(|c| &c.requested_extensions);
+    let table = pair.purpose.map(|p| (p, p.requirements()));
+    let ku_req: Option<(Vec<String>, Source)> = match (requested.and_then(|r| r.key_usage.as_ref()), &table) {
+        (Some(ku), _) => Some((ku.usages.iter().map(|s| s.to_string()).collect(), Source::Csr)),
+        (None, Some((p, t))) => {
+            Some((t.key_usage.iter().map(|s| s.to_string()).collect(), Source::Purpose(*p, t.inferred)))
+        }
+        (None, None) => None,
+    };
+    let eku_req: Option<(Vec<String>, Source)> = match (requested.and_then(|r| r.extended_key_usage.as_ref()), &table) {
+        (Some(eku), _) => Some((eku.purposes.clone(), Source::Csr)),
+        (None, Some((p, t))) => {
+            Some((t.extended_key_usage.iter().map(|s| s.to_string()).collect(), Source::Purpose(*p, t.inferred)))
+        }
+        (None, None) => None,
+    };
+    let needs_ca = table.as_ref().is_some_and(|(_, t)| t.needs_ca_basic_constraints);
+    if ku_req.is_none() && eku_req.is_none() && !needs_ca {
+        return Finding::skip(CheckId::KeyUsage, "the CSR requests no key usage and no purpose is known (--purpose)");
+    }
+    let ext = &pair.certificate.extensions;
+    let mut missing_ku = Vec::new();
+    let mut missing_eku = Vec::new();
+    let mut lines = Vec::new();
+    if let (Some((wanted, source)), Some(ku)) = (&ku_req, &ext.key_usage) {
+        missing_ku = wanted.iter().filter(|u| !ku.has(u)).cloned().collect();
+        if !missing_ku.is_empty() {
+            lines.push(format!("key usage {} ({})", missing_ku.join(", "), source.phrase()));
+        }
+    }
+    if let (Some((wanted, source)), Some(eku)) = (&eku_req, &ext.extended_key_usage) {
+        missing_eku = wanted.iter().filter(|u| !eku.has(u)).cloned().collect();
+        if !missing_eku.is_empty() {
+            lines.push(format!("extended key usage {} ({})", missing_eku.join(", "), source.phrase()));
+        }
+    }
+    let is_ca = pair.certificate.is_ca();
+    let details =
+        Detail::KeyUsage { missing_key_usage: missing_ku.clone(), missing_extended_key_usage: missing_eku.clone() };
+    if lines.is_empty() && (!needs_ca || is_ca) {
+        let mut have = Vec::new();
+        if let Some(ku) = &ext.key_usage {
+            have.push(format!("key usage {}", ku.usages.join(", ")));
+        } else {
+            have.push("no key usage extension (not restricted)".to_string());
+        }
+        if let Some(eku) = &ext.extended_key_usage {
+            have.push(format!("extended key usage {}", eku.purposes.join(", ")));
+        }
+        return Finding::pass(CheckId::KeyUsage, format!("everything needed is there: {}", have.join("; ")))
+            .details(details);
+    }
+    let mut finding = if lines.is_empty() {
+        Finding::warn(CheckId::KeyUsage, "the key usages are there, but the certificate is not a CA")
+    } else {
+        Finding::warn(CheckId::KeyUsage, format!("missing from the certificate: {}", lines.join("; ")))
+    };
+    if missing_ku.iter().any(|u| u == "dataEncipherment") {
+        finding = finding.evidence("CUCM's guide: the CA must not remove Data Encipherment from the key usage");
+    }
+    if needs_ca && !is_ca {
+        finding = finding
+            .evidence("CAPF signs phone certificates: its certificate needs Basic Constraints CA:TRUE, pathlen:0 and Certificate Sign")
+            .cause("the CA issued the CAPF certificate as an end-entity certificate; TLS connections to CAPF fail with it")
+            .remedy("have the CA issue the CAPF certificate from a template with CA:TRUE, pathlen:0 and keyCertSign");
+    }
+    if !lines.is_empty() {
+        finding = finding
+            .cause("the CA's template sets its own key usage instead of the requested one (e.g. AD CS \"Web Server\" issues serverAuth only)")
+            .remedy("CUCM accepts the upload, but connections that need the missing usages can fail: ask the CA for a template that keeps them");
+    }
+    finding.details(details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, cert, csr};
+    use super::super::{Pair, Request, Status};
+    use super::*;
+
+    fn run(csr_file: &str, cert_file: &str, purpose: Option<Purpose>) -> Finding {
+        let c = csr(csr_file);
+        let crt = cert(cert_file);
+        check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose, at: at() })
+    }
+
+    #[test]
+    fn everything_requested_passes() {
+        assert_eq!(run("cucm/tomcat.csr", "cucm/tomcat.pem", Some(Purpose::Tomcat)).status, Status::Pass);
+    }
+
+    #[test]
+    fn serverauth_only_certificate_warns_about_clientauth_and_key_usages() {
+        let f = run("cucm/tomcat.csr", "match/tomcat-serverauth-only.pem", Some(Purpose::Tomcat));
+        assert_eq!(f.status, Status::Warn);
+        let Some(Detail::KeyUsage { missing_key_usage, missing_extended_key_usage }) = &f.details else { panic!() };
+        assert_eq!(missing_extended_key_usage, &["clientAuth"]);
+        assert_eq!(missing_key_usage, &["dataEncipherment", "keyAgreement"]);
+        assert!(f.message.contains("requested by the CSR"));
+        assert!(f.evidence.iter().any(|e| e.contains("Data Encipherment")));
+    }
+
+    #[test]
+    fn capf_certificate_without_ca_true_warns() {
+        let f = run("cucm/CAPF.csr", "match/CAPF-not-ca.pem", Some(Purpose::Capf));
+        assert_eq!(f.status, Status::Warn);
+        assert!(f.evidence.iter().any(|e| e.contains("CA:TRUE, pathlen:0")));
+        assert!(f.message.contains("keyCertSign"));
+    }
+
+    #[test]
+    fn purpose_table_is_used_when_the_csr_requests_nothing() {
+        let f = run("match/wildcard.csr", "match/wildcard.pem", Some(Purpose::Tomcat));
+        assert_eq!(f.status, Status::Pass, "no KU/EKU in the certificate means not restricted: {}", f.message);
+        let f = run("match/wildcard.csr", "match/wildcard.pem", None);
+        assert_eq!(f.status, Status::Skip);
+    }
+}

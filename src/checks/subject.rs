@@ -1,0 +1,111 @@
+//! `subject`: field by field (CN, OU, O, L, ST, C, then any other). CUCM does not refuse a different subject, so
+//! differences warn, with the fields side by side.
+
+use serde::Serialize;
+
+use super::{CheckId, Detail, Finding, Pair, Request};
+use crate::model::DistinguishedName;
+
+/// One subject field as the CSR asked for it and as the certificate carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SubjectRow {
+    pub field: String,
+    pub csr: Option<String>,
+    pub certificate: Option<String>,
+    pub same: bool,
+}
+
+const ORDER: [&str; 6] = ["CN", "OU", "O", "L", "ST", "C"];
+
+/// The side-by-side table: the usual fields first, then the others in order of appearance.
+pub fn rows(csr: &DistinguishedName, cert: &DistinguishedName) -> Vec<SubjectRow> {
+    let mut fields: Vec<String> = ORDER.iter().map(|s| s.to_string()).collect();
+    for a in csr.attributes().chain(cert.attributes()) {
+        if !fields.contains(&a.name) {
+            fields.push(a.name.clone());
+        }
+    }
+    let values = |dn: &DistinguishedName, f: &str| {
+        let v: Vec<&str> = dn.attributes().filter(|a| a.name == f).map(|a| a.value.as_str()).collect();
+        (!v.is_empty()).then(|| v.join(" + "))
+    };
+    fields
+        .into_iter()
+        .filter_map(|field| {
+            let (a, b) = (values(csr, &field), values(cert, &field));
+            if a.is_none() && b.is_none() {
+                return None;
+            }
+            let same = a.as_deref().map(normalise) == b.as_deref().map(normalise);
+            Some(SubjectRow { field, csr: a, certificate: b, same })
+        })
+        .collect()
+}
+
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+pub fn check(pair: &Pair<'_>) -> Finding {
+    let Request::Csr(csr) = pair.request else {
+        return Finding::skip(CheckId::Subject, "a key has no subject to compare");
+    };
+    let table = rows(&csr.subject, &pair.certificate.subject);
+    let differing: Vec<&SubjectRow> = table.iter().filter(|r| !r.same).collect();
+    if differing.is_empty() {
+        return Finding::pass(CheckId::Subject, "the same subject, field by field")
+            .details(Detail::Subject { fields: table });
+    }
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+    let mut finding = Finding::warn(
+        CheckId::Subject,
+        format!(
+            "the subject differs in {}: {}",
+            if differing.len() == 1 { "one field".to_string() } else { format!("{} fields", differing.len()) },
+            differing.iter().map(|r| r.field.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    );
+    for r in &differing {
+        finding = finding.evidence(format!("{}: CSR {} / certificate {}", r.field, show(&r.csr), show(&r.certificate)));
+    }
+    let cn_row = table.iter().find(|r| r.field == "CN");
+    if let Some(r) = cn_row
+        && !r.same
+        && r.csr.as_deref().is_some_and(|c| c.to_ascii_lowercase().contains("-ms"))
+    {
+        finding = finding.cause("the CA removed \"-ms\" from the multi-server CN (some CAs refuse it)");
+    } else {
+        finding =
+            finding.cause("the CA wrote its own values (a CA template or policy); CUCM accepts the certificate anyway");
+    }
+    finding.details(Detail::Subject { fields: table })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, cert, csr};
+    use super::super::{Pair, Request, Status};
+    use super::*;
+
+    #[test]
+    fn rewritten_subject_warns_with_the_fields_side_by_side() {
+        let c = csr("match/san-fqdn.csr");
+        let crt = cert("match/subject-rewritten.pem");
+        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        assert_eq!(f.status, Status::Warn);
+        assert!(f.message.contains("CN, OU, O"), "{}", f.message);
+        assert!(f.cause.unwrap().contains("-ms"));
+        let Some(Detail::Subject { fields }) = f.details else { panic!() };
+        let ou = fields.iter().find(|r| r.field == "OU").unwrap();
+        assert_eq!(ou.csr.as_deref(), Some("UC"));
+        assert_eq!(ou.certificate, None);
+    }
+
+    #[test]
+    fn identical_subject_passes() {
+        let c = csr("cucm/tomcat.csr");
+        let crt = cert("cucm/tomcat.pem");
+        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        assert_eq!(f.status, Status::Pass);
+    }
+}

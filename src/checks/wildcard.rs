@@ -1,0 +1,40 @@
+//! `wildcard`: a `*` in the certificate's CN or SANs. CUCM does not support wildcard certificates.
+
+use super::{CheckId, Finding, Pair};
+
+pub fn check(pair: &Pair<'_>) -> Finding {
+    let cert = pair.certificate;
+    let mut wild: Vec<String> = Vec::new();
+    if let Some(cn) = cert.subject.common_name().filter(|cn| cn.contains('*')) {
+        wild.push(format!("CN={cn}"));
+    }
+    for e in cert.extensions.subject_alt_names.iter().flatten().filter(|e| e.is_wildcard()) {
+        wild.push(e.to_string());
+    }
+    if wild.is_empty() {
+        return Finding::pass(CheckId::Wildcard, "no wildcard in the CN or SANs");
+    }
+    Finding::fail(CheckId::Wildcard, format!("wildcard entries, which CUCM does not support: {}", wild.join(", ")))
+        .cause("a wildcard certificate was requested or issued; CUCM's certificates name their nodes")
+        .remedy("use a certificate that names the node (or a multi-server SAN certificate naming every node)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, cert, csr};
+    use super::super::{Pair, Request, Status};
+    use super::*;
+
+    #[test]
+    fn wildcard_cn_fails_and_plain_names_pass() {
+        let c = csr("match/wildcard.csr");
+        let crt = cert("match/wildcard.pem");
+        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        assert_eq!(f.status, Status::Fail);
+        assert!(f.message.contains("CN=*.example.com"));
+        let c = csr("cucm/tomcat.csr");
+        let crt = cert("cucm/tomcat.pem");
+        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        assert_eq!(f.status, Status::Pass);
+    }
+}

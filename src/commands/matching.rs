@@ -1,0 +1,202 @@
+//! `ucert match CSR CERT`: gathers the two slots (and `--ca`), picks the leaf, runs every check and hands the
+//! findings over as a [`MatchReport`].
+
+use time::OffsetDateTime;
+
+use super::inspect::{CertificateFacts, CsrFacts};
+use crate::chain;
+use crate::checks::{self, Finding, Pair, Request, Status};
+use crate::cucm::Purpose;
+use crate::input::{self, InputError, KeyFormat, Object, Source};
+use crate::model::{Certificate, PublicKey};
+
+/// What the first slot held.
+pub enum RequestFacts {
+    Csr(Box<CsrFacts>),
+    Key { public: PublicKey, format: KeyFormat, private: bool },
+}
+
+/// How the purpose was decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PurposeSource {
+    /// Given with `--purpose`.
+    Flag,
+    /// Read from the CSR's file name.
+    FileName(String),
+    /// Not known.
+    Unknown,
+}
+
+pub struct MatchReport {
+    pub request_path: String,
+    pub certificate_path: String,
+    pub request: RequestFacts,
+    pub certificate: CertificateFacts,
+    /// CA certificates at hand: those in the certificate file besides the leaf, then those from `--ca`.
+    pub cas: Vec<Certificate>,
+    pub purpose: Option<Purpose>,
+    pub purpose_source: PurposeSource,
+    pub at: OffsetDateTime,
+    pub findings: Vec<Finding>,
+}
+
+impl MatchReport {
+    /// No check failed (warnings allowed).
+    pub fn matched(&self) -> bool {
+        !self.findings.iter().any(|f| f.status == Status::Fail)
+    }
+
+    /// The failure that heads the verdict.
+    pub fn headline(&self) -> Option<&Finding> {
+        checks::headline(&self.findings)
+    }
+
+    /// CUCM's message for the upload, if it will fail with one.
+    pub fn cucm_error(&self) -> Option<&str> {
+        checks::cucm_error(&self.findings)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.iter().filter(|f| f.status == Status::Warn).count()
+    }
+}
+
+/// Why `match` could not run: one input is unreadable or holds the wrong kind of thing.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct SlotError {
+    pub path: String,
+    pub message: String,
+}
+
+impl SlotError {
+    fn new(source: &Source, message: impl Into<String>) -> SlotError {
+        SlotError { path: source.display_name(), message: message.into() }
+    }
+    fn input(source: &Source, e: InputError) -> SlotError {
+        SlotError::new(source, e.to_string())
+    }
+}
+
+fn load(source: &Source) -> Result<Vec<Object>, SlotError> {
+    let decoded = input::load(source).map_err(|e| SlotError::input(source, e))?;
+    let objects = decoded.into_objects().map_err(|e| SlotError::input(source, e))?;
+    Ok(objects.into_iter().map(|l| l.object).collect())
+}
+
+/// The first slot: one CSR, or else one private or public key.
+fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, SlotError> {
+    let csrs = objects.iter().filter(|o| matches!(o, Object::Csr(_))).count();
+    let keys = objects.iter().filter(|o| matches!(o, Object::PrivateKey { .. } | Object::PublicKey { .. })).count();
+    if csrs > 1 || (csrs == 0 && keys > 1) {
+        return Err(SlotError::new(
+            source,
+            format!("holds {} CSRs or keys: give one CSR (or one key) first", csrs + keys),
+        ));
+    }
+    for object in objects {
+        match object {
+            Object::Csr(csr) => return Ok(RequestFacts::Csr(Box::new(CsrFacts::new(*csr)))),
+            Object::PrivateKey { public, format } if csrs == 0 => {
+                return Ok(RequestFacts::Key { public, format, private: true });
+            }
+            Object::PublicKey { public, format } if csrs == 0 => {
+                return Ok(RequestFacts::Key { public, format, private: false });
+            }
+            Object::Certificate(_) | Object::Pkcs7(_) => {
+                return Err(SlotError::new(
+                    source,
+                    format!(
+                        "holds {} where the CSR goes: give the CSR (e.g. tomcat.csr) first, then the certificate",
+                        object.describe()
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    Err(SlotError::new(source, "holds no CSR or key"))
+}
+
+/// The certificates of the second slot (a certificate, a bundle or a PKCS#7), in order.
+fn certificates_from(source: &Source, objects: Vec<Object>, what: &str) -> Result<Vec<Certificate>, SlotError> {
+    let mut certs = Vec::new();
+    let mut other = None;
+    for object in objects {
+        match object {
+            Object::Certificate(c) => certs.push(*c),
+            Object::Pkcs7(list) => certs.extend(list),
+            Object::Csr(_) => {
+                return Err(SlotError::new(
+                    source,
+                    format!(
+                        "holds a certificate signing request where {what} goes: give the CSR first, then the certificate"
+                    ),
+                ));
+            }
+            o => other = Some(o.describe()),
+        }
+    }
+    if certs.is_empty() {
+        let found = other.unwrap_or_else(|| "nothing usable".into());
+        return Err(SlotError::new(source, format!("holds {found} where {what} goes")));
+    }
+    Ok(certs)
+}
+
+/// The leaf among several certificates: the one with the request's key, else the one that issued none of the
+/// others (preferring a non-CA), else the first.
+fn pick_leaf(certs: &[Certificate], key: &PublicKey) -> usize {
+    if let Some(i) = certs.iter().position(|c| c.public_key.same_key(key)) {
+        return i;
+    }
+    let issues_none = |i: usize| !certs.iter().enumerate().any(|(j, c)| j != i && chain::could_issue(&certs[i], c));
+    (0..certs.len())
+        .find(|&i| issues_none(i) && !certs[i].is_ca())
+        .or_else(|| (0..certs.len()).find(|&i| issues_none(i)))
+        .unwrap_or(0)
+}
+
+pub fn gather(
+    request_source: &Source,
+    certificate_source: &Source,
+    ca_sources: &[Source],
+    purpose_flag: Option<Purpose>,
+    at: OffsetDateTime,
+) -> Result<MatchReport, SlotError> {
+    let request = request_from(request_source, load(request_source)?)?;
+    let mut certs = certificates_from(certificate_source, load(certificate_source)?, "the certificate")?;
+    let key = match &request {
+        RequestFacts::Csr(c) => c.csr.public_key.clone(),
+        RequestFacts::Key { public, .. } => public.clone(),
+    };
+    let leaf = certs.remove(pick_leaf(&certs, &key));
+    let mut cas = certs;
+    for source in ca_sources {
+        cas.extend(certificates_from(source, load(source)?, "a CA certificate")?);
+    }
+    let (purpose, purpose_source) =
+        match (purpose_flag, request_source.file_name().and_then(|n| Purpose::from_file_name(&n).map(|p| (p, n)))) {
+            (Some(p), _) => (Some(p), PurposeSource::Flag),
+            (None, Some((p, name))) => (Some(p), PurposeSource::FileName(name)),
+            (None, None) => (None, PurposeSource::Unknown),
+        };
+    let findings = {
+        let request_ref = match &request {
+            RequestFacts::Csr(c) => Request::Csr(&c.csr),
+            RequestFacts::Key { public, .. } => Request::Key(public),
+        };
+        checks::run_all(&Pair { request: request_ref, certificate: &leaf, cas: &cas, purpose, at })
+    };
+    Ok(MatchReport {
+        request_path: request_source.display_name(),
+        certificate_path: certificate_source.display_name(),
+        request,
+        certificate: CertificateFacts::new(leaf, at),
+        cas,
+        purpose,
+        purpose_source,
+        at,
+        findings,
+    })
+}

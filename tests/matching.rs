@@ -1,0 +1,411 @@
+#![allow(dead_code)] // fields are deserialised to check the JSON schema, not all are read
+//! `ucert match CSR CERT` end to end: the verdict for each CUCM error, the documents' two cases, JSON fields,
+//! exit codes, what each slot accepts, and snapshots of the human output.
+
+mod common;
+
+use common::{AT, fixture, ucert};
+use serde::Deserialize;
+
+#[derive(Deserialize, Debug)]
+struct MatchJson {
+    schema: u32,
+    verdict: String,
+    cucm_error: Option<String>,
+    failed_check: Option<String>,
+    purpose: Option<String>,
+    purpose_source: String,
+    at: String,
+    checks: Vec<Check>,
+    csr: Option<Csr>,
+    key: Option<Key>,
+    certificate: Certificate,
+    ca_certificates: Vec<Ca>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Check {
+    id: String,
+    status: String,
+    message: String,
+    cucm_error: Option<String>,
+    evidence: Vec<String>,
+    cause: Option<String>,
+    remedies: Vec<String>,
+    details: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Name {
+    text: String,
+    common_name: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct San {
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct PublicKey {
+    algorithm: String,
+    bits: Option<u32>,
+    modulus_md5: Option<String>,
+    pubkey_md5: String,
+    spki_sha256: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct Csr {
+    subject: Name,
+    sans: Option<Vec<San>>,
+    public_key: PublicKey,
+}
+
+#[derive(Deserialize, Debug)]
+struct Key {
+    format: String,
+    private: bool,
+    public_key: PublicKey,
+}
+
+#[derive(Deserialize, Debug)]
+struct Fingerprints {
+    md5: String,
+    sha1: String,
+    sha256: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct Certificate {
+    subject: Name,
+    issuer: Name,
+    serial: String,
+    not_before: Option<String>,
+    not_after: Option<String>,
+    sans: Option<Vec<San>>,
+    public_key: PublicKey,
+    fingerprints: Fingerprints,
+}
+
+#[derive(Deserialize, Debug)]
+struct Ca {
+    subject: Name,
+    fingerprints: Fingerprints,
+}
+
+fn run_json(args: &[&str]) -> (MatchJson, i32) {
+    let out = ucert().args(["match", "--json", "--at", AT]).args(args).output().unwrap();
+    let code = out.status.code().unwrap();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (doc, code)
+}
+
+fn check<'a>(doc: &'a MatchJson, id: &str) -> &'a Check {
+    doc.checks.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no check {id}"))
+}
+
+fn human(args: &[&str]) -> (String, i32) {
+    let out = ucert().args(["match", "--at", AT]).args(args).output().unwrap();
+    (String::from_utf8(out.stdout).unwrap(), out.status.code().unwrap())
+}
+
+/// Human output with the hashes that change whenever `fixtures/make.sh` makes new keys replaced by `[md5]`.
+fn snapshot_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
+        let bounded = i == 0 || !chars[i - 1].is_alphanumeric();
+        if run == 32 && bounded {
+            out.push_str("[md5]");
+            i += run;
+        } else if run > 0 {
+            out.extend(&chars[i..i + run]);
+            i += run;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_matching_pair_is_exit_0_with_every_check_in_contract_order() {
+    let (doc, code) = run_json(&[&fixture("cucm/tomcat.csr"), &fixture("cucm/tomcat.pem")]);
+    assert_eq!(code, 0);
+    assert_eq!(doc.schema, 1);
+    assert_eq!(doc.verdict, "match");
+    assert_eq!(doc.cucm_error, None);
+    assert_eq!(doc.failed_check, None);
+    assert_eq!(doc.at, AT);
+    let ids: Vec<&str> = doc.checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "public-key",
+            "san",
+            "subject",
+            "validity",
+            "wildcard",
+            "key-usage",
+            "critical-extension",
+            "key-size",
+            "hash-algorithm",
+            "signature",
+            "chain"
+        ]
+    );
+    assert!(doc.checks.iter().all(|c| c.status == "pass" || (c.id == "chain" && c.status == "skip")));
+    assert_eq!(doc.purpose.as_deref(), Some("tomcat"));
+    assert_eq!(doc.purpose_source, "file-name");
+    let csr = doc.csr.as_ref().unwrap();
+    assert_eq!(csr.subject.common_name.as_deref(), Some("cucm-pub.example.com"));
+    assert_eq!(csr.sans.as_ref().unwrap().len(), 2);
+    assert_eq!(csr.public_key.modulus_md5, doc.certificate.public_key.modulus_md5);
+    assert_eq!(doc.certificate.issuer.common_name.as_deref(), Some("Example Issuing CA"));
+    assert_eq!(doc.certificate.fingerprints.sha256.len(), 95);
+    assert!(doc.key.is_none());
+}
+
+#[test]
+fn another_nodes_certificate_gives_the_public_key_message() {
+    let (doc, code) = run_json(&[&fixture("cucm/tomcat.csr"), &fixture("match/cucm-sub-tomcat.pem")]);
+    assert_eq!(code, 1);
+    assert_eq!(doc.verdict, "mismatch");
+    assert_eq!(doc.cucm_error.as_deref(), Some("CSR public key and Certificate public key do not match"));
+    assert_eq!(doc.failed_check.as_deref(), Some("public-key"));
+    let pk = check(&doc, "public-key");
+    assert_eq!(pk.status, "fail");
+    assert!(pk.cause.as_ref().unwrap().contains("another node"));
+    assert!(pk.remedies[0].contains("upload this certificate on cucm-sub.example.com"));
+    let details = pk.details.as_ref().unwrap();
+    assert_ne!(details["csr"]["modulus_md5"], details["certificate"]["modulus_md5"]);
+}
+
+#[test]
+fn a_certificate_for_a_regenerated_csr_says_so() {
+    let (doc, code) = run_json(&[&fixture("cucm/tomcat.csr"), &fixture("match/earlier-tomcat.pem")]);
+    assert_eq!(code, 1);
+    assert!(check(&doc, "public-key").cause.as_ref().unwrap().contains("regenerated"));
+}
+
+#[test]
+fn the_documents_san_case_ca_added_cn_and_ip() {
+    let (doc, code) = run_json(&[&fixture("match/san-short.csr"), &fixture("match/san-added-cn-ip.pem")]);
+    assert_eq!(code, 1);
+    assert_eq!(doc.cucm_error.as_deref(), Some("CSR SAN and Certificate SAN does not match"));
+    let san = check(&doc, "san");
+    let details = san.details.as_ref().unwrap();
+    assert_eq!(details["missing_in_certificate"], serde_json::json!([]));
+    assert_eq!(
+        details["extra_in_certificate"],
+        serde_json::json!([{"type": "dns", "value": "cucm-pub.example.com"}, {"type": "ip", "value": "10.66.90.50"}])
+    );
+    assert_eq!(check(&doc, "public-key").status, "pass");
+}
+
+#[test]
+fn the_documents_key_usage_case_matches_with_a_warning() {
+    let (doc, code) = run_json(&[&fixture("cucm/tomcat.csr"), &fixture("match/tomcat-serverauth-only.pem")]);
+    assert_eq!(code, 0, "KU/EKU gaps are warnings; the upload succeeds");
+    assert_eq!(doc.verdict, "match");
+    let ku = check(&doc, "key-usage");
+    assert_eq!(ku.status, "warn");
+    assert_eq!(ku.details.as_ref().unwrap()["missing_extended_key_usage"], serde_json::json!(["clientAuth"]));
+    let (text, _) = human(&[&fixture("cucm/tomcat.csr"), &fixture("match/tomcat-serverauth-only.pem")]);
+    assert!(text.starts_with("MATCH: CUCM will accept this certificate as tomcat (1 warning)"), "{text}");
+}
+
+#[test]
+fn a_missing_issuer_gives_the_trust_store_message() {
+    let (doc, code) =
+        run_json(&["--ca", &fixture("ca/root-ca.pem"), &fixture("cucm/tomcat.csr"), &fixture("cucm/tomcat.pem")]);
+    assert_eq!(code, 1);
+    assert_eq!(doc.cucm_error.as_deref(), Some("CA Certificate not available in Trust-Store"));
+    assert_eq!(doc.ca_certificates.len(), 1);
+}
+
+#[test]
+fn each_failing_check_sets_the_verdict_and_exit_1() {
+    for (csr, cert, failing) in [
+        ("cucm/tomcat.csr", "match/tomcat-expired.pem", "validity"),
+        ("cucm/tomcat.csr", "match/tomcat-not-yet-valid.pem", "validity"),
+        ("match/wildcard.csr", "match/wildcard.pem", "wildcard"),
+        ("match/big-key.csr", "match/big-key.pem", "key-size"),
+        ("match/tomcat-corrupt.csr", "cucm/tomcat.pem", "signature"),
+        ("cucm/tomcat.csr", "match/tomcat-no-san.pem", "san"),
+        ("match/san-fqdn.csr", "match/san-domain-stripped.pem", "san"),
+    ] {
+        let (doc, code) = run_json(&[&fixture(csr), &fixture(cert)]);
+        assert_eq!(code, 1, "{cert}");
+        assert_eq!(doc.failed_check.as_deref(), Some(failing), "{cert}");
+        assert_eq!(check(&doc, failing).status, "fail", "{cert}");
+    }
+}
+
+#[test]
+fn each_warning_keeps_the_match() {
+    for (csr, cert, warning) in [
+        ("match/small-key.csr", "match/small-key.pem", "key-size"),
+        ("cucm/tomcat.csr", "match/tomcat-sha1.pem", "hash-algorithm"),
+        ("cucm/tomcat.csr", "match/tomcat-critical-eku.pem", "critical-extension"),
+        ("cucm/CAPF.csr", "match/CAPF-not-ca.pem", "key-usage"),
+    ] {
+        let (doc, code) = run_json(&[&fixture(csr), &fixture(cert)]);
+        assert_eq!(code, 0, "{cert}");
+        assert_eq!(check(&doc, warning).status, "warn", "{cert}");
+    }
+    let (doc, _) = run_json(&[&fixture("match/san-fqdn.csr"), &fixture("match/subject-rewritten.pem")]);
+    assert_eq!(check(&doc, "subject").status, "warn");
+}
+
+#[test]
+fn an_ecdsa_pair_matches_and_compares_pubkey_md5() {
+    let (doc, code) = run_json(&[&fixture("cucm/tomcat-ECDSA.csr"), &fixture("cucm/tomcat-ECDSA.pem")]);
+    assert_eq!(code, 0);
+    assert_eq!(doc.purpose.as_deref(), Some("tomcat-ECDSA"));
+    assert_eq!(doc.certificate.public_key.algorithm, "ec");
+    let (text, _) = human(&[&fixture("cucm/tomcat-ECDSA.csr"), &fixture("cucm/tomcat-ECDSA.pem")]);
+    assert!(text.contains("pubkey MD5 (no modulus for this key type)"), "{text}");
+    let (doc, code) = run_json(&[&fixture("cucm/tomcat-ECDSA.csr"), &fixture("cucm/tomcat.pem")]);
+    assert_eq!(code, 1);
+    assert!(check(&doc, "public-key").cause.as_ref().unwrap().contains("key types differ"));
+}
+
+#[test]
+fn a_p7b_as_the_certificate_finds_the_leaf_and_checks_the_chain() {
+    let (doc, code) = run_json(&[&fixture("cucm/tomcat.csr"), &fixture("forms/certnew.p7b")]);
+    assert_eq!(code, 0);
+    assert_eq!(doc.certificate.subject.common_name.as_deref(), Some("cucm-pub.example.com"));
+    assert_eq!(doc.ca_certificates.len(), 2);
+    assert_eq!(check(&doc, "chain").status, "pass");
+}
+
+#[test]
+fn the_certificate_can_come_from_standard_input() {
+    let out = ucert()
+        .args(["match", "--at", AT, &fixture("cucm/tomcat.csr"), "-"])
+        .pipe_stdin(fixture("forms/certnew.cer"))
+        .unwrap()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("MATCH"));
+}
+
+#[test]
+fn a_key_in_the_csr_slot_runs_only_key_checks() {
+    let (doc, code) = run_json(&[&fixture("forms/tomcat-pkcs1.key"), &fixture("cucm/tomcat.pem")]);
+    assert_eq!(code, 0);
+    assert!(doc.csr.is_none());
+    let key = doc.key.as_ref().unwrap();
+    assert!(key.private);
+    assert_eq!(key.format, "pkcs1");
+    for id in ["san", "subject", "signature"] {
+        assert_eq!(check(&doc, id).status, "skip", "{id}");
+    }
+    let (text, _) = human(&[&fixture("forms/tomcat-public.pem"), &fixture("match/cucm-sub-tomcat.pem")]);
+    assert!(text.starts_with("MISMATCH: CUCM will say \"CSR public key and Certificate public key do not match\""));
+    let (text, code) = human(&[&fixture("forms/tomcat-public.pem"), &fixture("cucm/tomcat.pem")]);
+    assert_eq!(code, 0);
+    assert!(text.starts_with("MATCH: the key belongs to this certificate"), "{text}");
+}
+
+#[test]
+fn the_wrong_kind_in_a_slot_is_exit_2_and_says_what_was_found() {
+    for (csr, cert, culprit, needle) in [
+        ("cucm/tomcat.pem", "cucm/tomcat.pem", "cucm/tomcat.pem", "holds a certificate where the CSR goes"),
+        (
+            "forms/certnew.p7b",
+            "cucm/tomcat.pem",
+            "forms/certnew.p7b",
+            "holds a PKCS#7 with 3 certificates where the CSR goes",
+        ),
+        (
+            "cucm/tomcat.csr",
+            "cucm/tomcat.key",
+            "cucm/tomcat.key",
+            "holds a private key (PKCS#8) where the certificate goes",
+        ),
+        (
+            "cucm/tomcat.csr",
+            "cucm/tomcat.csr",
+            "cucm/tomcat.csr",
+            "holds a certificate signing request where the certificate goes",
+        ),
+        ("refused/issuing.crl", "cucm/tomcat.pem", "refused/issuing.crl", "certificate revocation list"),
+        ("cucm/tomcat.csr", "refused/issuing.crl", "refused/issuing.crl", "certificate revocation list"),
+    ] {
+        let out = ucert().args(["match", &fixture(csr), &fixture(cert)]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{csr} {cert}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("ucert: {}: ", fixture(culprit))), "{err}");
+        assert!(err.contains(needle), "{needle:?} not in {err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let out = ucert().args(["match", "-", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only one input can be standard input"));
+    let out = ucert()
+        .args(["match", "--purpose", "web", &fixture("cucm/tomcat.csr"), &fixture("cucm/tomcat.pem")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a certificate purpose"));
+}
+
+#[test]
+fn purpose_flag_is_case_insensitive_and_beats_the_file_name() {
+    let (doc, _) = run_json(&["--purpose", "CALLMANAGER", &fixture("cucm/tomcat.csr"), &fixture("cucm/tomcat.pem")]);
+    assert_eq!(doc.purpose.as_deref(), Some("CallManager"));
+    assert_eq!(doc.purpose_source, "flag");
+    let (doc, _) = run_json(&[&fixture("forms/tomcat-csr.der"), &fixture("cucm/tomcat.pem")]);
+    assert_eq!(doc.purpose, None);
+    assert_eq!(doc.purpose_source, "unknown");
+}
+
+#[test]
+fn quiet_prints_nothing_and_keeps_the_exit_code() {
+    let out = ucert()
+        .args(["match", "-q", "--at", AT, &fixture("cucm/tomcat.csr"), &fixture("match/cucm-sub-tomcat.pem")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn snapshot_match() {
+    let (text, _) = human(&[&fixture("cucm/tomcat.csr"), &fixture("forms/certnew.p7b")]);
+    insta::assert_snapshot!(snapshot_text(&text));
+}
+
+#[test]
+fn snapshot_san_mismatch() {
+    let (text, _) = human(&[&fixture("match/san-short.csr"), &fixture("match/san-added-cn-ip.pem")]);
+    insta::assert_snapshot!(snapshot_text(&text));
+}
+
+#[test]
+fn snapshot_other_node() {
+    let (text, _) = human(&[&fixture("cucm/tomcat.csr"), &fixture("match/cucm-sub-tomcat.pem")]);
+    insta::assert_snapshot!(snapshot_text(&text));
+}
+
+#[test]
+fn snapshot_subject_and_key_usage_warnings() {
+    let (text, _) =
+        human(&["--purpose", "tomcat", &fixture("match/san-fqdn.csr"), &fixture("match/subject-rewritten.pem")]);
+    insta::assert_snapshot!(snapshot_text(&text));
+}
