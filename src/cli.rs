@@ -44,6 +44,19 @@ pub enum Command {
     )]
     Match(MatchArgs),
 
+    /// Sort the CA's files into chains and print the CUCM upload plan, in order.
+    #[command(
+        after_help = "Examples:\n  ucert chain certnew.p7b\n  ucert chain root.cer issuing.cer certnew.cer --purpose CallManager\n  \
+                            ucert chain certnew.p7b --split upload/   # one PEM file per certificate, numbered in upload order"
+    )]
+    Chain(ChainArgs),
+
+    /// Predict what CUCM does when NEW is uploaded as a trust certificate while EXISTING is stored.
+    #[command(
+        after_help = "Examples:\n  ucert trust old-root.pem new-root.pem\n  ucert trust --json stored.pem incoming.cer"
+    )]
+    Trust(TrustArgs),
+
     /// Show what certificates, CSRs, PKCS#7 chains and keys hold.
     #[command(after_help = "Examples:\n  ucert inspect certnew.cer\n  ucert inspect --json certnew.p7b tomcat.csr\n  \
                             openssl s_client -connect cucm:8443 </dev/null | ucert inspect -")]
@@ -53,6 +66,49 @@ pub enum Command {
     #[command(after_help = "Examples:\n  ucert modulus tomcat.csr certnew.cer\n  \
                             ucert modulus tomcat.csr certnew.cer | awk '{print $1}' | uniq | wc -l   # 1 = same key")]
     Modulus(ModulusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChainArgs {
+    /// Certificates in any form and order: a .p7b, bundles, single files; '-' for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The purpose of the leaf (decides the trust store); default: inferred from the leaf, and said so.
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
+    pub purpose: Option<Purpose>,
+
+    /// Write each certificate to DIR as its own PEM file, numbered in upload order (existing files are never
+    /// overwritten: nothing is written if one exists).
+    #[arg(long, value_name = "DIR")]
+    pub split: Option<PathBuf>,
+
+    /// Judge validity at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
+
+    /// Print JSON (stable fields, see the README) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// The trust certificate CUCM already has (e.g. exported from tomcat-trust).
+    #[arg(value_name = "EXISTING")]
+    pub existing: PathBuf,
+
+    /// The trust certificate about to be uploaded.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Judge validity at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
+
+    /// Print JSON (stable fields, see the README) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

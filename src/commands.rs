@@ -1,9 +1,11 @@
 //! One module per subcommand. Each gathers its inputs and returns a report; [`run`] hands the report to a
 //! renderer, writes diagnostics to stderr and works out the exit code.
 
+pub mod chain_plan;
 pub mod inspect;
 pub mod matching;
 pub mod modulus;
+pub mod trust;
 
 use std::io::{self, Write};
 
@@ -30,6 +32,38 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             }
             out.flush()?;
             Ok(if report.matched() { Exit::Ok } else { Exit::CheckFailed })
+        }
+        Task::Chain { inputs, purpose, split, at, json } => {
+            let report = match chain_plan::chain(&inputs, purpose, split.as_deref(), at) {
+                Ok(report) => report,
+                Err(e) => {
+                    diagnostic(err, &e.path, &e.message);
+                    return Ok(Exit::Error);
+                }
+            };
+            if json {
+                report::json::chain(&report, out)?;
+            } else {
+                report::human::chain(&report, out)?;
+            }
+            out.flush()?;
+            Ok(if report.analysis.complete() { Exit::Ok } else { Exit::CheckFailed })
+        }
+        Task::Trust { existing, new, at, json } => {
+            let report = match trust::trust(&existing, &new, at) {
+                Ok(report) => report,
+                Err(e) => {
+                    diagnostic(err, &e.path, &e.message);
+                    return Ok(Exit::Error);
+                }
+            };
+            if json {
+                report::json::trust(&report, out)?;
+            } else {
+                report::human::trust(&report, out)?;
+            }
+            out.flush()?;
+            Ok(if report.decision.outcome.new_is_stored() { Exit::Ok } else { Exit::CheckFailed })
         }
         Task::Inspect { inputs, at, json } => {
             let report = inspect::inspect(&inputs, at);

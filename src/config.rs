@@ -2,6 +2,7 @@
 //! reads the parsed command line.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
@@ -20,6 +21,8 @@ pub struct Config {
 #[derive(Debug)]
 pub enum Task {
     Match { csr: Source, cert: Source, cas: Vec<Source>, purpose: Option<Purpose>, at: OffsetDateTime, output: Output },
+    Chain { inputs: Vec<Source>, purpose: Option<Purpose>, split: Option<PathBuf>, at: OffsetDateTime, json: bool },
+    Trust { existing: Source, new: Source, at: OffsetDateTime, json: bool },
     Inspect { inputs: Vec<Source>, at: OffsetDateTime, json: bool },
     Modulus { inputs: Vec<Source> },
 }
@@ -58,6 +61,22 @@ impl Config {
                 };
                 color &= output == Output::Human;
                 Task::Match { csr, cert, cas, purpose: a.purpose, at: a.at.unwrap_or(now), output }
+            }
+            Command::Chain(a) => {
+                color &= !a.json;
+                let inputs = sources(a.files);
+                if inputs.iter().filter(|s| **s == Source::Stdin).count() > 1 {
+                    return Err("only one input can be standard input ('-')".into());
+                }
+                Task::Chain { inputs, purpose: a.purpose, split: a.split, at: a.at.unwrap_or(now), json: a.json }
+            }
+            Command::Trust(a) => {
+                color &= !a.json;
+                let (existing, new) = (Source::from_arg(&a.existing), Source::from_arg(&a.new));
+                if existing == Source::Stdin && new == Source::Stdin {
+                    return Err("only one input can be standard input ('-')".into());
+                }
+                Task::Trust { existing, new, at: a.at.unwrap_or(now), json: a.json }
             }
             Command::Inspect(a) => {
                 color &= !a.json;

@@ -22,3 +22,4 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("UCERT_G
 pub mod chain;
 pub mod checks;
 pub mod cucm;
+pub mod trust_store;

@@ -9,9 +9,11 @@ use crate::input::Origin;
 use crate::model::certificate::ValidityStatus;
 use crate::verify::Verification;
 
+mod chain;
 mod inspect;
 mod matching;
 
+pub use chain::{chain, trust};
 pub use inspect::{inspect, modulus};
 pub use matching::matching;
 

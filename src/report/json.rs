@@ -5,17 +5,22 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::chain::{Flag, PurposeOrigin, Role};
 use crate::checks::{CheckId, Finding};
+use crate::commands::chain_plan::ChainReport;
 use crate::commands::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
 use crate::commands::matching::{MatchReport, PurposeSource, RequestFacts};
+use crate::commands::trust::TrustReport;
 use crate::cucm::Purpose;
 use crate::digest::Fingerprints;
 use crate::input::{KeyFormat, Origin};
+use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
 use crate::model::csr::CsrAttribute;
 use crate::model::extensions::{BasicConstraints, ExtendedKeyUsage, ExtensionInfo, KeyId, KeyUsage, SanEntry};
 use crate::model::signature::SignatureAlgorithm;
 use crate::model::{DistinguishedName, PublicKey};
+use crate::trust_store::Outcome;
 use crate::verify::Verification;
 
 /// Writes a value as pretty JSON and a final newline.
@@ -56,7 +61,10 @@ pub struct CertificateJson<'a> {
 
 impl<'a> CertificateJson<'a> {
     pub fn new(facts: &'a CertificateFacts) -> CertificateJson<'a> {
-        let c = &facts.certificate;
+        CertificateJson::from_parts(&facts.certificate, facts.validity, facts.self_signed)
+    }
+
+    pub fn from_parts(c: &'a Certificate, validity: ValidityStatus, self_signed: bool) -> CertificateJson<'a> {
         let e = &c.extensions;
         CertificateJson {
             subject: &c.subject,
@@ -64,7 +72,7 @@ impl<'a> CertificateJson<'a> {
             serial: crate::digest::hex_colons_lower(&c.serial),
             not_before: c.not_before.map(rfc3339),
             not_after: c.not_after.map(rfc3339),
-            validity: facts.validity,
+            validity,
             sans: e.subject_alt_names.as_ref(),
             public_key: &c.public_key,
             signature_algorithm: &c.signature_algorithm,
@@ -74,7 +82,7 @@ impl<'a> CertificateJson<'a> {
             subject_key_id: e.subject_key_id.as_ref(),
             authority_key_id: e.authority_key_id.as_ref(),
             extensions: &e.all,
-            self_signed: facts.self_signed,
+            self_signed,
             fingerprints: &c.fingerprints,
             warnings: &c.notes,
         }
@@ -258,6 +266,131 @@ pub fn matching(report: &MatchReport, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|c| CaJson { subject: &c.subject, issuer: &c.issuer, fingerprints: &c.fingerprints })
             .collect(),
+    };
+    write(out, &doc)
+}
+
+#[derive(Serialize)]
+struct PlanStepJson<'a> {
+    step: usize,
+    role: Role,
+    upload_as: String,
+    /// The step of the certificate that issued it (null for a root or a missing issuer).
+    issuer_step: Option<usize>,
+    /// null for a self-signed root or when the issuer is not given.
+    signature: Option<&'a Verification>,
+    source: &'a str,
+    certificate: CertificateJson<'a>,
+}
+
+#[derive(Serialize)]
+struct AsideJson<'a> {
+    /// "unrelated" (belongs to no chain) or "alternative" (another path, cross-signing).
+    reason: &'static str,
+    source: &'a str,
+    certificate: CertificateJson<'a>,
+}
+
+#[derive(Serialize)]
+struct FlagJson<'a> {
+    #[serde(flatten)]
+    flag: &'a Flag,
+    /// The display name (CN) of the certificate concerned.
+    certificate: String,
+}
+
+#[derive(Serialize)]
+struct ChainJson<'a> {
+    schema: u32,
+    complete: bool,
+    purpose: Option<Purpose>,
+    /// "flag", "inferred" or "unknown".
+    purpose_source: &'static str,
+    purpose_reason: Option<&'a str>,
+    at: String,
+    plan: Vec<PlanStepJson<'a>>,
+    not_in_plan: Vec<AsideJson<'a>>,
+    flags: Vec<FlagJson<'a>>,
+    written: Vec<String>,
+}
+
+pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
+    let a = &report.analysis;
+    let cert_json =
+        |i: usize| CertificateJson::from_parts(&a.certificates[i], report.validity[i], report.self_signed[i]);
+    let plan = a
+        .plan
+        .iter()
+        .enumerate()
+        .map(|(n, s)| PlanStepJson {
+            step: n + 1,
+            role: s.role,
+            upload_as: a.upload_as(s.role),
+            issuer_step: s.issuer.and_then(|i| a.plan.iter().position(|p| p.index == i)).map(|p| p + 1),
+            signature: s.signature.as_ref(),
+            source: &a.origins[s.index],
+            certificate: cert_json(s.index),
+        })
+        .collect();
+    let not_in_plan = a
+        .alternatives
+        .iter()
+        .map(|&i| ("alternative", i))
+        .chain(a.unrelated.iter().map(|&i| ("unrelated", i)))
+        .map(|(reason, i)| AsideJson { reason, source: &a.origins[i], certificate: cert_json(i) })
+        .collect();
+    let (purpose_source, purpose_reason) = match &a.purpose_origin {
+        PurposeOrigin::Flag => ("flag", None),
+        PurposeOrigin::Inferred(why) => ("inferred", Some(why.as_str())),
+        PurposeOrigin::Unknown => ("unknown", None),
+    };
+    let doc = ChainJson {
+        schema: super::JSON_SCHEMA,
+        complete: a.complete(),
+        purpose: a.purpose,
+        purpose_source,
+        purpose_reason,
+        at: rfc3339(report.at),
+        plan,
+        not_in_plan,
+        flags: a
+            .flags
+            .iter()
+            .map(|f| FlagJson { flag: f, certificate: a.certificates[f.index].display_name() })
+            .collect(),
+        written: report.written.iter().map(|p| p.display().to_string()).collect(),
+    };
+    write(out, &doc)
+}
+
+#[derive(Serialize)]
+struct TrustJson<'a> {
+    schema: u32,
+    outcome: Outcome,
+    /// Whether NEW ends up in the trust store.
+    new_stored: bool,
+    same_cn: bool,
+    reason: &'a str,
+    remedy: Option<&'a str>,
+    notes: &'a [String],
+    at: String,
+    existing: CertificateJson<'a>,
+    new: CertificateJson<'a>,
+}
+
+pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
+    let d = &report.decision;
+    let doc = TrustJson {
+        schema: super::JSON_SCHEMA,
+        outcome: d.outcome,
+        new_stored: d.outcome.new_is_stored(),
+        same_cn: d.same_cn,
+        reason: &d.reason,
+        remedy: d.remedy.as_deref(),
+        notes: &d.notes,
+        at: rfc3339(report.at),
+        existing: CertificateJson::new(&report.existing),
+        new: CertificateJson::new(&report.new),
     };
     write(out, &doc)
 }

@@ -1,0 +1,128 @@
+//! `ucert chain FILE...`: every certificate from every input, the chains among them, the CUCM upload plan and its
+//! flags; with `--split DIR`, each certificate written to its own PEM file in plan order (never overwriting).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+use crate::chain::{self, Analysis};
+use crate::cucm::Purpose;
+use crate::input::{self, Object, Source};
+use crate::model::Certificate;
+use crate::model::certificate::ValidityStatus;
+
+pub struct ChainReport {
+    pub analysis: Analysis,
+    /// For each certificate of the analysis: its validity at `at`, and whether it is self-signed.
+    pub validity: Vec<ValidityStatus>,
+    pub self_signed: Vec<bool>,
+    pub inputs: Vec<String>,
+    /// Files written by `--split`, in order.
+    pub written: Vec<PathBuf>,
+    pub at: OffsetDateTime,
+}
+
+/// Why `chain` could not run or could not split.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ChainError {
+    pub path: String,
+    pub message: String,
+}
+
+pub fn chain(
+    sources: &[Source],
+    purpose: Option<Purpose>,
+    split: Option<&Path>,
+    at: OffsetDateTime,
+) -> Result<ChainReport, ChainError> {
+    let mut certs: Vec<(Certificate, String)> = Vec::new();
+    for source in sources {
+        let name = source.display_name();
+        let err = |message: String| ChainError { path: name.clone(), message };
+        let decoded = input::load(source).map_err(|e| err(e.to_string()))?;
+        let objects = decoded.into_objects().map_err(|e| err(e.to_string()))?;
+        let before = certs.len();
+        for located in objects {
+            match located.object {
+                Object::Certificate(c) => certs.push((*c, name.clone())),
+                Object::Pkcs7(list) => certs.extend(list.into_iter().map(|c| (c, name.clone()))),
+                _ => {}
+            }
+        }
+        if certs.len() == before {
+            return Err(err("holds no certificate (a chain is made of certificates)".into()));
+        }
+    }
+    let analysis = chain::analyze(certs, purpose, at);
+    let written = match split {
+        Some(dir) => split_into(dir, &analysis)?,
+        None => Vec::new(),
+    };
+    let validity = analysis.certificates.iter().map(|c| c.validity_at(at)).collect();
+    let self_signed = analysis.certificates.iter().map(chain::is_self_signed).collect();
+    Ok(ChainReport {
+        analysis,
+        validity,
+        self_signed,
+        inputs: sources.iter().map(Source::display_name).collect(),
+        written,
+        at,
+    })
+}
+
+/// The file names of `--split`: order, then the CN made safe for any file system.
+pub fn split_names(analysis: &Analysis) -> Vec<(usize, String)> {
+    let order = analysis
+        .plan
+        .iter()
+        .map(|s| s.index)
+        .chain(analysis.alternatives.iter().copied())
+        .chain(analysis.unrelated.iter().copied());
+    order
+        .enumerate()
+        .map(|(n, i)| {
+            let cn = analysis.certificates[i].display_name();
+            let safe: String = cn
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+                .collect();
+            let safe = safe.trim_matches(['_', '.']).to_string();
+            let safe = if safe.is_empty() { "certificate".to_string() } else { safe };
+            (i, format!("{:02}-{safe}.pem", n + 1))
+        })
+        .collect()
+}
+
+/// Writes every certificate; refuses, before writing anything, if any target file exists.
+fn split_into(dir: &Path, analysis: &Analysis) -> Result<Vec<PathBuf>, ChainError> {
+    let names = split_names(analysis);
+    let dir_name = dir.display().to_string();
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ChainError { path: dir_name.clone(), message: format!("cannot create: {e}") })?;
+    for (_, name) in &names {
+        let target = dir.join(name);
+        if target.exists() {
+            return Err(ChainError {
+                path: target.display().to_string(),
+                message: "already exists; nothing was written (ucert never overwrites: remove it or split elsewhere)"
+                    .into(),
+            });
+        }
+    }
+    let mut written = Vec::new();
+    for (index, name) in names {
+        let target = dir.join(&name);
+        let path = target.display().to_string();
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(|e| ChainError { path: path.clone(), message: format!("cannot create: {e}") })?;
+        file.write_all(analysis.certificates[index].to_pem().as_bytes())
+            .map_err(|e| ChainError { path: path.clone(), message: format!("cannot write: {e}") })?;
+        written.push(target);
+    }
+    Ok(written)
+}

@@ -1,0 +1,64 @@
+//! `ucert trust EXISTING NEW`: what CUCM does when NEW is uploaded as a trust certificate while EXISTING is stored.
+
+use time::OffsetDateTime;
+
+use super::inspect::CertificateFacts;
+use crate::input::{self, Object, Source};
+use crate::model::Certificate;
+use crate::trust_store::{self, Decision};
+
+pub struct TrustReport {
+    pub existing: CertificateFacts,
+    pub new: CertificateFacts,
+    pub existing_path: String,
+    pub new_path: String,
+    pub decision: Decision,
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct TrustError {
+    pub path: String,
+    pub message: String,
+}
+
+/// The one certificate of an input (a bundle or p7b of several is ambiguous: refused).
+fn one_certificate(source: &Source) -> Result<Certificate, TrustError> {
+    let err = |message: String| TrustError { path: source.display_name(), message };
+    let objects =
+        input::load(source).map_err(|e| err(e.to_string()))?.into_objects().map_err(|e| err(e.to_string()))?;
+    let mut certs: Vec<Certificate> = Vec::new();
+    let mut other = None;
+    for located in objects {
+        match located.object {
+            Object::Certificate(c) => certs.push(*c),
+            Object::Pkcs7(list) => certs.extend(list),
+            o => other = Some(o.describe()),
+        }
+    }
+    match certs.len() {
+        1 => Ok(certs.remove(0)),
+        0 => Err(err(format!(
+            "holds {} where a trust certificate goes",
+            other.unwrap_or_else(|| "nothing usable".into())
+        ))),
+        n => Err(err(format!(
+            "holds {n} certificates: give the one trust certificate ('ucert chain --split' separates them)"
+        ))),
+    }
+}
+
+pub fn trust(existing: &Source, new: &Source, at: OffsetDateTime) -> Result<TrustReport, TrustError> {
+    let old = one_certificate(existing)?;
+    let incoming = one_certificate(new)?;
+    let decision = trust_store::decide(&old, &incoming, at);
+    Ok(TrustReport {
+        existing: CertificateFacts::new(old, at),
+        new: CertificateFacts::new(incoming, at),
+        existing_path: existing.display_name(),
+        new_path: new.display_name(),
+        decision,
+        at,
+    })
+}

@@ -1,0 +1,136 @@
+//! The human form of `chain` (the upload plan and its flags) and of `trust` (the trust store's decision).
+
+use std::io::{self, Write};
+
+use colored::Colorize;
+
+use super::{field, validity_phrase};
+use crate::chain::{PurposeOrigin, Role, Severity};
+use crate::commands::chain_plan::ChainReport;
+use crate::commands::trust::TrustReport;
+use crate::model::certificate::format_utc_opt;
+use crate::trust_store::Outcome;
+use crate::verify::Verification;
+
+pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
+    let a = &report.analysis;
+    let purpose = match (&a.purpose, &a.purpose_origin) {
+        (Some(p), PurposeOrigin::Flag) => format!("{p} (from --purpose)"),
+        (Some(p), PurposeOrigin::Inferred(why)) => {
+            format!("{p} (inferred from the leaf: {why}; give --purpose to be sure)")
+        }
+        _ => "an unknown purpose (no leaf certificate; give --purpose)".to_string(),
+    };
+    writeln!(out, "{} {purpose}", "Upload plan for".bold())?;
+    let width = a.plan.iter().map(|s| a.certificates[s.index].display_name().chars().count()).max().unwrap_or(0);
+    let upload_width = a.plan.iter().map(|s| a.upload_as(s.role).len()).max().unwrap_or(0);
+    for (n, step) in a.plan.iter().enumerate() {
+        let cert = &a.certificates[step.index];
+        let role = match step.role {
+            Role::Root => "root",
+            Role::Intermediate => "intermediate",
+            Role::Leaf => "leaf",
+        };
+        let signed = match (step.issuer, &step.signature) {
+            (None, _) if report.self_signed[step.index] => "self-signed".to_string(),
+            (None, _) => "issuer not given".red().to_string(),
+            (Some(i), sig) => {
+                let by = a
+                    .plan
+                    .iter()
+                    .position(|s| s.index == i)
+                    .map(|p| format!("{}", p + 1))
+                    .unwrap_or_else(|| a.certificates[i].display_name());
+                match sig {
+                    Some(Verification::Valid) => format!("signed by {by}, verifies"),
+                    Some(Verification::Invalid) => {
+                        format!("signed by {by}: {}", "SIGNATURE DOES NOT VERIFY".red().bold())
+                    }
+                    Some(Verification::Unsupported(r)) => {
+                        format!("signed by {by}: {}", format!("cannot verify ({r})").yellow())
+                    }
+                    None => format!("signed by {by}"),
+                }
+            }
+        };
+        writeln!(
+            out,
+            "  {:>2}. {:<width$}  -> upload as {:<upload_width$}  {role}, {signed}, until {} ({})",
+            n + 1,
+            cert.display_name().bold(),
+            a.upload_as(step.role),
+            format_utc_opt(cert.not_after).split(' ').next().unwrap_or(""),
+            validity_phrase(report.validity[step.index]),
+        )?;
+    }
+    let aside: Vec<(usize, &str)> = a
+        .alternatives
+        .iter()
+        .map(|&i| (i, "another path (cross-signing): not needed"))
+        .chain(a.unrelated.iter().map(|&i| (i, "belongs to no chain: leave it out")))
+        .collect();
+    if !aside.is_empty() {
+        writeln!(out, "  not in the plan:")?;
+        for (i, why) in aside {
+            writeln!(out, "      {}  ({}; from {})", a.certificates[i].display_name(), why, a.origins[i])?;
+        }
+    }
+    writeln!(out)?;
+    let fails = a.flags.iter().filter(|f| f.severity == Severity::Fail).count();
+    if fails == 0 {
+        writeln!(
+            out,
+            "{}: every certificate is there and every signature verifies; upload in this order",
+            "COMPLETE".green().bold()
+        )?;
+    } else {
+        let problems = if fails == 1 { "1 problem".to_string() } else { format!("{fails} problems") };
+        writeln!(out, "{}: {problems} would make an upload fail", "INCOMPLETE".red().bold())?;
+    }
+    for flag in &a.flags {
+        let tag = match flag.severity {
+            Severity::Fail => "FAIL".red().bold().to_string(),
+            Severity::Warn => "warn".yellow().bold().to_string(),
+        };
+        let kind =
+            serde_json::to_value(flag.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        writeln!(out, "  {tag}  {kind:<28} {}", flag.message)?;
+        writeln!(out, "  {:<4}  {:<28} -> {}", "", "", flag.consequence)?;
+    }
+    for path in &report.written {
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    Ok(())
+}
+
+pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
+    let d = &report.decision;
+    let headline = match d.outcome {
+        Outcome::Replaces => "NEW REPLACES EXISTING".green().bold(),
+        Outcome::BothKept => "BOTH KEPT".green().bold(),
+        Outcome::Identical => "ALREADY STORED".green().bold(),
+        Outcome::KeepsExisting => "EXISTING IS KEPT, NEW IS NOT STORED".red().bold(),
+        Outcome::RefusedExpired => "NEW IS REFUSED".red().bold(),
+    };
+    writeln!(out, "{headline}: {}", d.reason)?;
+    for note in &d.notes {
+        writeln!(out, "  {} {note}", "note:".yellow().bold())?;
+    }
+    writeln!(out)?;
+    for (label, path, facts) in
+        [("EXISTING", &report.existing_path, &report.existing), ("NEW", &report.new_path, &report.new)]
+    {
+        let c = &facts.certificate;
+        writeln!(out, "  {} {}", label.bold(), path)?;
+        field(out, 4, "subject", c.subject.to_openssl_string())?;
+        field(out, 4, "serial", crate::digest::hex_colons_lower(&c.serial))?;
+        field(out, 4, "not before", format_utc_opt(c.not_before))?;
+        field(out, 4, "not after", format!("{} ({})", format_utc_opt(c.not_after), validity_phrase(facts.validity)))?;
+        field(out, 4, "sha256", &c.fingerprints.sha256)?;
+    }
+    if let Some(remedy) = &d.remedy {
+        writeln!(out)?;
+        writeln!(out, "{} {remedy}", "What to do:".bold())?;
+    }
+    Ok(())
+}
