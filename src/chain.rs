@@ -4,7 +4,7 @@
 use crate::cucm::Purpose;
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
-use crate::verify::{self, Verification};
+use crate::verify::Verification;
 
 /// Whether `candidate` could have issued `cert`: its subject is `cert`'s issuer and, when both carry them, the
 /// authority key identifier of `cert` names `candidate`'s subject key identifier.
@@ -66,7 +66,7 @@ pub fn path_from(start: usize, pool: &[Certificate]) -> Path {
             .filter(|&i| pool[i].der != cert.der)
             .collect();
         let checked: Vec<(usize, Verification)> =
-            candidates.iter().map(|&i| (i, verify::verify(&cert.signed, &pool[i].public_key))).collect();
+            candidates.iter().map(|&i| (i, cert.verify_with(&pool[i].public_key))).collect();
         let best = checked
             .iter()
             .find(|(_, v)| v.is_valid())
@@ -97,7 +97,7 @@ pub fn path_from(start: usize, pool: &[Certificate]) -> Path {
 
 /// Self-issued and its own key verifies its signature: a root (or a self-signed server certificate).
 pub fn is_self_signed(cert: &Certificate) -> bool {
-    cert.is_self_issued() && verify::verify(&cert.signed, &cert.public_key).is_valid()
+    cert.is_self_issued() && cert.verify_with(&cert.public_key).is_valid()
 }
 
 /// A certificate's place in the upload plan.
@@ -204,8 +204,9 @@ impl Analysis {
     }
 }
 
-/// Leaves are end entities; CAPF's certificate is a leaf although it is a CA.
-fn looks_like_ca(cert: &Certificate) -> bool {
+/// A CA certificate in the sense of an issuer (CA:TRUE, may sign, not a TLS server): CAPF's certificate is a
+/// CA but a leaf.
+pub fn looks_like_ca(cert: &Certificate) -> bool {
     let ext = &cert.extensions;
     let signs = ext.key_usage.as_ref().is_none_or(|ku| ku.has("keyCertSign"));
     let server = ext.extended_key_usage.as_ref().is_some_and(|e| e.has("serverAuth"));
@@ -213,7 +214,7 @@ fn looks_like_ca(cert: &Certificate) -> bool {
 }
 
 /// The purpose a leaf certificate looks like, and why.
-fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
+pub fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
     let ext = &leaf.extensions;
     let eku = ext.extended_key_usage.as_ref();
     let cert_sign = ext.key_usage.as_ref().is_some_and(|ku| ku.has("keyCertSign"));

@@ -95,17 +95,27 @@ pub enum Detail {
     KeyUsage { missing_key_usage: Vec<String>, missing_extended_key_usage: Vec<String> },
 }
 
-/// A key as TAC compares it: algorithm, size, and the openssl-pipeline hashes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A key as TAC compares it: algorithm and size, and (in JSON) the openssl-pipeline hashes. The hashes are
+/// computed when serialised, not for every pair of a batch that never shows them.
+#[derive(Clone, Debug, PartialEq)]
 pub struct KeyEvidence {
-    pub summary: String,
-    pub modulus_md5: Option<String>,
-    pub pubkey_md5: String,
+    pub key: PublicKey,
 }
 
 impl KeyEvidence {
     pub fn of(key: &PublicKey) -> KeyEvidence {
-        KeyEvidence { summary: key.summary(), modulus_md5: key.modulus_md5(), pubkey_md5: key.pubkey_md5() }
+        KeyEvidence { key: key.clone() }
+    }
+}
+
+impl Serialize for KeyEvidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("KeyEvidence", 3)?;
+        st.serialize_field("summary", &self.key.summary())?;
+        st.serialize_field("modulus_md5", &self.key.modulus_md5())?;
+        st.serialize_field("pubkey_md5", &self.key.pubkey_md5())?;
+        st.end()
     }
 }
 

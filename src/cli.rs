@@ -57,6 +57,11 @@ pub enum Command {
     )]
     Trust(TrustArgs),
 
+    /// Pair a cluster's CSRs, certificates and keys (files and directories), with each pair's verdict.
+    #[command(after_help = "Examples:\n  ucert pair cluster-certs/\n  ucert pair csrs/ certnew*.cer keys/ --json\n  \
+                            ucert pair . | grep -v '^match'")]
+    Pair(PairArgs),
+
     /// Show what certificates, CSRs, PKCS#7 chains and keys hold.
     #[command(after_help = "Examples:\n  ucert inspect certnew.cer\n  ucert inspect --json certnew.p7b tomcat.csr\n  \
                             openssl s_client -connect cucm:8443 </dev/null | ucert inspect -")]
@@ -107,6 +112,21 @@ pub struct TrustArgs {
     pub at: Option<OffsetDateTime>,
 
     /// Print JSON (stable fields, see the README) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// Files and directories (searched recursively; symbolic links are not followed out of the tree).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Judge validity at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
+
+    /// Print JSON (stable fields, see the README) instead of the table.
     #[arg(long)]
     pub json: bool,
 }

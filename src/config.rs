@@ -15,6 +15,8 @@ use crate::input::Source;
 pub struct Config {
     /// Whether stdout gets colour (stderr never does).
     pub color: bool,
+    /// The terminal's width when stdout is one; None when writing to a pipe or file (nothing is cut then).
+    pub width: Option<usize>,
     pub task: Task,
 }
 
@@ -23,6 +25,7 @@ pub enum Task {
     Match { csr: Source, cert: Source, cas: Vec<Source>, purpose: Option<Purpose>, at: OffsetDateTime, output: Output },
     Chain { inputs: Vec<Source>, purpose: Option<Purpose>, split: Option<PathBuf>, at: OffsetDateTime, json: bool },
     Trust { existing: Source, new: Source, at: OffsetDateTime, json: bool },
+    Pair { paths: Vec<PathBuf>, at: OffsetDateTime, json: bool },
     Inspect { inputs: Vec<Source>, at: OffsetDateTime, json: bool },
     Modulus { inputs: Vec<Source> },
 }
@@ -78,14 +81,27 @@ impl Config {
                 }
                 Task::Trust { existing, new, at: a.at.unwrap_or(now), json: a.json }
             }
+            Command::Pair(a) => {
+                color &= !a.json;
+                Task::Pair { paths: a.paths, at: a.at.unwrap_or(now), json: a.json }
+            }
             Command::Inspect(a) => {
                 color &= !a.json;
                 Task::Inspect { inputs: sources(a.files), at: a.at.unwrap_or(now), json: a.json }
             }
             Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
         };
-        Ok(Config { color, task })
+        let width = terminal.then(|| terminal_width(&env)).flatten();
+        Ok(Config { color, width, task })
     }
+}
+
+/// The width to fit: `COLUMNS` when set (as shells export it), else what the terminal reports.
+fn terminal_width(env: &dyn Fn(&str) -> Option<String>) -> Option<usize> {
+    env("COLUMNS")
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&w| w >= 20)
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize))
 }
 
 /// `--color auto` follows the conventions of no-color.org and bixense.com/clicolors: NO_COLOR (non-empty) turns

@@ -91,11 +91,22 @@ impl Purpose {
         Purpose::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(s.trim()))
     }
 
-    /// The purpose a CSR's file name says (`tomcat.csr`, `CallManager-ECDSA.csr`, `tomcat-ms.csr`), if any.
+    /// The purpose a CSR's file name says, if any: `tomcat.csr`, `CallManager-ECDSA.csr`, `tomcat-ms.csr`, or a
+    /// purpose name as a word of a longer name (`cucm-pub_tomcat.csr`, `ipsec-cucm-sub.csr`).
     pub fn from_file_name(file_name: &str) -> Option<Purpose> {
-        let stem = file_name.split('.').next().unwrap_or(file_name);
-        let stem = stem.strip_suffix("-ms").or_else(|| stem.strip_suffix("-MS")).unwrap_or(stem);
-        Purpose::parse(stem)
+        let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem).to_ascii_lowercase();
+        // longest first, so that "tomcat-ECDSA" is not read as "tomcat"
+        let mut by_length = Purpose::ALL;
+        by_length.sort_by_key(|p| std::cmp::Reverse(p.name().len()));
+        let boundary = |c: Option<char>| c.is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.' | '(' | ')'));
+        by_length.into_iter().find(|p| {
+            let name = p.name().to_ascii_lowercase();
+            stem.match_indices(&name).any(|(i, _)| {
+                let before = stem[..i].chars().next_back();
+                let after = stem[i + name.len()..].chars().next();
+                boundary(before) && boundary(after)
+            })
+        })
     }
 
     pub fn key_type(self) -> KeyType {
@@ -189,6 +200,11 @@ mod tests {
         assert_eq!(Purpose::from_file_name("CallManager-ECDSA.csr"), Some(Purpose::CallManagerEcdsa));
         assert_eq!(Purpose::from_file_name("tomcat-ms.csr"), Some(Purpose::Tomcat));
         assert_eq!(Purpose::from_file_name("certnew.cer"), None);
+        assert_eq!(Purpose::from_file_name("cucm-pub_tomcat.csr"), Some(Purpose::Tomcat));
+        assert_eq!(Purpose::from_file_name("cucm-sub-CallManager-ECDSA.csr"), Some(Purpose::CallManagerEcdsa));
+        assert_eq!(Purpose::from_file_name("ipsec-cucm-sub.csr"), Some(Purpose::Ipsec));
+        assert_eq!(Purpose::from_file_name("tomcatx.csr"), None);
+        assert_eq!(Purpose::from_file_name("cucm-pub.example.com_TVS.csr"), Some(Purpose::Tvs));
     }
 
     #[test]

@@ -5,12 +5,28 @@ use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+const LOWER: &[u8; 16] = b"0123456789abcdef";
+const UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
 /// Lower-case hex without separators, as `openssl md5` and `md5sum` print a digest.
 pub fn hex_lower(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
+    hex(bytes, LOWER, None)
+}
+
+/// Upper-case hex without separators (openssl's modulus spelling).
+pub fn hex_upper(bytes: &[u8]) -> String {
+    hex(bytes, UPPER, None)
+}
+
+/// Table-driven: modulus lines are formatted for every key in a batch, and `write!` per byte showed in profiles.
+fn hex(bytes: &[u8], digits: &[u8; 16], separator: Option<char>) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if let (Some(sep), true) = (separator, i > 0) {
+            s.push(sep);
+        }
+        s.push(digits[(b >> 4) as usize] as char);
+        s.push(digits[(b & 0x0f) as usize] as char);
     }
     s
 }
@@ -26,15 +42,7 @@ pub fn hex_colons_lower(bytes: &[u8]) -> String {
 }
 
 fn join_hex(bytes: &[u8], upper: bool) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            s.push(':');
-        }
-        let _ = if upper { write!(s, "{b:02X}") } else { write!(s, "{b:02x}") };
-    }
-    s
+    hex(bytes, if upper { UPPER } else { LOWER }, Some(':'))
 }
 
 pub fn md5(data: &[u8]) -> [u8; 16] {

@@ -52,3 +52,6 @@ fn main() -> ExitCode {
     }
     ExitCode::from(exit.code())
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

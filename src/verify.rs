@@ -24,8 +24,11 @@ impl Verification {
     }
 }
 
-/// Checks that `signer` made the signature in `signed`.
-pub fn verify(signed: &Signed, signer: &PublicKey) -> Verification {
+/// Checks that `signer` made the signature in `signed`, over the bytes of `der` it points at.
+pub fn verify(der: &[u8], signed: &Signed, signer: &PublicKey) -> Verification {
+    let Some(message) = der.get(signed.message.clone()) else {
+        return Verification::Unsupported("the signed part lies outside the object".into());
+    };
     let alg = match pick_algorithm(signed, signer) {
         Ok(alg) => alg,
         Err(reason) => return Verification::Unsupported(reason),
@@ -35,7 +38,7 @@ pub fn verify(signed: &Signed, signer: &PublicKey) -> Verification {
         None => return Verification::Unsupported("the signer's public key could not be read".into()),
     };
     let key = signature::UnparsedPublicKey::new(alg, key_bytes);
-    match key.verify(&signed.message, &signed.signature) {
+    match key.verify(message, &signed.signature) {
         Ok(()) => Verification::Valid,
         Err(_) => Verification::Invalid,
     }

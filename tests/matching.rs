@@ -370,7 +370,7 @@ fn purpose_flag_is_case_insensitive_and_beats_the_file_name() {
     let (doc, _) = run_json(&["--purpose", "CALLMANAGER", &fixture("cucm/tomcat.csr"), &fixture("cucm/tomcat.pem")]);
     assert_eq!(doc.purpose.as_deref(), Some("CallManager"));
     assert_eq!(doc.purpose_source, "flag");
-    let (doc, _) = run_json(&[&fixture("forms/tomcat-csr.der"), &fixture("cucm/tomcat.pem")]);
+    let (doc, _) = run_json(&[&fixture("match/san-short.csr"), &fixture("match/san-added-cn-ip.pem")]);
     assert_eq!(doc.purpose, None);
     assert_eq!(doc.purpose_source, "unknown");
 }

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use crate::input::{self, KeyFormat, Origin, Source};
 use crate::model::certificate::ValidityStatus;
 use crate::model::{Certificate, Csr, PublicKey};
-use crate::verify::{self, Verification};
+use crate::verify::Verification;
 
 /// The result of inspecting all inputs, in order.
 pub struct InspectReport {
@@ -48,15 +48,14 @@ pub struct CsrFacts {
 
 impl CertificateFacts {
     pub fn new(certificate: Certificate, at: OffsetDateTime) -> CertificateFacts {
-        let self_signed =
-            certificate.is_self_issued() && verify::verify(&certificate.signed, &certificate.public_key).is_valid();
+        let self_signed = crate::chain::is_self_signed(&certificate);
         CertificateFacts { validity: certificate.validity_at(at), self_signed, certificate }
     }
 }
 
 impl CsrFacts {
     pub fn new(csr: Csr) -> CsrFacts {
-        let signature = verify::verify(&csr.signed, &csr.public_key);
+        let signature = csr.verify_self();
         CsrFacts { csr, signature }
     }
 }

@@ -20,7 +20,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, InputError> {
     if looks_like_der(&bytes) {
         return Ok(decode_der_stream(&bytes, Origin::Der));
     }
-    let text = String::from_utf8_lossy(&bytes);
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(&bytes),
+    };
     if pem_text::has_markers(&text) {
         return Ok(decode_pem_text(&text));
     }

@@ -38,7 +38,18 @@ pub fn has_markers(text: &str) -> bool {
 /// as blocks with an error, so the good blocks around them are still read.
 pub fn scan(text: &str) -> Vec<Block> {
     let markers = find_markers(text);
-    let line_of = |offset: usize| text[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
+    // Markers come in order, so line numbers are counted in one pass over the text.
+    let mut counted = (0usize, 1usize); // (offset, line there)
+    let mut line_of = |offset: usize| {
+        let (from, line) = counted;
+        let line = if offset >= from {
+            line + text.as_bytes()[from..offset].iter().filter(|&&b| b == b'\n').count()
+        } else {
+            1 + text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count()
+        };
+        counted = (offset, line);
+        line
+    };
     let mut blocks = Vec::new();
     let mut open: Option<&Marker> = None;
     for m in &markers {
@@ -111,9 +122,22 @@ fn find_markers(text: &str) -> Vec<Marker> {
 }
 
 fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
-    let lines: Vec<&str> = raw.split(['\n', '\r']).map(str::trim).collect();
+    let mut b64 = Vec::with_capacity(raw.len());
+    if !raw.contains(':') {
+        // The usual case: no RFC 1421 headers, just lines of base64 (copied whole; bytes filtered only in a
+        // line with white space inside).
+        for line in raw.split(['\n', '\r']) {
+            let line = line.trim_ascii();
+            if line.bytes().any(|b| b.is_ascii_whitespace()) {
+                b64.extend(line.bytes().filter(|b| !b.is_ascii_whitespace()));
+            } else {
+                b64.extend_from_slice(line.as_bytes());
+            }
+        }
+        return base64_body(b64);
+    }
+    let lines = raw.split(['\n', '\r']).map(str::trim);
     let mut headers = Vec::new();
-    let mut b64 = String::with_capacity(raw.len());
     let mut in_headers = true;
     for line in lines {
         if line.is_empty() {
@@ -127,10 +151,7 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
             continue;
         }
         in_headers = false;
-        b64.extend(line.chars().filter(|c| !c.is_whitespace()));
-    }
-    if b64.is_empty() {
-        return Err(ObjectError::EmptyBlock);
+        b64.extend(line.bytes().filter(|b| !b.is_ascii_whitespace()));
     }
     if headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Proc-Type") && v.to_ascii_uppercase().contains("ENCRYPTED"))
     {
@@ -141,13 +162,19 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
              keys; decrypt a copy with 'openssl pkey -in FILE -out plain.key'"
         )));
     }
-    // The crate decodes the canonical block we rebuild; its base64 is strict (padding, alphabet), like openssl.
-    let canonical = format!("-----BEGIN {label}-----\n{b64}\n-----END {label}-----\n");
-    match pem::parse(canonical) {
-        Ok(p) => Ok(Body { der: p.into_contents() }),
-        Err(pem::PemError::InvalidData(e)) => Err(ObjectError::BadBase64(e.to_string())),
-        Err(e) => Err(ObjectError::BadBase64(e.to_string())),
+    base64_body(b64)
+}
+
+/// Strict base64 (padding, alphabet), as the `pem` crate and openssl decode block bodies.
+fn base64_body(b64: Vec<u8>) -> Result<Body, ObjectError> {
+    use base64::Engine;
+    if b64.is_empty() {
+        return Err(ObjectError::EmptyBlock);
     }
+    base64::engine::general_purpose::STANDARD
+        .decode(&b64)
+        .map(|der| Body { der })
+        .map_err(|e| ObjectError::BadBase64(e.to_string()))
 }
 
 #[cfg(test)]

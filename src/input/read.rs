@@ -69,13 +69,15 @@ fn read_path(path: &Path) -> Result<Vec<u8>, InputError> {
     if meta.is_dir() {
         return Err(InputError::IsDirectory);
     }
-    let file = File::open(path).map_err(open_error)?;
     if meta.is_file() {
         if meta.len() > MAX_INPUT_BYTES {
             return Err(InputError::TooLarge);
         }
-        return read_capped(file);
+        let file = File::open(path).map_err(open_error)?;
+        // The size is known: one read fills the buffer, a second sees the end (batches read thousands of files).
+        return read_capped_with(file, meta.len() as usize + 1);
     }
+    let file = File::open(path).map_err(open_error)?;
     // A FIFO or a device: it may never end, so read it on a helper thread and stop waiting when it goes quiet.
     read_with_idle_timeout(file, DEVICE_IDLE_TIMEOUT)
 }
@@ -90,7 +92,11 @@ fn open_error(e: io::Error) -> InputError {
 }
 
 fn read_capped<R: Read>(reader: R) -> Result<Vec<u8>, InputError> {
-    let mut buf = Vec::new();
+    read_capped_with(reader, 0)
+}
+
+fn read_capped_with<R: Read>(reader: R, capacity: usize) -> Result<Vec<u8>, InputError> {
+    let mut buf = Vec::with_capacity(capacity);
     let mut limited = reader.take(MAX_INPUT_BYTES + 1);
     match limited.read_to_end(&mut buf) {
         Ok(_) => {}

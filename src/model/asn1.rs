@@ -14,6 +14,8 @@ use crate::der::{self, Element};
 
 /// `SEQUENCE { toBeSigned, signatureAlgorithm, signature BIT STRING }`, the frame of certificates and CSRs.
 pub struct SignedFrame<'a> {
+    /// Where `to_be_signed` lies in the input.
+    pub to_be_signed_range: std::ops::Range<usize>,
     pub to_be_signed: Element<'a>,
     pub algorithm: AlgorithmIdentifier<'a>,
     pub signature: &'a [u8],
@@ -36,7 +38,9 @@ pub fn signed_frame(input: &[u8]) -> Result<SignedFrame<'_>, String> {
     }
     let algorithm = algorithm_identifier(&alg).map_err(|e| format!("signature algorithm: {e}"))?;
     let signature = sig.content().split_first().map(|(_, s)| s).unwrap_or_default();
-    Ok(SignedFrame { to_be_signed: tbs, algorithm, signature, used })
+    let start = tbs.raw.as_ptr() as usize - input.as_ptr() as usize;
+    let to_be_signed_range = start..start + tbs.raw.len();
+    Ok(SignedFrame { to_be_signed_range, to_be_signed: tbs, algorithm, signature, used })
 }
 
 pub fn algorithm_identifier<'a>(el: &Element<'a>) -> Result<AlgorithmIdentifier<'a>, String> {

@@ -29,7 +29,6 @@ pub struct Certificate {
     pub public_key: PublicKey,
     pub signature_algorithm: SignatureAlgorithm,
     pub extensions: Extensions,
-    pub fingerprints: Fingerprints,
     pub signed: Signed,
     /// Oddities found while reading it (shown as warnings, never fatal).
     pub notes: Vec<String>,
@@ -126,9 +125,8 @@ impl Certificate {
             public_key,
             signature_algorithm: signature_algorithm.clone(),
             extensions,
-            fingerprints: Fingerprints::of(der),
             signed: Signed {
-                message: frame.to_be_signed.raw.to_vec(),
+                message: frame.to_be_signed_range.clone(),
                 signature: frame.signature.to_vec(),
                 algorithm: signature_algorithm,
             },
@@ -146,6 +144,17 @@ impl Certificate {
             return first.value();
         }
         self.subject.to_openssl_string()
+    }
+
+    /// MD5, SHA-1 and SHA-256 of the DER, as viewers show them (computed on demand: a batch of thousands of
+    /// certificates needs none of them).
+    pub fn fingerprints(&self) -> Fingerprints {
+        Fingerprints::of(&self.der)
+    }
+
+    /// Whether `signer`'s key made this certificate's signature.
+    pub fn verify_with(&self, signer: &PublicKey) -> crate::verify::Verification {
+        crate::verify::verify(&self.der, &self.signed, signer)
     }
 
     /// True when the certificate carries basicConstraints CA:TRUE.

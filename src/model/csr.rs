@@ -33,7 +33,6 @@ pub struct Csr {
     /// What the CSR asks the CA to put into the certificate (empty when it requests nothing).
     pub requested_extensions: Extensions,
     pub attributes: Vec<CsrAttribute>,
-    pub fingerprints: Fingerprints,
     pub signed: Signed,
     pub notes: Vec<String>,
 }
@@ -85,15 +84,24 @@ impl Csr {
             signature_algorithm: signature_algorithm.clone(),
             requested_extensions: requested,
             attributes,
-            fingerprints: Fingerprints::of(der),
             signed: Signed {
-                message: frame.to_be_signed.raw.to_vec(),
+                message: frame.to_be_signed_range.clone(),
                 signature: frame.signature.to_vec(),
                 algorithm: signature_algorithm,
             },
             notes,
         };
         Ok((csr, input.len() - frame.used))
+    }
+
+    /// MD5, SHA-1 and SHA-256 of the DER (computed on demand).
+    pub fn fingerprints(&self) -> Fingerprints {
+        Fingerprints::of(&self.der)
+    }
+
+    /// Whether the CSR's self-signature verifies with its own key.
+    pub fn verify_self(&self) -> crate::verify::Verification {
+        crate::verify::verify(&self.der, &self.signed, &self.public_key)
     }
 
     pub fn has_challenge_password(&self) -> bool {
@@ -113,7 +121,7 @@ fn read_attribute<'a>(
         notes.push("a CSR attribute is malformed and was not read".into());
         return;
     };
-    let Ok(oid) = oid_el.any.clone().oid().map(|o| o.to_id_string()) else {
+    let Ok(oid) = oid_el.any.clone().oid().map(|o| crate::model::oids::dotted(&o).into_owned()) else {
         notes.push("a CSR attribute has no type and was not read".into());
         return;
     };

@@ -182,7 +182,7 @@ impl Extensions {
         let mut ext = Extensions::default();
         let mut seen: Vec<String> = Vec::new();
         for e in list {
-            let oid = e.oid.to_id_string();
+            let oid = oids::dotted(&e.oid).into_owned();
             let name = oids::extension_name(&oid);
             let label = name.map(str::to_string).unwrap_or_else(|| oid.clone());
             if seen.contains(&oid) {
@@ -250,7 +250,7 @@ fn eku_purposes(raw: &[u8], eku: &x509_parser::extensions::ExtendedKeyUsage<'_>)
         let mut out = Vec::new();
         while !rest.is_empty() {
             let (r, oid) = Oid::from_der(rest).ok()?;
-            out.push(oid.to_id_string());
+            out.push(oids::dotted(&oid).into_owned());
             rest = r;
         }
         Some(out)

@@ -36,6 +36,14 @@ pub enum KeyKind {
     },
 }
 
+/// See [`PublicKey::identity`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyIdentity<'a> {
+    Rsa { modulus: &'a [u8], exponent: &'a [u8] },
+    Ec { curve: Option<&'a str>, point: &'a [u8] },
+    Spki(&'a [u8]),
+}
+
 /// A public key and its SubjectPublicKeyInfo encoding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicKey {
@@ -51,7 +59,7 @@ pub struct KeyError(pub String);
 
 impl PublicKey {
     pub fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, KeyError> {
-        let oid = spki.algorithm.algorithm.to_id_string();
+        let oid = oids::dotted(&spki.algorithm.algorithm).into_owned();
         let bits = &spki.subject_public_key.data;
         let kind = match oid.as_str() {
             oids::RSA_ENCRYPTION | oids::RSASSA_PSS => match spki.parsed() {
@@ -63,8 +71,12 @@ impl PublicKey {
                 _ => return rsa_from_bits(bits, oid == oids::RSASSA_PSS, spki.raw),
             },
             oids::EC_PUBLIC_KEY => {
-                let curve_oid =
-                    spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
+                let curve_oid = spki
+                    .algorithm
+                    .parameters
+                    .as_ref()
+                    .and_then(|p| p.as_oid().ok())
+                    .map(|o| oids::dotted(&o).into_owned());
                 KeyKind::Ec { curve_oid, point: bits.to_vec() }
             }
             oids::ED25519 => KeyKind::Ed25519 { key: bits.to_vec() },
@@ -144,7 +156,7 @@ impl PublicKey {
         match &self.kind {
             KeyKind::Rsa { modulus, .. } => {
                 // BN_print drops leading zero nibbles, not just leading zero bytes.
-                let hex = digest::hex_lower(modulus).to_uppercase();
+                let hex = digest::hex_upper(modulus);
                 let trimmed = hex.trim_start_matches('0');
                 Some(format!("Modulus={}", if trimmed.is_empty() { "0" } else { trimmed }))
             }
@@ -184,6 +196,16 @@ impl PublicKey {
                 c1 == c2 && p1 == p2
             }
             _ => self.spki == other.spki,
+        }
+    }
+
+    /// What makes two keys the same key, as a borrowed value to index keys by: equal exactly when
+    /// [`PublicKey::same_key`] is true.
+    pub fn identity(&self) -> KeyIdentity<'_> {
+        match &self.kind {
+            KeyKind::Rsa { modulus, exponent, .. } => KeyIdentity::Rsa { modulus, exponent },
+            KeyKind::Ec { curve_oid, point } => KeyIdentity::Ec { curve: curve_oid.as_deref(), point },
+            _ => KeyIdentity::Spki(&self.spki),
         }
     }
 

@@ -32,7 +32,7 @@ impl DistinguishedName {
         for rdn in name.iter() {
             let mut attrs = Vec::new();
             for atv in rdn.iter() {
-                let oid = atv.attr_type().to_id_string();
+                let oid = oids::dotted(atv.attr_type()).into_owned();
                 let name = oids::attribute_short_name(&oid).map(str::to_string).unwrap_or_else(|| oid.clone());
                 let any = atv.attr_value();
                 let (value, note) = decode_string(any.header.class(), any.header.tag(), any.data);

@@ -1,6 +1,53 @@
 //! Names for the object identifiers a certificate tool shows, spelled as openssl spells them, so that ucert's
 //! output can be laid beside `openssl x509 -text` and read the same.
 
+use std::borrow::Cow;
+
+use x509_parser::asn1_rs::Oid;
+
+/// The OIDs met in nearly every certificate, by their DER content, so that reading thousands of certificates
+/// does not format each OID's arcs as text again (that showed in profiles of `pair`).
+const COMMON: &[(&[u8], &str)] = &[
+    (&[0x55, 0x04, 0x03], "2.5.4.3"),
+    (&[0x55, 0x04, 0x06], "2.5.4.6"),
+    (&[0x55, 0x04, 0x07], "2.5.4.7"),
+    (&[0x55, 0x04, 0x08], "2.5.4.8"),
+    (&[0x55, 0x04, 0x0a], "2.5.4.10"),
+    (&[0x55, 0x04, 0x0b], "2.5.4.11"),
+    (&[0x55, 0x04, 0x05], "2.5.4.5"),
+    (&[0x55, 0x1d, 0x0e], "2.5.29.14"),
+    (&[0x55, 0x1d, 0x0f], "2.5.29.15"),
+    (&[0x55, 0x1d, 0x11], "2.5.29.17"),
+    (&[0x55, 0x1d, 0x13], "2.5.29.19"),
+    (&[0x55, 0x1d, 0x1f], "2.5.29.31"),
+    (&[0x55, 0x1d, 0x20], "2.5.29.32"),
+    (&[0x55, 0x1d, 0x23], "2.5.29.35"),
+    (&[0x55, 0x1d, 0x25], "2.5.29.37"),
+    (&[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01], "1.3.6.1.5.5.7.1.1"),
+    (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01], "1.2.840.113549.1.1.1"),
+    (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b], "1.2.840.113549.1.1.11"),
+    (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c], "1.2.840.113549.1.1.12"),
+    (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d], "1.2.840.113549.1.1.13"),
+    (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05], "1.2.840.113549.1.1.5"),
+    (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x0e], "1.2.840.113549.1.9.14"),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01], "1.2.840.10045.2.1"),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07], "1.2.840.10045.3.1.7"),
+    (&[0x2b, 0x81, 0x04, 0x00, 0x22], "1.3.132.0.34"),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02], "1.2.840.10045.4.3.2"),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03], "1.2.840.10045.4.3.3"),
+    (&[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01], "1.3.6.1.5.5.7.3.1"),
+    (&[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02], "1.3.6.1.5.5.7.3.2"),
+];
+
+/// An OID in dotted form (`2.5.4.3`), without formatting for the common ones.
+pub fn dotted(oid: &Oid<'_>) -> Cow<'static, str> {
+    let bytes = oid.as_bytes();
+    match COMMON.iter().find(|(der, _)| *der == bytes) {
+        Some((_, text)) => Cow::Borrowed(text),
+        None => Cow::Owned(oid.to_id_string()),
+    }
+}
+
 /// openssl's short name of a distinguished-name attribute, or None for one we do not name.
 pub fn attribute_short_name(oid: &str) -> Option<&'static str> {
     Some(match oid {
@@ -158,6 +205,14 @@ pub fn pkcs7_content_name(oid: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_table_agrees_with_formatting() {
+        for (der, text) in COMMON {
+            let oid = Oid::new(std::borrow::Cow::Borrowed(der));
+            assert_eq!(oid.to_id_string(), *text);
+        }
+    }
 
     #[test]
     fn eku_names_and_oids_are_inverse() {

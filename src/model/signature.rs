@@ -73,7 +73,7 @@ pub struct SignatureAlgorithm {
 
 impl SignatureAlgorithm {
     pub fn from_x509(alg: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
-        let oid = alg.algorithm.to_id_string();
+        let oid = super::oids::dotted(&alg.algorithm).into_owned();
         let (name, scheme, hash): (&str, SignatureScheme, Option<Hash>) = match oid.as_str() {
             "1.2.840.113549.1.1.2" => ("md2WithRSAEncryption", SignatureScheme::RsaPkcs1, Some(Hash::Md2)),
             "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", SignatureScheme::RsaPkcs1, Some(Hash::Md5)),
@@ -114,8 +114,9 @@ fn pss_hash(alg: &AlgorithmIdentifier<'_>) -> Hash {
 /// What a signature covers and the signature itself, kept so that it can be verified later.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signed {
-    /// The DER bytes that were signed (tbsCertificate or certificationRequestInfo).
-    pub message: Vec<u8>,
+    /// Where the signed bytes (tbsCertificate or certificationRequestInfo) lie in the object's DER: a range, not
+    /// a copy, as a batch holds tens of thousands of objects.
+    pub message: std::ops::Range<usize>,
     pub signature: Vec<u8>,
     pub algorithm: SignatureAlgorithm,
 }

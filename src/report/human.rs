@@ -12,10 +12,12 @@ use crate::verify::Verification;
 mod chain;
 mod inspect;
 mod matching;
+mod pair;
 
 pub use chain::{chain, trust};
 pub use inspect::{inspect, modulus};
 pub use matching::matching;
+pub use pair::pair;
 
 pub(crate) const LABEL_WIDTH: usize = 14;
 

@@ -10,6 +10,7 @@ use crate::checks::{CheckId, Finding};
 use crate::commands::chain_plan::ChainReport;
 use crate::commands::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
 use crate::commands::matching::{MatchReport, PurposeSource, RequestFacts};
+use crate::commands::pair::PairReport;
 use crate::commands::trust::TrustReport;
 use crate::cucm::Purpose;
 use crate::digest::Fingerprints;
@@ -20,6 +21,7 @@ use crate::model::csr::CsrAttribute;
 use crate::model::extensions::{BasicConstraints, ExtendedKeyUsage, ExtensionInfo, KeyId, KeyUsage, SanEntry};
 use crate::model::signature::SignatureAlgorithm;
 use crate::model::{DistinguishedName, PublicKey};
+use crate::pairing::{Place, Verdict};
 use crate::trust_store::Outcome;
 use crate::verify::Verification;
 
@@ -55,7 +57,7 @@ pub struct CertificateJson<'a> {
     pub authority_key_id: Option<&'a KeyId>,
     pub extensions: &'a [ExtensionInfo],
     pub self_signed: bool,
-    pub fingerprints: &'a Fingerprints,
+    pub fingerprints: Fingerprints,
     pub warnings: &'a [String],
 }
 
@@ -83,7 +85,7 @@ impl<'a> CertificateJson<'a> {
             authority_key_id: e.authority_key_id.as_ref(),
             extensions: &e.all,
             self_signed,
-            fingerprints: &c.fingerprints,
+            fingerprints: c.fingerprints(),
             warnings: &c.notes,
         }
     }
@@ -103,7 +105,7 @@ pub struct CsrJson<'a> {
     pub basic_constraints: Option<&'a BasicConstraints>,
     pub requested_extensions: &'a [ExtensionInfo],
     pub attributes: &'a [CsrAttribute],
-    pub fingerprints: &'a Fingerprints,
+    pub fingerprints: Fingerprints,
     pub warnings: &'a [String],
 }
 
@@ -122,7 +124,7 @@ impl<'a> CsrJson<'a> {
             basic_constraints: e.basic_constraints.as_ref(),
             requested_extensions: &e.all,
             attributes: &c.attributes,
-            fingerprints: &c.fingerprints,
+            fingerprints: c.fingerprints(),
             warnings: &c.notes,
         }
     }
@@ -217,7 +219,7 @@ struct KeyJson<'a> {
 struct CaJson<'a> {
     subject: &'a DistinguishedName,
     issuer: &'a DistinguishedName,
-    fingerprints: &'a Fingerprints,
+    fingerprints: Fingerprints,
 }
 
 #[derive(Serialize)]
@@ -264,7 +266,7 @@ pub fn matching(report: &MatchReport, out: &mut dyn Write) -> io::Result<()> {
         ca_certificates: report
             .cas
             .iter()
-            .map(|c| CaJson { subject: &c.subject, issuer: &c.issuer, fingerprints: &c.fingerprints })
+            .map(|c| CaJson { subject: &c.subject, issuer: &c.issuer, fingerprints: c.fingerprints() })
             .collect(),
     };
     write(out, &doc)
@@ -393,4 +395,168 @@ pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
         new: CertificateJson::new(&report.new),
     };
     write(out, &doc)
+}
+
+#[derive(Serialize)]
+struct PlaceJson<'a> {
+    path: &'a str,
+    /// 1-based position in a file holding several objects, else null.
+    position: Option<usize>,
+}
+
+impl<'a> PlaceJson<'a> {
+    fn new(place: &'a Place) -> PlaceJson<'a> {
+        PlaceJson { path: &place.path, position: place.position }
+    }
+}
+
+#[derive(Serialize)]
+struct PairCertJson<'a> {
+    #[serde(flatten)]
+    place: PlaceJson<'a>,
+    common_name: Option<&'a str>,
+    serial: String,
+    not_after: Option<String>,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct PairRowJson<'a> {
+    /// "match" or "mismatch".
+    status: &'static str,
+    csr: PlaceJson<'a>,
+    purpose: Option<Purpose>,
+    certificate: PairCertJson<'a>,
+    keys: Vec<PlaceJson<'a>>,
+    verdict: &'a Verdict,
+}
+
+#[derive(Serialize)]
+struct WaitingJson<'a> {
+    csr: PlaceJson<'a>,
+    common_name: Option<&'a str>,
+    purpose: Option<Purpose>,
+    keys: Vec<PlaceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct OrphanJson<'a> {
+    certificate: PairCertJson<'a>,
+    purpose: Option<Purpose>,
+    /// The CSR of the same subject (another key) when the certificate was issued for a CSR since regenerated.
+    superseded_csr: Option<PlaceJson<'a>>,
+    cucm_error: &'a str,
+    keys: Vec<PlaceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SkippedJson<'a> {
+    path: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct PairSummaryJson {
+    files: usize,
+    pairs: usize,
+    matched: usize,
+    mismatched: usize,
+    waiting_csrs: usize,
+    certificates_without_csr: usize,
+    lonely_keys: usize,
+    ca_certificates: usize,
+    unreadable: usize,
+    unknown: usize,
+}
+
+#[derive(Serialize)]
+struct PairJson<'a> {
+    schema: u32,
+    at: String,
+    summary: PairSummaryJson,
+    pairs: Vec<PairRowJson<'a>>,
+    waiting_csrs: Vec<WaitingJson<'a>>,
+    certificates_without_csr: Vec<OrphanJson<'a>>,
+    lonely_keys: Vec<PlaceJson<'a>>,
+    ca_certificates: Vec<PairCertJson<'a>>,
+    unreadable: Vec<SkippedJson<'a>>,
+    unknown: Vec<SkippedJson<'a>>,
+    skipped: Vec<SkippedJson<'a>>,
+}
+
+pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
+    let p = &report.pairing;
+    let cert = |i: usize| {
+        let (c, place) = &p.certificates[i];
+        PairCertJson {
+            place: PlaceJson::new(place),
+            common_name: c.subject.common_name(),
+            serial: crate::digest::hex_colons_lower(&c.serial),
+            not_after: c.not_after.map(rfc3339),
+            sha256: c.fingerprints().sha256,
+        }
+    };
+    let keys = |ks: &[usize]| ks.iter().map(|&k| PlaceJson::new(&p.keys[k].1)).collect::<Vec<_>>();
+    let mut pairs = Vec::new();
+    let mut waiting = Vec::new();
+    for e in &p.entries {
+        for paired in &e.certificates {
+            pairs.push(PairRowJson {
+                status: if paired.verdict.matched { "match" } else { "mismatch" },
+                csr: PlaceJson::new(&p.csrs[e.csr].1),
+                purpose: e.purpose,
+                certificate: cert(paired.certificate),
+                keys: keys(&e.keys),
+                verdict: &paired.verdict,
+            });
+        }
+        if e.certificates.is_empty() {
+            waiting.push(WaitingJson {
+                csr: PlaceJson::new(&p.csrs[e.csr].1),
+                common_name: p.csrs[e.csr].0.subject.common_name(),
+                purpose: e.purpose,
+                keys: keys(&e.keys),
+            });
+        }
+    }
+    let matched = pairs.iter().filter(|r| r.status == "match").count();
+    let doc = PairJson {
+        schema: super::JSON_SCHEMA,
+        at: rfc3339(report.at),
+        summary: PairSummaryJson {
+            files: report.files,
+            pairs: pairs.len(),
+            matched,
+            mismatched: pairs.len() - matched,
+            waiting_csrs: waiting.len(),
+            certificates_without_csr: p.orphans.len(),
+            lonely_keys: p.lonely_keys.len(),
+            ca_certificates: p.ca_certificates.len(),
+            unreadable: report.unreadable.len(),
+            unknown: report.unknown.len(),
+        },
+        pairs,
+        waiting_csrs: waiting,
+        certificates_without_csr: p
+            .orphans
+            .iter()
+            .map(|o| OrphanJson {
+                certificate: cert(o.certificate),
+                purpose: o.purpose,
+                superseded_csr: o.superseded_by.map(|c| PlaceJson::new(&p.csrs[c].1)),
+                cucm_error: &o.cucm_error,
+                keys: keys(&o.keys),
+            })
+            .collect(),
+        lonely_keys: keys(&p.lonely_keys),
+        ca_certificates: p.ca_certificates.iter().map(|&i| cert(i)).collect(),
+        unreadable: skipped_json(&report.unreadable),
+        unknown: skipped_json(&report.unknown),
+        skipped: skipped_json(&report.skipped),
+    };
+    write(out, &doc)
+}
+
+fn skipped_json(list: &[crate::commands::pair::Skipped]) -> Vec<SkippedJson<'_>> {
+    list.iter().map(|s| SkippedJson { path: &s.path, reason: &s.reason }).collect()
 }

@@ -126,7 +126,7 @@ pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
         field(out, 4, "serial", crate::digest::hex_colons_lower(&c.serial))?;
         field(out, 4, "not before", format_utc_opt(c.not_before))?;
         field(out, 4, "not after", format!("{} ({})", format_utc_opt(c.not_after), validity_phrase(facts.validity)))?;
-        field(out, 4, "sha256", &c.fingerprints.sha256)?;
+        field(out, 4, "sha256", &c.fingerprints().sha256)?;
     }
     if let Some(remedy) = &d.remedy {
         writeln!(out)?;

@@ -82,9 +82,9 @@ pub(crate) fn certificate(out: &mut dyn Write, indent: usize, facts: &Certificat
     field(out, indent, "signature", &c.signature_algorithm.name)?;
     field(out, indent, "self-signed", if facts.self_signed { "yes" } else { "no" })?;
     extension_fields(out, indent, &c.extensions)?;
-    field(out, indent, "md5", &c.fingerprints.md5)?;
-    field(out, indent, "sha1", &c.fingerprints.sha1)?;
-    field(out, indent, "sha256", &c.fingerprints.sha256)?;
+    field(out, indent, "md5", &c.fingerprints().md5)?;
+    field(out, indent, "sha1", &c.fingerprints().sha1)?;
+    field(out, indent, "sha256", &c.fingerprints().sha256)?;
     for note in &c.notes {
         warning(out, indent, note)?;
     }
@@ -114,7 +114,7 @@ pub(crate) fn csr(out: &mut dyn Write, indent: usize, facts: &CsrFacts) -> io::R
         };
         field(out, indent, &attr.name, value)?;
     }
-    field(out, indent, "sha256", &c.fingerprints.sha256)?;
+    field(out, indent, "sha256", &c.fingerprints().sha256)?;
     for note in &c.notes {
         warning(out, indent, note)?;
     }

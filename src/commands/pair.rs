@@ -1,0 +1,210 @@
+//! `ucert pair PATH...`: walks files and directories, reads every file once in parallel, and pairs what it finds.
+//! Unreadable and unknown files are listed, never fatal; a progress bar appears on stderr only when stderr is a
+//! terminal and the work takes more than about a second.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use time::OffsetDateTime;
+
+use crate::input::{self, InputError, Object, Source};
+use crate::pairing::{self, Inventory, LooseKey, Pairing, Place};
+
+/// A file that gave nothing to pair, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+pub struct PairReport {
+    pub pairing: Pairing,
+    /// Files that could not be read (permissions, I/O, too large).
+    pub unreadable: Vec<Skipped>,
+    /// Files read but holding nothing ucert pairs (text, CRLs, encrypted keys, malformed data).
+    pub unknown: Vec<Skipped>,
+    /// Entries not read: symbolic links out of the tree, pipes and devices.
+    pub skipped: Vec<Skipped>,
+    pub files: usize,
+    pub at: OffsetDateTime,
+}
+
+/// A path argument that does not exist at all: a usage error.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct PairError {
+    pub path: String,
+    pub message: String,
+}
+
+enum Scanned {
+    Objects(Vec<(Object, Option<usize>)>),
+    Unreadable(String),
+    Unknown(String),
+}
+
+pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, PairError> {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for root in paths {
+        collect(root, &mut files, &mut skipped)?;
+    }
+    let progress = Progress::start(files.len() as u64);
+    let scans: Vec<(PathBuf, Scanned)> = files
+        .into_par_iter()
+        .map(|path| {
+            let scanned = scan(&path);
+            progress.tick();
+            (path, scanned)
+        })
+        .collect();
+    progress.finish();
+    let mut inventory = Inventory::default();
+    let mut unreadable = Vec::new();
+    let mut unknown = Vec::new();
+    let total = scans.len();
+    for (path, scanned) in scans {
+        let shown = path.display().to_string();
+        match scanned {
+            Scanned::Unreadable(reason) => unreadable.push(Skipped { path: shown, reason }),
+            Scanned::Unknown(reason) => unknown.push(Skipped { path: shown, reason }),
+            Scanned::Objects(objects) => {
+                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let place = |position| Place { path: shown.clone(), position, file_name: file_name.clone() };
+                for (object, position) in objects {
+                    match object {
+                        Object::Csr(c) => inventory.csrs.push((*c, place(position))),
+                        Object::Certificate(c) => inventory.certificates.push((*c, place(position))),
+                        Object::Pkcs7(list) => {
+                            let base = position.unwrap_or(0);
+                            let several = list.len() > 1 || position.is_some();
+                            for (k, c) in list.into_iter().enumerate() {
+                                inventory.certificates.push((c, place(several.then_some(base + k + 1))));
+                            }
+                        }
+                        Object::PrivateKey { public, .. } => {
+                            inventory.keys.push((LooseKey { key: public, private: true }, place(position)))
+                        }
+                        Object::PublicKey { public, .. } => {
+                            inventory.keys.push((LooseKey { key: public, private: false }, place(position)))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let pairing = pairing::pair(inventory, at);
+    Ok(PairReport { pairing, unreadable, unknown, skipped, files: total, at })
+}
+
+/// Regular files under `root` (or `root` itself), in a stable order. Symbolic links are followed only when they
+/// stay inside the tree being walked (then the file is read once, through its real path).
+fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Result<(), PairError> {
+    let meta = std::fs::metadata(root).map_err(|e| PairError {
+        path: root.display().to_string(),
+        message: match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".into(),
+            _ => e.to_string(),
+        },
+    })?;
+    if meta.is_file() {
+        files.push(root.to_path_buf());
+        return Ok(());
+    }
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
+                skipped.push(Skipped {
+                    path,
+                    reason: format!("cannot be listed: {}", e.io_error().map(|io| io.to_string()).unwrap_or_default()),
+                });
+                continue;
+            }
+        };
+        let ft = entry.file_type();
+        let shown = entry.path().display().to_string();
+        if ft.is_dir() {
+            continue;
+        }
+        if ft.is_symlink() {
+            match std::fs::canonicalize(entry.path()) {
+                Ok(target) if target.starts_with(&canonical_root) => skipped.push(Skipped {
+                    path: shown,
+                    reason: format!("symbolic link to {} (read there)", target.display()),
+                }),
+                Ok(target) => skipped.push(Skipped {
+                    path: shown,
+                    reason: format!("symbolic link out of the tree, to {}: not followed", target.display()),
+                }),
+                Err(_) => skipped.push(Skipped { path: shown, reason: "dangling symbolic link".into() }),
+            }
+            continue;
+        }
+        if ft.is_file() {
+            files.push(entry.into_path());
+        } else {
+            skipped.push(Skipped { path: shown, reason: "not a regular file (a pipe, socket or device)".into() });
+        }
+    }
+    Ok(())
+}
+
+fn scan(path: &Path) -> Scanned {
+    let decoded = match input::load(&Source::Path(path.to_path_buf())) {
+        Ok(d) => d,
+        Err(e @ (InputError::PermissionDenied | InputError::Io(_) | InputError::TooLarge | InputError::NotFound)) => {
+            return Scanned::Unreadable(e.to_string());
+        }
+        Err(e) => return Scanned::Unknown(e.to_string()),
+    };
+    if decoded.objects.is_empty() {
+        return Scanned::Unknown(decoded.problem_summary().unwrap_or_else(|| InputError::NothingFound.to_string()));
+    }
+    let several = decoded.objects.len() > 1;
+    Scanned::Objects(
+        decoded.objects.into_iter().enumerate().map(|(i, l)| (l.object, several.then_some(i + 1))).collect(),
+    )
+}
+
+/// A progress bar that draws nothing unless stderr is a terminal and a second has passed.
+struct Progress {
+    bar: ProgressBar,
+    done: Arc<AtomicBool>,
+}
+
+impl Progress {
+    fn start(total: u64) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        let done = Arc::new(AtomicBool::new(false));
+        if std::io::stderr().is_terminal() {
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+                bar.set_style(style);
+            }
+            let (bar2, done2) = (bar.clone(), done.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(1));
+                if !done2.load(Ordering::SeqCst) {
+                    bar2.set_draw_target(ProgressDrawTarget::stderr());
+                }
+            });
+        }
+        Progress { bar, done }
+    }
+
+    fn tick(&self) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.done.store(true, Ordering::SeqCst);
+        self.bar.finish_and_clear();
+    }
+}

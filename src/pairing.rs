@@ -1,0 +1,240 @@
+//! Sorting a cluster's worth of CSRs, certificates and keys: every object indexed by its public key (a hash map,
+//! so pairing is linear in the number of objects), then each CSR paired with its certificates and keys and given the
+//! brief verdict of `match`, and everything left over named with what CUCM would say about it.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use time::OffsetDateTime;
+
+use crate::chain;
+use crate::checks::{self, CheckId, Pair, Request, Status};
+use crate::cucm::{self, Purpose};
+use crate::model::key::KeyIdentity;
+use crate::model::{Certificate, Csr, PublicKey};
+
+/// Where an object was found: the file, and its position when the file holds several.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub path: String,
+    pub position: Option<usize>,
+    /// The file name, for purpose inference.
+    pub file_name: Option<String>,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some(n) => write!(f, "{}#{n}", self.path),
+            None => write!(f, "{}", self.path),
+        }
+    }
+}
+
+/// A private or public key found on its own.
+#[derive(Clone, Debug)]
+pub struct LooseKey {
+    pub key: PublicKey,
+    pub private: bool,
+}
+
+/// Everything found, before pairing.
+#[derive(Default)]
+pub struct Inventory {
+    pub csrs: Vec<(Csr, Place)>,
+    pub certificates: Vec<(Certificate, Place)>,
+    pub keys: Vec<(LooseKey, Place)>,
+}
+
+/// The brief verdict of `match` for one pair.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Verdict {
+    pub matched: bool,
+    pub cucm_error: Option<String>,
+    pub failed_check: Option<CheckId>,
+    /// The message of the failure heading the verdict, or of the first warning.
+    pub message: Option<String>,
+    pub warnings: Vec<CheckId>,
+}
+
+/// A certificate paired with a CSR.
+#[derive(Clone, Debug)]
+pub struct Paired {
+    pub certificate: usize,
+    pub verdict: Verdict,
+}
+
+/// One CSR and what belongs to it (indices into the [`Pairing`]'s lists).
+#[derive(Clone, Debug)]
+pub struct CsrEntry {
+    pub csr: usize,
+    pub purpose: Option<Purpose>,
+    pub certificates: Vec<Paired>,
+    pub keys: Vec<usize>,
+    /// Other files holding the very same CSR.
+    pub copies: Vec<usize>,
+}
+
+/// A certificate no CSR asked for.
+#[derive(Clone, Debug)]
+pub struct Orphan {
+    pub certificate: usize,
+    pub purpose: Option<Purpose>,
+    /// A CSR of the same subject with another key: the certificate was issued for a CSR since regenerated.
+    pub superseded_by: Option<usize>,
+    pub keys: Vec<usize>,
+    /// What CUCM says when it is uploaded.
+    pub cucm_error: String,
+}
+
+/// The result of pairing.
+pub struct Pairing {
+    pub csrs: Vec<(Csr, Place)>,
+    pub certificates: Vec<(Certificate, Place)>,
+    pub keys: Vec<(LooseKey, Place)>,
+    /// CSRs with their certificates (none: still waiting for the CA).
+    pub entries: Vec<CsrEntry>,
+    pub orphans: Vec<Orphan>,
+    /// Keys that belong to no CSR and no certificate.
+    pub lonely_keys: Vec<usize>,
+    /// CA certificates (roots, intermediates): not paired, used for the chain check.
+    pub ca_certificates: Vec<usize>,
+    /// Certificates found more than once (the same DER in several files), by index of the copy.
+    pub duplicate_certificates: Vec<usize>,
+}
+
+impl Pairing {
+    /// Any pair fails a check, or any certificate has no CSR.
+    pub fn has_failures(&self) -> bool {
+        !self.orphans.is_empty() || self.entries.iter().any(|e| e.certificates.iter().any(|c| !c.verdict.matched))
+    }
+}
+
+/// Pairs everything. Verdicts run in parallel; the rest is a few passes over hash maps keyed by borrowed keys.
+pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
+    let Inventory { csrs, certificates, keys } = inventory;
+    let (entries, orphans, lonely_keys, ca_certificates, duplicate_certificates) = {
+        // CA certificates are not leaves; copies of the same certificate are counted once.
+        let mut ca_certificates = Vec::new();
+        let mut duplicate_certificates = Vec::new();
+        let mut seen: HashMap<&[u8], usize> = HashMap::with_capacity(certificates.len());
+        let mut leaves = Vec::new();
+        for (i, (cert, _)) in certificates.iter().enumerate() {
+            if seen.insert(cert.der.as_slice(), i).is_some() {
+                duplicate_certificates.push(i);
+            } else if chain::looks_like_ca(cert) {
+                ca_certificates.push(i);
+            } else {
+                leaves.push(i);
+            }
+        }
+        let mut certs_by_key: HashMap<KeyIdentity<'_>, Vec<usize>> = HashMap::with_capacity(leaves.len());
+        for &i in &leaves {
+            certs_by_key.entry(certificates[i].0.public_key.identity()).or_default().push(i);
+        }
+        let mut keys_by_key: HashMap<KeyIdentity<'_>, Vec<usize>> = HashMap::new();
+        for (i, (k, _)) in keys.iter().enumerate() {
+            keys_by_key.entry(k.key.identity()).or_default().push(i);
+        }
+        // CSRs: the same CSR in several files is one entry with copies.
+        let mut csr_first: HashMap<&[u8], usize> = HashMap::with_capacity(csrs.len());
+        let mut entries: Vec<CsrEntry> = Vec::new();
+        let mut csr_keys: HashMap<KeyIdentity<'_>, usize> = HashMap::with_capacity(csrs.len());
+        for (i, (csr, place)) in csrs.iter().enumerate() {
+            if let Some(&first) = csr_first.get(csr.der.as_slice()) {
+                if let Some(e) = entries.iter_mut().rev().find(|e| e.csr == first) {
+                    e.copies.push(i);
+                }
+                continue;
+            }
+            csr_first.insert(csr.der.as_slice(), i);
+            let id = csr.public_key.identity();
+            csr_keys.insert(id, i);
+            entries.push(CsrEntry {
+                csr: i,
+                purpose: place.file_name.as_deref().and_then(Purpose::from_file_name),
+                certificates: certs_by_key
+                    .get(&id)
+                    .map(|v| v.iter().map(|&c| Paired { certificate: c, verdict: placeholder() }).collect())
+                    .unwrap_or_default(),
+                keys: keys_by_key.get(&id).cloned().unwrap_or_default(),
+                copies: Vec::new(),
+            });
+        }
+        let cas: Vec<Certificate> = ca_certificates.iter().map(|&i| certificates[i].0.clone()).collect();
+        entries.par_iter_mut().for_each(|e| {
+            let csr = &csrs[e.csr].0;
+            for paired in &mut e.certificates {
+                let cert = &certificates[paired.certificate].0;
+                let pair = Pair { request: Request::Csr(csr), certificate: cert, cas: &cas, purpose: e.purpose, at };
+                paired.verdict = verdict(&checks::run_all(&pair));
+            }
+        });
+        // Certificates with no CSR: superseded when a CSR names the same subject with another key. A node's CSRs
+        // all share its subject, so the CSR of the purpose the certificate looks like (and of its key type) wins.
+        let purpose_of = |c: usize| csrs[c].1.file_name.as_deref().and_then(Purpose::from_file_name);
+        let mut subjects: HashMap<Vec<Vec<(String, String)>>, Vec<usize>> = HashMap::new();
+        let mut orphans = Vec::new();
+        for &i in &leaves {
+            let cert = &certificates[i].0;
+            let id = cert.public_key.identity();
+            if csr_keys.contains_key(&id) {
+                continue;
+            }
+            if subjects.is_empty() {
+                for e in &entries {
+                    subjects.entry(csrs[e.csr].0.subject.canonical()).or_default().push(e.csr);
+                }
+            }
+            let looks_like = chain::infer_purpose(cert).map(|(p, _)| p);
+            let superseded_by = subjects.get(&cert.subject.canonical()).and_then(|candidates| {
+                candidates.iter().copied().max_by_key(|&c| {
+                    let same_purpose = looks_like.is_some() && purpose_of(c) == looks_like;
+                    let same_type = csrs[c].0.public_key.algorithm() == cert.public_key.algorithm();
+                    // max_by_key keeps the last of equals: reverse the index so the first CSR wins ties
+                    (same_purpose, same_type, std::cmp::Reverse(c))
+                })
+            });
+            let purpose = superseded_by.and_then(purpose_of).or(looks_like);
+            let cucm_error = match (superseded_by, purpose) {
+                (Some(_), _) => cucm::PUBLIC_KEY_MISMATCH.to_string(),
+                (None, Some(p)) => p.csr_missing_message(),
+                (None, None) => {
+                    "The file /usr/local/platform/.security/<purpose>/keys/<purpose>.csr does not exist".into()
+                }
+            };
+            let keys_here = keys_by_key.get(&id).cloned().unwrap_or_default();
+            orphans.push(Orphan { certificate: i, purpose, superseded_by, keys: keys_here, cucm_error });
+        }
+        let used: std::collections::HashSet<usize> = entries
+            .iter()
+            .flat_map(|e| e.keys.iter().copied())
+            .chain(orphans.iter().flat_map(|o| o.keys.iter().copied()))
+            .collect();
+        let ca_keys: std::collections::HashSet<KeyIdentity<'_>> =
+            ca_certificates.iter().map(|&i| certificates[i].0.public_key.identity()).collect();
+        let lonely_keys: Vec<usize> =
+            (0..keys.len()).filter(|k| !used.contains(k) && !ca_keys.contains(&keys[*k].0.key.identity())).collect();
+        (entries, orphans, lonely_keys, ca_certificates, duplicate_certificates)
+    };
+    Pairing { csrs, certificates, keys, entries, orphans, lonely_keys, ca_certificates, duplicate_certificates }
+}
+
+fn placeholder() -> Verdict {
+    Verdict { matched: false, cucm_error: None, failed_check: None, message: None, warnings: Vec::new() }
+}
+
+fn verdict(findings: &[checks::Finding]) -> Verdict {
+    let head = checks::headline(findings);
+    let warnings: Vec<CheckId> = findings.iter().filter(|f| f.status == Status::Warn).map(|f| f.id).collect();
+    let message = head
+        .map(|f| f.message.clone())
+        .or_else(|| findings.iter().find(|f| f.status == Status::Warn).map(|f| f.message.clone()));
+    Verdict {
+        matched: head.is_none(),
+        cucm_error: checks::cucm_error(findings).map(str::to_string),
+        failed_check: head.map(|f| f.id),
+        message,
+        warnings,
+    }
+}
