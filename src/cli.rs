@@ -62,6 +62,12 @@ pub enum Command {
                             ucert pair . | grep -v '^match'")]
     Pair(PairArgs),
 
+    /// Diagnose CAPF Online CA enrollment from its logs (CAPF, CiscoRA, NGINX error.log, IIS; plain or .gz).
+    #[command(
+        after_help = "Examples:\n  ucert logs error.log capf.txt u_ex190305.log\n  ucert logs --json cpi-*.txt.gz"
+    )]
+    Logs(LogsArgs),
+
     /// Show what certificates, CSRs, PKCS#7 chains and keys hold.
     #[command(after_help = "Examples:\n  ucert inspect certnew.cer\n  ucert inspect --json certnew.p7b tomcat.csr\n  \
                             openssl s_client -connect cucm:8443 </dev/null | ucert inspect -")]
@@ -127,6 +133,17 @@ pub struct PairArgs {
     pub at: Option<OffsetDateTime>,
 
     /// Print JSON (stable fields, see the README) instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Log files, recognised by content; gzip-compressed files are read as they are; '-' for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Print JSON (stable fields, see the README) instead of text.
     #[arg(long)]
     pub json: bool,
 }

@@ -3,6 +3,7 @@
 
 pub mod chain_plan;
 pub mod inspect;
+pub mod logs;
 pub mod matching;
 pub mod modulus;
 pub mod pair;
@@ -85,6 +86,25 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             // while the process exits (it is cut short then, which is what we want).
             std::thread::spawn(move || drop(report));
             Ok(exit)
+        }
+        Task::Logs { inputs, json } => {
+            let (report, problems) = logs::logs(&inputs);
+            if json {
+                report::json::logs(&report, out)?;
+            } else {
+                report::human::logs(&report, out)?;
+            }
+            out.flush()?;
+            for p in &problems {
+                diagnostic(err, &p.path, &p.message);
+            }
+            Ok(if !problems.is_empty() {
+                Exit::Error
+            } else if report.has_errors() {
+                Exit::CheckFailed
+            } else {
+                Exit::Ok
+            })
         }
         Task::Inspect { inputs, at, json } => {
             let report = inspect::inspect(&inputs, at);

@@ -26,6 +26,7 @@ pub enum Task {
     Chain { inputs: Vec<Source>, purpose: Option<Purpose>, split: Option<PathBuf>, at: OffsetDateTime, json: bool },
     Trust { existing: Source, new: Source, at: OffsetDateTime, json: bool },
     Pair { paths: Vec<PathBuf>, at: OffsetDateTime, json: bool },
+    Logs { inputs: Vec<Source>, json: bool },
     Inspect { inputs: Vec<Source>, at: OffsetDateTime, json: bool },
     Modulus { inputs: Vec<Source> },
 }
@@ -80,6 +81,10 @@ impl Config {
                     return Err("only one input can be standard input ('-')".into());
                 }
                 Task::Trust { existing, new, at: a.at.unwrap_or(now), json: a.json }
+            }
+            Command::Logs(a) => {
+                color &= !a.json;
+                Task::Logs { inputs: sources(a.files), json: a.json }
             }
             Command::Pair(a) => {
                 color &= !a.json;

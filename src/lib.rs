@@ -22,5 +22,6 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("UCERT_G
 pub mod chain;
 pub mod checks;
 pub mod cucm;
+pub mod logs;
 pub mod pairing;
 pub mod trust_store;

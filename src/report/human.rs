@@ -11,11 +11,13 @@ use crate::verify::Verification;
 
 mod chain;
 mod inspect;
+mod logs;
 mod matching;
 mod pair;
 
 pub use chain::{chain, trust};
 pub use inspect::{inspect, modulus};
+pub use logs::logs;
 pub use matching::matching;
 pub use pair::pair;
 

@@ -560,3 +560,14 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
 fn skipped_json(list: &[crate::commands::pair::Skipped]) -> Vec<SkippedJson<'_>> {
     list.iter().map(|s| SkippedJson { path: &s.path, reason: &s.reason }).collect()
 }
+
+#[derive(Serialize)]
+struct LogsJson<'a> {
+    schema: u32,
+    #[serde(flatten)]
+    report: &'a crate::logs::LogReport,
+}
+
+pub fn logs(report: &crate::logs::LogReport, out: &mut dyn Write) -> io::Result<()> {
+    write(out, &LogsJson { schema: super::JSON_SCHEMA, report })
+}

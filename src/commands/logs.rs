@@ -1,0 +1,63 @@
+//! `ucert logs FILE...`: recognises each log by content and feeds it, line by line, to the analyser.
+
+use std::io::BufRead;
+
+use crate::input::Source;
+use crate::logs::read::{self, Lines};
+use crate::logs::{self, Analyzer, LogReport};
+
+/// A log that could not be read (whole or from some point on): reported on stderr, exit 2.
+pub struct LogProblem {
+    pub path: String,
+    pub message: String,
+}
+
+/// Lines looked at to tell the kind of a log.
+const SAMPLE_LINES: usize = 200;
+
+pub fn logs(sources: &[Source]) -> (LogReport, Vec<LogProblem>) {
+    let mut analyzer = Analyzer::new();
+    let mut problems = Vec::new();
+    for source in sources {
+        let path = source.display_name();
+        if let Err(message) = one(source, &path, &mut analyzer) {
+            problems.push(LogProblem { path, message });
+        }
+    }
+    (analyzer.finish(), problems)
+}
+
+fn one(source: &Source, path: &str, analyzer: &mut Analyzer) -> Result<(), String> {
+    let reader: Box<dyn BufRead> = read::open(source).map_err(|e| e.to_string())?;
+    let mut lines = Lines::new(reader);
+    let mut sample = Vec::new();
+    let mut sample_bytes = 0;
+    while sample.len() < SAMPLE_LINES && sample_bytes < 256 * 1024 {
+        match lines.next_line() {
+            Ok(Some(line)) => {
+                sample_bytes += line.len();
+                sample.push(line);
+            }
+            Ok(None) => break,
+            Err(e) => return Err(format!("cannot read: {e}")),
+        }
+    }
+    if sample.iter().all(|l| l.trim().is_empty()) {
+        return Err("empty log".into());
+    }
+    let kind =
+        logs::kind::detect(&sample).ok_or("not a CAPF trace, CiscoRA log, NGINX error.log or IIS log".to_string())?;
+    analyzer.file(path, kind);
+    for (i, line) in sample.iter().enumerate() {
+        analyzer.line(i + 1, line);
+    }
+    loop {
+        match lines.next_line() {
+            Ok(Some(line)) => analyzer.line(lines.number, &line),
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                return Err(format!("unreadable after line {} ({e}); the lines before it were analysed", lines.number));
+            }
+        }
+    }
+}

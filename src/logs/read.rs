@@ -1,0 +1,123 @@
+//! Reading logs in constant memory: plain or gzip (detected by its magic bytes, as RTMT downloads are often
+//! `.gz`), line by line through one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never
+//! ends cut into pieces of at most [`MAX_LINE`] bytes.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+
+use flate2::read::MultiGzDecoder;
+
+use crate::input::{InputError, Source};
+
+/// The longest piece of a line handled at once (the documents' excerpts fold many records onto one line).
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Opens a log for reading, decompressing gzip transparently.
+pub fn open(source: &Source) -> Result<Box<dyn BufRead>, InputError> {
+    let raw: Box<dyn Read> = match source {
+        Source::Stdin => Box::new(io::stdin()),
+        Source::Path(path) => {
+            let meta = std::fs::metadata(path).map_err(open_error)?;
+            if meta.is_dir() {
+                return Err(InputError::IsDirectory);
+            }
+            Box::new(File::open(path).map_err(open_error)?)
+        }
+    };
+    let mut reader = BufReader::with_capacity(64 * 1024, raw);
+    let head = reader.fill_buf().map_err(|e| InputError::Io(e.to_string()))?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Box::new(BufReader::with_capacity(64 * 1024, MultiGzDecoder::new(reader))));
+    }
+    Ok(Box::new(reader))
+}
+
+fn open_error(e: io::Error) -> InputError {
+    match e.kind() {
+        io::ErrorKind::NotFound => InputError::NotFound,
+        io::ErrorKind::PermissionDenied => InputError::PermissionDenied,
+        _ => InputError::Io(e.to_string()),
+    }
+}
+
+/// Lines of a log, one at a time, through a reused buffer.
+pub struct Lines<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// The number of the line last returned (1-based).
+    pub number: usize,
+}
+
+impl<R: BufRead> Lines<R> {
+    pub fn new(inner: R) -> Lines<R> {
+        Lines { inner, buf: Vec::with_capacity(8 * 1024), number: 0 }
+    }
+
+    /// The next line without its line end, or None at the end. A line longer than [`MAX_LINE`] comes in pieces.
+    pub fn next_line(&mut self) -> io::Result<Option<String>> {
+        self.buf.clear();
+        let mut ended = false;
+        loop {
+            let available = match self.inner.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                break;
+            }
+            let room = MAX_LINE - self.buf.len();
+            let (take, found) = match available.iter().take(room).position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (available.len().min(room), false),
+            };
+            self.buf.extend_from_slice(&available[..take]);
+            self.inner.consume(take);
+            if found {
+                ended = true;
+                break;
+            }
+            if self.buf.len() >= MAX_LINE {
+                break;
+            }
+        }
+        if self.buf.is_empty() && !ended {
+            return Ok(None);
+        }
+        while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
+            self.buf.pop();
+        }
+        self.number += 1;
+        let line = match std::str::from_utf8(&self.buf) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(&self.buf).into_owned(),
+        };
+        Ok(Some(line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_lose_their_ends_and_bad_bytes_are_replaced() {
+        let data: &[u8] = b"one\r\ntwo \xff\nthree";
+        let mut lines = Lines::new(data);
+        assert_eq!(lines.next_line().unwrap().as_deref(), Some("one"));
+        assert_eq!(lines.next_line().unwrap().as_deref(), Some("two \u{fffd}"));
+        assert_eq!(lines.next_line().unwrap().as_deref(), Some("three"));
+        assert_eq!(lines.next_line().unwrap(), None);
+        assert_eq!(lines.number, 3);
+    }
+
+    #[test]
+    fn an_endless_line_comes_in_bounded_pieces() {
+        let data = vec![b'x'; MAX_LINE * 2 + 10];
+        let mut lines = Lines::new(&data[..]);
+        assert_eq!(lines.next_line().unwrap().unwrap().len(), MAX_LINE);
+        assert_eq!(lines.next_line().unwrap().unwrap().len(), MAX_LINE);
+        assert_eq!(lines.next_line().unwrap().unwrap().len(), 10);
+        assert!(lines.next_line().unwrap().is_none());
+    }
+}

@@ -1,0 +1,115 @@
+//! The human form of `logs`: findings first (most severe first), then CES start-up, phone timelines, the CA's
+//! IIS requests, and the error lines no signature knows.
+
+use std::io::{self, Write};
+
+use colored::Colorize;
+
+use crate::logs::{LogReport, Outcome, Severity};
+
+pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
+    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    if report.findings.is_empty() {
+        writeln!(out, "{}: no known failure signature in {} log(s)", "NO FINDINGS".green().bold(), report.files.len())?;
+    } else {
+        writeln!(out, "{} ({} error{})", "FINDINGS".bold(), errors, if errors == 1 { "" } else { "s" })?;
+    }
+    for f in &report.findings {
+        let tag = match f.severity {
+            Severity::Error => "ERROR".red().bold().to_string(),
+            Severity::Warning => "warn ".yellow().bold().to_string(),
+            Severity::Info => "info ".normal().to_string(),
+        };
+        let when = match (&f.first_seen, &f.last_seen) {
+            (Some(a), Some(b)) if a != b => format!(", first {a}, last {b}"),
+            (Some(a), _) => format!(", at {a}"),
+            _ => String::new(),
+        };
+        writeln!(out, "  {tag}  {} (×{}{when})", f.title.bold(), f.count)?;
+        writeln!(out, "         {} {}", "what happened:".dimmed(), f.what)?;
+        writeln!(out, "         {}  {}", "likely cause:".dimmed(), f.cause)?;
+        for (i, fix) in f.fixes.iter().enumerate() {
+            let label = if i == 0 { "what to do:   " } else { "              " };
+            writeln!(out, "         {} - {fix}", label.dimmed())?;
+        }
+        for e in &f.evidence {
+            writeln!(out, "         {} {}:{}  {}", "evidence:".dimmed(), e.file, e.line, e.text)?;
+        }
+    }
+    let s = &report.startup;
+    if s.online_ca_host.is_some() || s.ca_chain_retrieved.is_some() || s.login_succeeded.is_some() || !s.urls.is_empty()
+    {
+        writeln!(out)?;
+        writeln!(out, "{}", "CES START-UP".bold())?;
+        let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not in these logs)".into());
+        writeln!(
+            out,
+            "  Online CA host {}, port {}, template {}",
+            or_unknown(&s.online_ca_host),
+            or_unknown(&s.online_ca_port),
+            or_unknown(&s.online_ca_template)
+        )?;
+        let yes_no = |v: Option<bool>, yes: &str, no: &str| match v {
+            Some(true) => yes.green().to_string(),
+            Some(false) => no.red().to_string(),
+            None => "(not in these logs)".to_string(),
+        };
+        writeln!(out, "  login to /certsrv: {}", yes_no(s.login_succeeded, "succeeded", "failed"))?;
+        writeln!(out, "  CA chain: {}", yes_no(s.ca_chain_retrieved, "retrieved", "not retrieved"))?;
+        for url in &s.urls {
+            writeln!(out, "  URL {url}")?;
+        }
+    }
+    if !report.phones.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{} ({})", "PHONES".bold(), report.phones.len())?;
+        for p in &report.phones {
+            let outcome = match p.outcome {
+                Outcome::Success => "success".green().to_string(),
+                Outcome::Failed => "FAILED".red().bold().to_string(),
+                Outcome::Unfinished => "unfinished".yellow().to_string(),
+            };
+            writeln!(out, "  {}  {outcome}", p.device.bold())?;
+            for step in &p.steps {
+                writeln!(out, "    {:<12} {}", step.time.as_deref().unwrap_or(""), step.step)?;
+            }
+        }
+    }
+    if let Some(iis) = &report.iis {
+        writeln!(out)?;
+        writeln!(out, "{} ({} requests)", "CA WEB ENROLLMENT (IIS)".bold(), iis.requests)?;
+        let width = iis.by_url.keys().map(|u| u.len()).max().unwrap_or(0);
+        for (url, statuses) in &iis.by_url {
+            let counts: Vec<String> = statuses.iter().map(|(s, n)| format!("{s}×{n}")).collect();
+            writeln!(out, "  {url:<width$}  {}", counts.join(" "))?;
+        }
+        writeln!(
+            out,
+            "  normal 401 -> 301/200 handshakes: {}; logons refused: {}; unanswered 401 challenges: {}",
+            iis.normal_handshakes, iis.authentication_failures, iis.unanswered_challenges
+        )?;
+    }
+    let u = &report.unrecognised;
+    if u.errors + u.warnings > 0 {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}: {} error(s), {} warning(s) no known signature explains",
+            "OTHER ERRORS AND WARNINGS".bold(),
+            u.errors,
+            u.warnings
+        )?;
+        for e in &u.samples {
+            writeln!(out, "  {}:{}  {}", e.file, e.line, e.text)?;
+        }
+        if u.samples.len() < u.errors + u.warnings {
+            writeln!(out, "  ... and {} more", u.errors + u.warnings - u.samples.len())?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", "FILES".bold())?;
+    for f in &report.files {
+        writeln!(out, "  {}: {}, {} lines, {} records", f.path, f.kind.describe(), f.lines, f.records)?;
+    }
+    Ok(())
+}

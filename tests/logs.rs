@@ -1,0 +1,277 @@
+#![allow(dead_code)] // fields are deserialised to check the JSON schema, not all are read
+//! `ucert logs` end to end, on logs written from the Cisco document's excerpts: each signature yields its
+//! finding with cause and fix, a success run yields none, gzip and invalid UTF-8 are read, and a 200 MB log is
+//! read in constant memory.
+
+mod common;
+
+use std::io::Write;
+
+use common::{fixture, ucert};
+use serde::Deserialize;
+
+#[derive(Deserialize, Debug)]
+struct LogsJson {
+    schema: u32,
+    files: Vec<File>,
+    findings: Vec<Finding>,
+    startup: Startup,
+    phones: Vec<Phone>,
+    iis: Option<Iis>,
+    unrecognised: Unrecognised,
+}
+
+#[derive(Deserialize, Debug)]
+struct File {
+    path: String,
+    kind: String,
+    lines: usize,
+    records: usize,
+}
+
+#[derive(Deserialize, Debug)]
+struct Finding {
+    id: String,
+    severity: String,
+    title: String,
+    what: String,
+    cause: String,
+    fixes: Vec<String>,
+    count: usize,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    evidence: Vec<Evidence>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Evidence {
+    file: String,
+    line: usize,
+    text: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct Startup {
+    online_ca_host: Option<String>,
+    online_ca_port: Option<String>,
+    online_ca_template: Option<String>,
+    login_succeeded: Option<bool>,
+    ca_chain_retrieved: Option<bool>,
+    urls: Vec<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Phone {
+    device: String,
+    steps: Vec<Step>,
+    outcome: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct Step {
+    time: Option<String>,
+    step: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct Iis {
+    requests: usize,
+    by_url: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+    normal_handshakes: usize,
+    unanswered_challenges: usize,
+    authentication_failures: usize,
+}
+
+#[derive(Deserialize, Debug)]
+struct Unrecognised {
+    errors: usize,
+    warnings: usize,
+    samples: Vec<Evidence>,
+}
+
+fn logs_json(files: &[String]) -> (LogsJson, i32) {
+    let out = ucert().args(["logs", "--json"]).args(files).output().unwrap();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{files:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (doc, out.status.code().unwrap())
+}
+
+fn logs_of(names: &[&str]) -> (LogsJson, i32) {
+    logs_json(&names.iter().map(|n| fixture(&format!("logs/{n}"))).collect::<Vec<_>>())
+}
+
+#[test]
+fn each_signature_of_the_documents_yields_its_finding() {
+    for (file, id, cause, fix) in [
+        ("nginx-curl60-untrusted.log", "curl-60-untrusted", "not in CAPF-trust", "upload the CA chain"),
+        ("nginx-curl51-name.log", "curl-51-name-mismatch", "Online CA Hostname", "set Online CA Hostname"),
+        ("nginx-curl6-resolve.log", "curl-6-unresolved", "DNS", "utils network host lab-dcc.michamen.com"),
+        ("nginx-curl60-not-yet-valid.log", "curl-60-not-yet-valid", "NTP", "utils ntp status"),
+        ("nginx-auth-failed.log", "est-auth-failed", "user name or password", "Online CA Username"),
+        ("nginx-curl28-login.log", "curl-28-login-timeout", "CSCvo58656", "CSCvo58656"),
+        ("nginx-curl28-cacerts.log", "curl-28-cacerts-timeout", "after a successful login", "certnew.p7b"),
+        ("capf-ssl-read.txt", "enrollment-failed", "CES side", "NGINX error.log"),
+        ("iis-logon-refused.log", "iis-logon-refused", "password", "Online CA Username"),
+    ] {
+        let (doc, code) = logs_of(&[file]);
+        assert_eq!(code, 1, "{file}");
+        let f =
+            doc.findings.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("{file}: no {id} in {:?}", doc.findings));
+        assert_eq!(f.severity, "error", "{file}");
+        assert!(f.cause.contains(cause), "{file}: {}", f.cause);
+        assert!(f.fixes.iter().any(|x| x.contains(fix)), "{file}: {:?}", f.fixes);
+        assert!(!f.evidence.is_empty() && f.evidence[0].line >= 1, "{file}");
+        assert_eq!(doc.findings[0].severity, "error", "most severe first");
+    }
+}
+
+#[test]
+fn a_failure_to_get_the_chain_is_reported_with_its_cause() {
+    let (doc, _) = logs_of(&["nginx-curl60-untrusted.log"]);
+    let ids: Vec<&str> = doc.findings.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["curl-60-untrusted", "ca-chain-not-retrieved"]);
+    assert_eq!(doc.startup.ca_chain_retrieved, Some(false));
+    assert_eq!(doc.startup.login_succeeded, Some(false));
+    assert_eq!(doc.startup.urls, ["https://lab-dc.michamen.com:443/certsrv"]);
+    let (doc, _) = logs_of(&["nginx-curl51-name.log"]);
+    assert!(doc.findings[0].title.contains("'lab-dc'") && doc.findings[0].title.contains("'lab-dc.michamen.com'"));
+}
+
+#[test]
+fn a_success_run_yields_no_finding_and_full_timelines() {
+    let (doc, code) =
+        logs_of(&["capf-success.txt", "nginx-success.log", "ciscora-startup.txt", "iis-startup.log", "iis-enroll.log"]);
+    assert_eq!(code, 0);
+    assert!(doc.findings.is_empty(), "{:?}", doc.findings);
+    let kinds: Vec<&str> = doc.files.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, ["capf", "nginx", "cisco-ra", "iis", "iis"]);
+    let s = &doc.startup;
+    assert_eq!(s.online_ca_host.as_deref(), Some("lab-dc.michamen.com"));
+    assert_eq!(s.online_ca_port.as_deref(), Some("443"));
+    assert_eq!(s.online_ca_template.as_deref(), Some("CiscoRA"));
+    assert_eq!((s.login_succeeded, s.ca_chain_retrieved), (Some(true), Some(true)));
+    assert_eq!(doc.phones.len(), 1);
+    let phone = &doc.phones[0];
+    assert_eq!(phone.device, "SEP74A02FC0A675");
+    assert_eq!(phone.outcome, "success");
+    let steps: Vec<&str> = phone.steps.iter().map(|s| s.step.as_str()).collect();
+    for expected in [
+        "read_csr: CSR read",
+        "enrollCertUsingEST called",
+        "Enrollment rv = 0 (EST_ERR_NONE)",
+        "signed certificate written",
+        "LSC verified",
+        "STORE_CERT_REQ sent to the phone",
+        "operation status: Success",
+    ] {
+        assert!(steps.contains(&expected), "{expected} not in {steps:?}");
+    }
+    assert_eq!(phone.steps[0].time.as_deref(), Some("14:05:04.628"));
+    let iis = doc.iis.unwrap();
+    assert_eq!(iis.requests, 10);
+    assert_eq!(iis.normal_handshakes, 3);
+    assert_eq!(iis.authentication_failures, 0);
+    assert_eq!(iis.by_url["/certsrv"]["401"], 3);
+    assert_eq!(iis.by_url["/certsrv/certnew.cer"]["200"], 1);
+}
+
+#[test]
+fn a_failed_phone_has_its_timeline() {
+    let (doc, _) = logs_of(&["capf-ssl-read.txt"]);
+    assert_eq!(doc.phones[0].device, "SEP001F6C81118B");
+    assert_eq!(doc.phones[0].outcome, "failed");
+}
+
+#[test]
+fn gzip_is_read_like_plain_text() {
+    let (plain, _) = logs_of(&["nginx-success.log"]);
+    let (gz, code) = logs_of(&["nginx-success.log.gz"]);
+    assert_eq!(code, 0);
+    assert_eq!(gz.files[0].kind, "nginx");
+    assert_eq!(gz.files[0].records, plain.files[0].records);
+    assert_eq!(gz.startup.urls, plain.startup.urls);
+}
+
+#[test]
+fn invalid_utf8_is_tolerated() {
+    let (doc, code) = logs_of(&["capf-invalid-utf8.txt"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc.phones[0].outcome, "success");
+}
+
+#[test]
+fn unknown_errors_and_warnings_are_counted_and_shown() {
+    let (doc, code) = logs_of(&["nginx-unknown-error.log"]);
+    assert_eq!(code, 0);
+    assert_eq!((doc.unrecognised.errors, doc.unrecognised.warnings), (1, 1));
+    assert!(doc.unrecognised.samples[0].text.contains("unexpected page layout"));
+    let out = ucert().args(["logs", &fixture("logs/nginx-unknown-error.log")]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("OTHER ERRORS AND WARNINGS: 1 error(s), 1 warning(s)"), "{text}");
+}
+
+#[test]
+fn human_output_puts_findings_first() {
+    let out = ucert().args(["logs", &fixture("logs/nginx-curl6-resolve.log")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("FINDINGS (2 errors)"), "{text}");
+    assert!(text.contains("what to do:"));
+}
+
+#[test]
+fn what_is_not_a_log_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.log");
+    std::fs::write(&empty, "").unwrap();
+    for (path, needle) in [
+        (fixture("cucm/tomcat.pem"), "not a CAPF trace"),
+        (empty.to_string_lossy().into_owned(), "empty"),
+        ("no/such.log".to_string(), "no such file"),
+        (dir.path().to_string_lossy().into_owned(), "directory"),
+    ] {
+        let out = ucert().args(["logs", &path]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with(&format!("ucert: {path}: ")) && err.contains(needle), "{err}");
+    }
+}
+
+#[test]
+fn a_200_mb_log_is_read_in_constant_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capf-big.txt");
+    let success = std::fs::read_to_string(common::fixture_abs("logs/capf-success.txt")).unwrap();
+    let failure = std::fs::read_to_string(common::fixture_abs("logs/capf-ssl-read.txt")).unwrap();
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let mut written = 0usize;
+        while written < 200 * 1024 * 1024 {
+            f.write_all(success.as_bytes()).unwrap();
+            written += success.len();
+        }
+        f.write_all(failure.as_bytes()).unwrap();
+    }
+    let time = std::path::Path::new("/usr/bin/time");
+    assert!(time.exists(), "GNU time is needed to measure memory (apt-get install time)");
+    let out = std::process::Command::new(time)
+        .args(["-f", "maxrss_kib=%M"])
+        .arg(assert_cmd::cargo::cargo_bin("ucert"))
+        .args(["logs", "--json", &path.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the failure at the end is found");
+    let doc: LogsJson = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc.findings.iter().any(|f| f.id == "enrollment-failed"));
+    assert!(doc.files[0].lines > 100_000);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let rss: u64 = stderr.trim().rsplit("maxrss_kib=").next().unwrap().trim().parse().unwrap();
+    assert!(rss < 64 * 1024, "peak memory {rss} KiB for a 200 MB log");
+}
+
+#[test]
+fn consequences_of_a_known_failure_are_not_counted_as_unknown() {
+    // "Unable to execute login to certsrv with curl" follows every curl failure: it is known, not unrecognised
+    let (doc, _) = logs_of(&["nginx-curl51-name.log"]);
+    assert_eq!(doc.unrecognised.errors + doc.unrecognised.warnings, 0, "{:?}", doc.unrecognised.samples);
+}
