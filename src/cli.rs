@@ -68,6 +68,12 @@ pub enum Command {
     )]
     Logs(LogsArgs),
 
+    /// Check what a server really presents (Cisco Tomcat on 8443, the CA's IIS for CAPF Online CA).
+    #[command(after_help = "Examples:\n  ucert connect cucm-pub.example.com            # port 8443\n  \
+                            ucert connect cucm-pub:8443 --expect certnew.cer   # is the new certificate served?\n  \
+                            ucert connect lab-dc.example.com:443 --ca root.cer --save iis/")]
+    Connect(ConnectArgs),
+
     /// Show what certificates, CSRs, PKCS#7 chains and keys hold.
     #[command(after_help = "Examples:\n  ucert inspect certnew.cer\n  ucert inspect --json certnew.p7b tomcat.csr\n  \
                             openssl s_client -connect cucm:8443 </dev/null | ucert inspect -")]
@@ -142,6 +148,41 @@ pub struct LogsArgs {
     /// Log files, recognised by content; gzip-compressed files are read as they are; '-' for standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+
+    /// Print JSON (stable fields, see the README) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The server: HOST, HOST:PORT or [IPv6]:PORT (default port 8443, CUCM's administration port).
+    #[arg(value_name = "HOST[:PORT]")]
+    pub target: String,
+
+    /// The name to send in SNI and to check the certificate against (default: HOST).
+    #[arg(long, value_name = "NAME")]
+    pub sni: Option<String>,
+
+    /// Give up after this many seconds (resolving, connecting and the handshake together).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+
+    /// CA certificates the chain should lead to; repeat for several files.
+    #[arg(long = "ca", value_name = "FILE")]
+    pub ca: Vec<PathBuf>,
+
+    /// The certificate (or the CSR or key) the server should present; exit 1 if it presents another.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+
+    /// Write the presented certificates to DIR as PEM files (never overwriting).
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+
+    /// Judge validity at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
 
     /// Print JSON (stable fields, see the README) instead of text.
     #[arg(long)]

@@ -2,6 +2,7 @@
 //! renderer, writes diagnostics to stderr and works out the exit code.
 
 pub mod chain_plan;
+pub mod connect;
 pub mod inspect;
 pub mod logs;
 pub mod matching;
@@ -105,6 +106,30 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             } else {
                 Exit::Ok
             })
+        }
+        Task::Connect { target, sni, timeout, cas, expect, save, at, json } => {
+            let options = connect::Options {
+                sni: sni.as_deref(),
+                timeout,
+                cas: &cas,
+                expect: expect.as_ref(),
+                save: save.as_deref(),
+                at,
+            };
+            let report = match connect::connect(&target, options) {
+                Ok(report) => report,
+                Err(e) => {
+                    diagnostic(err, &e.path, &e.message);
+                    return Ok(Exit::Error);
+                }
+            };
+            if json {
+                report::json::connect(&report, out)?;
+            } else {
+                report::human::connect(&report, out)?;
+            }
+            out.flush()?;
+            Ok(if report.expect.as_ref().is_some_and(|e| !e.matches) { Exit::CheckFailed } else { Exit::Ok })
         }
         Task::Inspect { inputs, at, json } => {
             let report = inspect::inspect(&inputs, at);

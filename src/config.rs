@@ -22,13 +22,54 @@ pub struct Config {
 
 #[derive(Debug)]
 pub enum Task {
-    Match { csr: Source, cert: Source, cas: Vec<Source>, purpose: Option<Purpose>, at: OffsetDateTime, output: Output },
-    Chain { inputs: Vec<Source>, purpose: Option<Purpose>, split: Option<PathBuf>, at: OffsetDateTime, json: bool },
-    Trust { existing: Source, new: Source, at: OffsetDateTime, json: bool },
-    Pair { paths: Vec<PathBuf>, at: OffsetDateTime, json: bool },
-    Logs { inputs: Vec<Source>, json: bool },
-    Inspect { inputs: Vec<Source>, at: OffsetDateTime, json: bool },
-    Modulus { inputs: Vec<Source> },
+    Match {
+        csr: Source,
+        cert: Source,
+        cas: Vec<Source>,
+        purpose: Option<Purpose>,
+        at: OffsetDateTime,
+        output: Output,
+    },
+    Chain {
+        inputs: Vec<Source>,
+        purpose: Option<Purpose>,
+        split: Option<PathBuf>,
+        at: OffsetDateTime,
+        json: bool,
+    },
+    Trust {
+        existing: Source,
+        new: Source,
+        at: OffsetDateTime,
+        json: bool,
+    },
+    Pair {
+        paths: Vec<PathBuf>,
+        at: OffsetDateTime,
+        json: bool,
+    },
+    Logs {
+        inputs: Vec<Source>,
+        json: bool,
+    },
+    Connect {
+        target: crate::tls::Target,
+        sni: Option<String>,
+        timeout: std::time::Duration,
+        cas: Vec<Source>,
+        expect: Option<Source>,
+        save: Option<PathBuf>,
+        at: OffsetDateTime,
+        json: bool,
+    },
+    Inspect {
+        inputs: Vec<Source>,
+        at: OffsetDateTime,
+        json: bool,
+    },
+    Modulus {
+        inputs: Vec<Source>,
+    },
 }
 
 /// How a checking command reports.
@@ -81,6 +122,20 @@ impl Config {
                     return Err("only one input can be standard input ('-')".into());
                 }
                 Task::Trust { existing, new, at: a.at.unwrap_or(now), json: a.json }
+            }
+            Command::Connect(a) => {
+                color &= !a.json;
+                let target = crate::tls::Target::parse(&a.target)?;
+                Task::Connect {
+                    target,
+                    sni: a.sni,
+                    timeout: std::time::Duration::from_secs(a.timeout),
+                    cas: sources(a.ca),
+                    expect: a.expect.as_deref().map(Source::from_arg),
+                    save: a.save,
+                    at: a.at.unwrap_or(now),
+                    json: a.json,
+                }
             }
             Command::Logs(a) => {
                 color &= !a.json;

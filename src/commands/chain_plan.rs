@@ -1,7 +1,6 @@
 //! `ucert chain FILE...`: every certificate from every input, the chains among them, the CUCM upload plan and its
 //! flags; with `--split DIR`, each certificate written to its own PEM file in plan order (never overwriting).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
@@ -72,57 +71,15 @@ pub fn chain(
     })
 }
 
-/// The file names of `--split`: order, then the CN made safe for any file system.
-pub fn split_names(analysis: &Analysis) -> Vec<(usize, String)> {
-    let order = analysis
+/// Writes every certificate, in plan order, then the ones outside the plan.
+fn split_into(dir: &Path, analysis: &Analysis) -> Result<Vec<PathBuf>, ChainError> {
+    let order: Vec<&Certificate> = analysis
         .plan
         .iter()
         .map(|s| s.index)
         .chain(analysis.alternatives.iter().copied())
-        .chain(analysis.unrelated.iter().copied());
-    order
-        .enumerate()
-        .map(|(n, i)| {
-            let cn = analysis.certificates[i].display_name();
-            let safe: String = cn
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
-                .collect();
-            let safe = safe.trim_matches(['_', '.']).to_string();
-            let safe = if safe.is_empty() { "certificate".to_string() } else { safe };
-            (i, format!("{:02}-{safe}.pem", n + 1))
-        })
-        .collect()
-}
-
-/// Writes every certificate; refuses, before writing anything, if any target file exists.
-fn split_into(dir: &Path, analysis: &Analysis) -> Result<Vec<PathBuf>, ChainError> {
-    let names = split_names(analysis);
-    let dir_name = dir.display().to_string();
-    std::fs::create_dir_all(dir)
-        .map_err(|e| ChainError { path: dir_name.clone(), message: format!("cannot create: {e}") })?;
-    for (_, name) in &names {
-        let target = dir.join(name);
-        if target.exists() {
-            return Err(ChainError {
-                path: target.display().to_string(),
-                message: "already exists; nothing was written (ucert never overwrites: remove it or split elsewhere)"
-                    .into(),
-            });
-        }
-    }
-    let mut written = Vec::new();
-    for (index, name) in names {
-        let target = dir.join(&name);
-        let path = target.display().to_string();
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&target)
-            .map_err(|e| ChainError { path: path.clone(), message: format!("cannot create: {e}") })?;
-        file.write_all(analysis.certificates[index].to_pem().as_bytes())
-            .map_err(|e| ChainError { path: path.clone(), message: format!("cannot write: {e}") })?;
-        written.push(target);
-    }
-    Ok(written)
+        .chain(analysis.unrelated.iter().copied())
+        .map(|i| &analysis.certificates[i])
+        .collect();
+    crate::pem_files::write_all(dir, &order).map_err(|e| ChainError { path: e.path, message: e.message })
 }

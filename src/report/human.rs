@@ -10,12 +10,14 @@ use crate::model::certificate::ValidityStatus;
 use crate::verify::Verification;
 
 mod chain;
+mod connect;
 mod inspect;
 mod logs;
 mod matching;
 mod pair;
 
 pub use chain::{chain, trust};
+pub use connect::connect;
 pub use inspect::{inspect, modulus};
 pub use logs::logs;
 pub use matching::matching;

@@ -571,3 +571,47 @@ struct LogsJson<'a> {
 pub fn logs(report: &crate::logs::LogReport, out: &mut dyn Write) -> io::Result<()> {
     write(out, &LogsJson { schema: super::JSON_SCHEMA, report })
 }
+
+#[derive(Serialize)]
+struct ConnectJson<'a> {
+    schema: u32,
+    target: String,
+    host: &'a str,
+    port: u16,
+    sni: Option<&'a str>,
+    address: &'a str,
+    protocol: &'a str,
+    cipher_suite: &'a str,
+    at: String,
+    /// The presented certificates, leaf first.
+    chain: Vec<CertificateJson<'a>>,
+    /// Whether the leaf names the host (as curl judges it) and, if not, curl's error 51 text.
+    host_match: &'a crate::hostname::HostMatch,
+    self_signed: bool,
+    /// With --ca: does the chain lead to one of them; null without --ca.
+    trust: Option<&'a crate::commands::connect::Trust>,
+    /// With --expect: is the presented certificate (or key) the expected one; null without --expect.
+    expect: Option<&'a crate::commands::connect::Expectation>,
+    saved: Vec<String>,
+}
+
+pub fn connect(report: &crate::commands::connect::ConnectReport, out: &mut dyn Write) -> io::Result<()> {
+    let doc = ConnectJson {
+        schema: super::JSON_SCHEMA,
+        target: report.target.to_string(),
+        host: &report.target.host,
+        port: report.target.port,
+        sni: report.sni.as_deref(),
+        address: &report.address,
+        protocol: &report.protocol,
+        cipher_suite: &report.cipher_suite,
+        at: rfc3339(report.at),
+        chain: report.chain.iter().map(CertificateJson::new).collect(),
+        host_match: &report.host,
+        self_signed: report.leaf().self_signed,
+        trust: report.trust.as_ref(),
+        expect: report.expect.as_ref(),
+        saved: report.saved.iter().map(|p| p.display().to_string()).collect(),
+    };
+    write(out, &doc)
+}

@@ -1,0 +1,273 @@
+#![allow(dead_code)] // fields are deserialised to check the JSON schema, not all are read
+//! `ucert connect` against real listeners on 127.0.0.1: `openssl s_server` with fixture certificates (the right
+//! one, an old one, a self-signed one), a plain TCP listener that is not TLS, a port that refuses, and a server
+//! that never answers.
+
+mod common;
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{AT, fixture, fixture_abs, ucert};
+use serde::Deserialize;
+
+/// An `openssl s_server` on a free loopback port, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(cert: &str, key: &str, chain: Option<&str>) -> Server {
+        let port = free_port();
+        let mut cmd = Command::new("openssl");
+        cmd.args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}")]).args([
+            "-cert",
+            &fixture_abs(cert).to_string_lossy(),
+            "-key",
+            &fixture_abs(key).to_string_lossy(),
+        ]);
+        if let Some(chain) = chain {
+            cmd.args(["-cert_chain", &fixture_abs(chain).to_string_lossy()]);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "s_server did not start on port {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Server { child, port }
+    }
+
+    fn target(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[derive(Deserialize, Debug)]
+struct ConnectJson {
+    schema: u32,
+    target: String,
+    host: String,
+    port: u16,
+    protocol: String,
+    chain: Vec<Cert>,
+    host_match: HostMatch,
+    self_signed: bool,
+    trust: Option<Trust>,
+    expect: Option<Expect>,
+    saved: Vec<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Cert {
+    subject: Name,
+    self_signed: bool,
+}
+
+#[derive(Deserialize, Debug)]
+struct Name {
+    common_name: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct HostMatch {
+    result: String,
+    by: Option<String>,
+    curl: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Trust {
+    result: String,
+    path: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Expect {
+    matches: bool,
+    compared: String,
+    expected: String,
+    served: String,
+}
+
+fn connect_json(args: &[&str]) -> (ConnectJson, i32) {
+    let out = ucert().args(["connect", "--json", "--at", AT]).args(args).output().unwrap();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (doc, out.status.code().unwrap())
+}
+
+#[test]
+fn the_right_certificate_is_recognised() {
+    let server = Server::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"));
+    let (doc, code) =
+        connect_json(&[&server.target(), "--expect", &fixture("cucm/tomcat.pem"), "--ca", &fixture("ca/root-ca.pem")]);
+    assert_eq!(code, 0);
+    assert_eq!(doc.schema, 1);
+    assert_eq!(doc.port, server.port);
+    assert!(doc.protocol.starts_with("TLSv1."), "{}", doc.protocol);
+    let names: Vec<&str> = doc.chain.iter().map(|c| c.subject.common_name.as_deref().unwrap()).collect();
+    assert_eq!(names, ["cucm-pub.example.com", "Example Issuing CA"]);
+    let expect = doc.expect.unwrap();
+    assert!(expect.matches);
+    assert_eq!(expect.compared, "certificate");
+    let trust = doc.trust.unwrap();
+    assert_eq!(trust.result, "chains");
+    assert_eq!(trust.path.unwrap().last().map(String::as_str), Some("Example Root CA"));
+    assert!(!doc.self_signed);
+    // a CSR or a key works as well: compared by key
+    let (doc, code) = connect_json(&[&server.target(), "--expect", &fixture("cucm/tomcat.csr")]);
+    assert_eq!(code, 0);
+    assert_eq!(doc.expect.unwrap().compared, "key");
+}
+
+#[test]
+fn an_old_certificate_is_exit_1_with_both_side_by_side() {
+    let server = Server::start("match/earlier-tomcat.pem", "match/earlier-tomcat.key", None);
+    let out = ucert()
+        .args(["connect", "--at", AT, &server.target(), "--expect", &fixture("cucm/tomcat.pem")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("NOT EXPECTED: the server presents another certificate than expected"), "{text}");
+    assert!(
+        text.contains("expected  cucm-pub.example.com (SHA-256 ")
+            && text.contains("served    cucm-pub.example.com (SHA-256 ")
+    );
+    assert!(text.contains("restart Cisco Tomcat"));
+}
+
+#[test]
+fn a_wrong_host_name_is_reported_as_curl_51() {
+    let server = Server::start("cucm/tomcat.pem", "cucm/tomcat.key", None);
+    let (doc, code) = connect_json(&[&server.target()]);
+    assert_eq!(code, 0, "the fetch itself succeeded");
+    assert_eq!(doc.host_match.result, "mismatch");
+    assert_eq!(
+        doc.host_match.curl.as_deref(),
+        Some("SSL: certificate subject name 'cucm-pub.example.com' does not match target host name '127.0.0.1'")
+    );
+    let (doc, _) = connect_json(&[&format!("localhost:{}", server.port)]);
+    assert_eq!(
+        doc.host_match.curl.as_deref(),
+        Some("SSL: no alternative certificate subject name matches target host name 'localhost'")
+    );
+    let (doc, _) = connect_json(&[&format!("localhost:{}", server.port), "--sni", "cucm-pub.example.com"]);
+    assert_eq!(doc.host_match.result, "matches");
+    assert_eq!(doc.host_match.by.as_deref(), Some("DNS:cucm-pub.example.com"));
+}
+
+#[test]
+fn a_self_signed_certificate_is_flagged() {
+    let server = Server::start("connect/selfsigned.pem", "connect/selfsigned.key", None);
+    let (doc, code) = connect_json(&[&server.target(), "--ca", &fixture("ca/root-ca.pem")]);
+    assert_eq!(code, 0);
+    assert!(doc.self_signed && doc.chain[0].self_signed);
+    assert_eq!(doc.trust.unwrap().result, "not-issued-by-given-cas");
+    let out = ucert().args(["connect", "--at", AT, &server.target()]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("self-signed certificate"), "{text}");
+    assert!(text.contains("certificate subject name 'lab-dc' does not match target host name '127.0.0.1'"), "{text}");
+}
+
+#[test]
+fn save_writes_the_presented_chain_and_never_overwrites() {
+    let server = Server::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("served");
+    let (doc, code) = connect_json(&[&server.target(), "--save", &d.to_string_lossy()]);
+    assert_eq!(code, 0);
+    assert_eq!(doc.saved.len(), 2);
+    assert!(doc.saved[0].ends_with("01-cucm-pub.example.com.pem"));
+    let same = std::fs::read(fixture_abs("cucm/tomcat.pem")).unwrap();
+    assert_eq!(std::fs::read(&doc.saved[0]).unwrap(), same, "byte for byte the certificate served");
+    let out = ucert().args(["connect", &server.target(), "--save", &d.to_string_lossy()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+}
+
+/// Runs connect and returns (exit code, stderr, elapsed).
+fn failing(target: &str, extra: &[&str]) -> (i32, String, Duration) {
+    let start = Instant::now();
+    let out = ucert().args(["connect", target]).args(extra).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap(), start.elapsed())
+}
+
+#[test]
+fn a_plain_tcp_listener_is_not_tls() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        if let Ok((mut s, _)) = listener.accept() {
+            let _ = s.write_all(b"SSH-2.0-OpenSSH_9.2\r\n");
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    });
+    let target = format!("127.0.0.1:{port}");
+    let (code, err, _) = failing(&target, &[]);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!("ucert: {target}: not TLS on this port: the server answered \"SSH-2.0-OpenSSH_9.2\"")),
+        "{err}"
+    );
+    let _ = server.join();
+}
+
+#[test]
+fn a_refused_port_is_exit_2() {
+    let port = free_port();
+    let (code, err, _) = failing(&format!("127.0.0.1:{port}"), &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("connection refused on port {port}")), "{err}");
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let holder = std::thread::spawn(move || {
+        let accepted = listener.accept();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(accepted);
+    });
+    let (code, err, elapsed) = failing(&format!("127.0.0.1:{port}"), &["--timeout", "1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("timed out after 1 s during the TLS handshake (as curl's error 28)"), "{err}");
+    assert!(elapsed < Duration::from_secs(3), "gave up after the time-out, took {elapsed:?}");
+    let _ = holder.join();
+}
+
+#[test]
+fn a_name_that_does_not_resolve_is_exit_2() {
+    let (code, err, _) = failing("no-such-host.invalid:443", &["--timeout", "5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("could not resolve host name 'no-such-host.invalid'") || err.contains("timed out"), "{err}");
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    assert_eq!(failing("host:notaport", &[]).0, 2);
+    assert_eq!(failing("127.0.0.1:1", &["--expect", "no/such/file.pem"]).0, 2);
+    assert_eq!(failing("127.0.0.1:1", &["--timeout", "0"]).0, 2);
+}
