@@ -24,6 +24,10 @@ pub struct Cli {
     /// When to colour the output: auto (only on a terminal, honouring NO_COLOR), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+
+    /// Give up on an input pipe or device (a FIFO, /dev/...) that stays silent this long, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, global = true, value_parser = parse_seconds)]
+    pub read_timeout: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -241,6 +245,14 @@ pub struct ModulusArgs {
     /// Files to read; every RSA certificate, CSR or key in them gets a line.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// Parses a positive number of seconds (fractions allowed).
+pub fn parse_seconds(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0 && *v <= 86_400.0)
+        .ok_or_else(|| format!("'{s}' is not a number of seconds between 0 and 86400"))
 }
 
 /// Parses `--purpose` in any case.

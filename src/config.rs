@@ -89,6 +89,7 @@ impl Config {
         let mut color = decide_color(cli.color, terminal, &env);
         let sources = |files: Vec<std::path::PathBuf>| files.iter().map(|f| Source::from_arg(f)).collect::<Vec<_>>();
         let now = OffsetDateTime::now_utc();
+        crate::input::set_device_idle_timeout(std::time::Duration::from_secs_f64(cli.read_timeout));
         let task = match cli.command {
             Command::Match(a) => {
                 let (csr, cert) = (Source::from_arg(&a.csr), Source::from_arg(&a.cert));

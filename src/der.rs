@@ -69,7 +69,8 @@ fn classify(input: &[u8], e: x509_parser::nom::Err<x509_parser::asn1_rs::Error>)
         Err::Incomplete(_) => DerProblem::Truncated { declared: declared_length(input), available: input.len() },
         Err::Error(err) | Err::Failure(err) => {
             let text = format!("{err:?}");
-            if text.contains("Incomplete") {
+            // an indefinite length (0x80) whose end-of-contents never comes is cut short, too
+            if text.contains("Incomplete") || input.get(1) == Some(&0x80) {
                 DerProblem::Truncated { declared: declared_length(input), available: input.len() }
             } else {
                 DerProblem::Malformed(text)

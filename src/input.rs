@@ -12,7 +12,7 @@ use std::fmt;
 
 pub use detect::decode;
 pub use key::KeyFormat;
-pub use read::{MAX_INPUT_BYTES, Source, read_source};
+pub use read::{MAX_INPUT_BYTES, Source, read_source, set_device_idle_timeout};
 
 use crate::model::{Certificate, Csr, PublicKey};
 
@@ -165,8 +165,8 @@ pub enum InputError {
     IsDirectory,
     #[error("larger than {} MiB: not a certificate, CSR or key (refused before reading it whole)", MAX_INPUT_BYTES / (1024 * 1024))]
     TooLarge,
-    #[error("no data arrived for {0} seconds (a pipe or device that never closes?)")]
-    Timeout(u64),
+    #[error("no data arrived for {0} s (a pipe or device that never closes? see --read-timeout)")]
+    Timeout(f64),
     #[error("empty input")]
     Empty,
     #[error("cannot read: {0}")]

@@ -515,7 +515,7 @@ fn time_of(kind: LogKind, record: &str) -> Option<String> {
 
 /// The level of a record no signature knows, when it is an error or a warning.
 fn level(kind: LogKind, record: &str, found: Found) -> Option<Severity> {
-    let head = &record[..record.len().min(80)];
+    let head = prefix(record, 80);
     match kind {
         LogKind::Nginx | LogKind::CiscoRa => {
             if ["[error]", "[crit]", "[alert]", "[emerg]", "[ERROR]"].iter().any(|l| head.contains(l)) {
@@ -539,17 +539,22 @@ fn level(kind: LogKind, record: &str, found: Found) -> Option<Severity> {
     }
 }
 
+/// At most the first `max` bytes of `text`, cut at a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Evidence lines are kept short: a folded record can run for kilobytes.
 fn shorten(record: &str) -> String {
     const MAX: usize = 400;
     if record.len() <= MAX {
         return record.to_string();
     }
-    let mut end = MAX;
-    while !record.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &record[..end])
+    format!("{}…", prefix(record, MAX))
 }
 
 #[cfg(test)]
@@ -563,6 +568,15 @@ mod tests {
             a.line(i + 1, l);
         }
         a.finish()
+    }
+
+    #[test]
+    fn a_multibyte_character_at_the_level_cut_is_not_split() {
+        // found by the `logs` fuzz target: U+FFFD (3 bytes) across byte 80 of a CAPF record
+        let record = format!("12:37:54.741 | debug 2:SEP001F6C8{}", "\u{fffd}".repeat(30));
+        let r = run(LogKind::Capf, &[&record]);
+        assert_eq!(r.files[0].records, 1);
+        assert_eq!(prefix("aé", 2), "a");
     }
 
     #[test]

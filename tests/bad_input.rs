@@ -4,6 +4,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use common::{fixture_abs, ucert};
 
@@ -35,6 +36,20 @@ fn cases(dir: &Path) -> Vec<Case> {
     };
     let mut junk_with_begin = junk(3000, 7);
     junk_with_begin.splice(100..100, b"-----BEGIN CERTIFICATE-----\n".iter().copied());
+    // the tbsCertificate's length one byte short: the inner lengths no longer add up
+    let mut wrong_length = cert_der.clone();
+    assert_eq!(&wrong_length[4..6], &[0x30, 0x82]);
+    wrong_length[7] = wrong_length[7].wrapping_sub(1);
+    let far_beyond = [&[0x30, 0x84, 0x7f, 0xff, 0xff, 0xff][..], &cert_der[4..64]].concat();
+    // indefinite lengths that never end (no end-of-contents octets)
+    let unterminated = [&[0x30, 0x80, 0x30, 0x80, 0x02, 0x01, 0x01][..], &junk(200, 5)].concat();
+    let deep = (0..10_000).fold(vec![0x05, 0x00], |inner, _| ucert::der::tlv(0x30, &inner));
+    let mut bad_blocks = String::new();
+    for i in 0..10_000 {
+        bad_blocks.push_str(&format!("-----BEGIN CERTIFICATE-----\nMIIB{i}!!!\n-----END CERTIFICATE-----\n"));
+    }
+    let big = dir.join("huge.bin");
+    std::fs::File::create(&big).unwrap().set_len(100 * 1024 * 1024).unwrap(); // sparse: no disk used
     let mut out = vec![
         Case { name: "empty file", path: write("empty.pem", b""), expect: "empty" },
         Case {
@@ -47,16 +62,47 @@ fn cases(dir: &Path) -> Vec<Case> {
             path: write("truncated.der", &cert_der[..cert_der.len() / 2]),
             expect: "truncated",
         },
-        Case { name: "random bytes", path: write("random.bin", &junk(4096, 1)), expect: "neither DER nor PEM" },
+        Case { name: "wrong DER lengths", path: write("wrong-length.der", &wrong_length), expect: "certificate" },
         Case {
-            name: "binary junk containing -----BEGIN",
-            path: write("junk-begin.bin", &junk_with_begin),
-            expect: "no END line",
+            name: "a declared length far beyond the data",
+            path: write("far.der", &far_beyond),
+            expect: "truncated",
+        },
+        Case {
+            name: "indefinite-length BER that never ends",
+            path: write("indefinite.der", &unterminated),
+            expect: "truncated",
+        },
+        Case {
+            name: "10,000-deep nested SEQUENCEs",
+            path: write("deep.der", &deep),
+            expect: "not a certificate, CSR, PKCS#7 or key",
+        },
+        Case {
+            name: "non-base64 bytes in a PEM body",
+            path: write("non-base64.pem", b"-----BEGIN CERTIFICATE-----\nMIIB$%^&*()\n-----END CERTIFICATE-----\n"),
+            expect: "invalid base64",
         },
         Case {
             name: "wrong label",
             path: write("wrong-label.pem", cert_pem.replace("CERTIFICATE", "PUBLIC KEY").as_bytes()),
             expect: "holds a certificate",
+        },
+        Case {
+            name: "unknown label",
+            path: write("unknown-label.pem", cert_pem.replace("CERTIFICATE", "SSH2 PUBLIC KEY").as_bytes()),
+            expect: "labelled 'SSH2 PUBLIC KEY'",
+        },
+        Case {
+            name: "10,000 bad PEM blocks in one file",
+            path: write("many.pem", bad_blocks.as_bytes()),
+            expect: "and 9999 more",
+        },
+        Case { name: "random bytes", path: write("random.bin", &junk(4096, 1)), expect: "neither DER nor PEM" },
+        Case {
+            name: "binary junk containing -----BEGIN",
+            path: write("junk-begin.bin", &junk_with_begin),
+            expect: "no END line",
         },
         Case { name: "nonexistent path", path: dir.join("does-not-exist.pem"), expect: "no such file" },
         Case { name: "a directory", path: dir.to_path_buf(), expect: "is a directory" },
@@ -65,6 +111,9 @@ fn cases(dir: &Path) -> Vec<Case> {
             path: write("big.bin", &junk(20 * 1024 * 1024, 3)),
             expect: "larger than 16 MiB",
         },
+        Case { name: "a 100 MB file", path: big, expect: "larger than 16 MiB" },
+        Case { name: "/dev/zero", path: PathBuf::from("/dev/zero"), expect: "larger than 16 MiB" },
+        Case { name: "a FIFO nobody writes to", path: fifo(dir, "silent.fifo"), expect: "no data arrived for 0.3 s" },
         Case {
             name: "text without a PEM block",
             path: write("notes.txt", b"Please find the certificate attached.\n"),
@@ -75,6 +124,14 @@ fn cases(dir: &Path) -> Vec<Case> {
         out.push(Case { name: "permission denied", path: p, expect: "permission denied" });
     }
     out
+}
+
+/// A named pipe (mkfifo); nobody ever writes to it or closes it.
+fn fifo(dir: &Path, name: &str) -> PathBuf {
+    let p = dir.join(name);
+    let ok = std::process::Command::new("mkfifo").arg(&p).status().unwrap().success();
+    assert!(ok, "mkfifo");
+    p
 }
 
 /// A file its reader may not open. As root, the test runs ucert as `nobody` (see [`command_for`]).
@@ -108,10 +165,21 @@ fn every_bad_input_is_exit_2_with_one_line_naming_the_file() {
     let cert = common::fixture_abs("cucm/tomcat.pem").to_string_lossy().into_owned();
     for case in &all {
         let path = case.path.to_string_lossy().into_owned();
-        let invocations: [Vec<&str>; 4] =
-            [vec!["inspect", &path], vec!["modulus", &path], vec!["match", &path, &cert], vec!["match", &csr, &path]];
+        let invocations: [Vec<&str>; 5] = [
+            vec!["inspect", &path],
+            vec!["modulus", &path],
+            vec!["match", &path, &cert],
+            vec!["match", &csr, &path],
+            vec!["chain", &path],
+        ];
         for args in &invocations {
-            let out = command_for(case).args(args).output().unwrap();
+            // a guard against hangs, not a speed test: every case ends in well under a second
+            let out = command_for(case)
+                .arg("--read-timeout=0.3")
+                .args(args)
+                .timeout(std::time::Duration::from_secs(20))
+                .output()
+                .unwrap();
             let stderr = String::from_utf8_lossy(&out.stderr);
             let what = format!("{} / {}", case.name, args.join(" "));
             assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
@@ -121,6 +189,114 @@ fn every_bad_input_is_exit_2_with_one_line_naming_the_file() {
             assert!(!stderr.contains("panicked"), "{what}");
         }
     }
+}
+
+#[test]
+fn a_fifo_that_never_closes_is_given_up_on() {
+    // a writer that sends part of a certificate and then keeps the pipe open
+    let dir = tempfile::tempdir().unwrap();
+    let path = fifo(dir.path(), "open.fifo");
+    let writer_path = path.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new().write(true).open(&writer_path).unwrap();
+        std::io::Write::write_all(&mut f, b"-----BEGIN CERTIFICATE-----\nMIIB").unwrap();
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    let p = path.to_string_lossy().into_owned();
+    let out = ucert().args(["--read-timeout", "0.5", "inspect", &p]).timeout(Duration::from_secs(20)).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        format!("ucert: {p}: no data arrived for 0.5 s (a pipe or device that never closes? see --read-timeout)\n")
+    );
+    let _ = writer.join();
+}
+
+#[test]
+fn bad_input_uses_bounded_memory() {
+    // the worst cases for memory: 100 MB and /dev/zero are refused at 16 MiB, 10,000 blocks stay small
+    let dir = tempfile::tempdir().unwrap();
+    let all = cases(dir.path());
+    for case in all.iter().filter(|c| c.name.contains("100 MB") || c.name.contains("zero") || c.name.contains("10,000"))
+    {
+        let rss = max_rss_kib(&["inspect", &case.path.to_string_lossy()]);
+        assert!(rss < 200 * 1024, "{}: {rss} KiB", case.name);
+    }
+}
+
+/// Peak memory of a ucert run, measured by GNU time.
+fn max_rss_kib(args: &[&str]) -> u64 {
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "maxrss_kib=%M"])
+        .arg(assert_cmd::cargo::cargo_bin("ucert"))
+        .args(args)
+        .output()
+        .expect("GNU time (apt-get install time)");
+    let err = String::from_utf8_lossy(&out.stderr);
+    err.rsplit("maxrss_kib=").next().and_then(|v| v.trim().parse().ok()).unwrap_or(u64::MAX)
+}
+
+#[test]
+fn odd_but_valid_inputs_are_read_and_their_oddities_shown() {
+    for (file, needle) in [
+        ("odd/bmp-subject.pem", "O = Exämple, CN = cucm-bmp.example.com"),
+        ("odd/t61-subject.pem", "CN = cucm-t61.example.com"),
+        ("odd/utf8-subject.pem", "O = Exämple Ünïcode"),
+        ("odd/generalized-time.pem", "not after      2055-01-01 00:00:00 UTC"),
+        ("odd/empty-san-entry.pem", "warning: subjectAltName has an empty DNS entry"),
+        ("odd/ip-san-wrong-length.pem", "warning: subjectAltName has an IP address of 3 bytes"),
+        ("odd/unknown-critical.pem", "warning: unknown extension 1.3.6.1.4.1.99999.1 is marked critical"),
+        ("odd/mixed-line-ends.pem", "CN = cucm-pub.example.com"),
+    ] {
+        let out = ucert().args(["inspect", "--at", common::AT, &common::fixture(file)]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(needle), "{file}: {needle:?} not in\n{text}");
+    }
+}
+
+#[test]
+fn a_duplicated_extension_and_indefinite_lengths_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let der = std::fs::read(fixture_abs("forms/certnew-der.cer")).unwrap();
+    // indefinite-length outer SEQUENCE (BER), as openssl also reads it
+    let indefinite = [&[0x30, 0x80][..], &der[4..], &[0, 0]].concat();
+    let p = dir.path().join("indefinite.der");
+    std::fs::write(&p, indefinite).unwrap();
+    let out = ucert().args(["inspect", &p.to_string_lossy()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // the certificate with its subjectKeyIdentifier extension twice (the signature no longer matters to inspect)
+    let p = dir.path().join("duplicate.der");
+    std::fs::write(&p, with_duplicated_first_extension(&der)).unwrap();
+    let out = ucert().args(["inspect", &p.to_string_lossy()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("warning: extension subjectKeyIdentifier appears more than once"), "{text}");
+}
+
+/// Re-encodes a certificate with the first extension of its [3] list repeated.
+fn with_duplicated_first_extension(der: &[u8]) -> Vec<u8> {
+    use ucert::der::{children, read_element, tlv};
+    let (cert, _) = read_element(der).unwrap();
+    let parts = children(cert.content()).unwrap();
+    let tbs_fields = children(parts[0].content()).unwrap();
+    let mut tbs = Vec::new();
+    for f in &tbs_fields {
+        if f.is_context(3) {
+            let (list, _) = read_element(f.content()).unwrap();
+            let exts = children(list.content()).unwrap();
+            let mut body: Vec<u8> = exts.iter().flat_map(|e| e.raw.to_vec()).collect();
+            body.extend_from_slice(exts[0].raw);
+            tbs.extend(tlv(0xa3, &tlv(0x30, &body)));
+        } else {
+            tbs.extend_from_slice(f.raw);
+        }
+    }
+    let mut body = tlv(0x30, &tbs);
+    body.extend_from_slice(parts[1].raw);
+    body.extend_from_slice(parts[2].raw);
+    tlv(0x30, &body)
 }
 
 #[test]

@@ -65,7 +65,7 @@ pub fn scan(text: &str) -> Vec<Block> {
             (MarkerKind::Begin, None) => open = Some(m),
             (MarkerKind::End, Some(begin)) => {
                 let body = if begin.label == m.label {
-                    decode_body(&begin.label, &text[begin.end..m.start])
+                    decode_body(&begin.label, text.get(begin.end..m.start).unwrap_or(""))
                 } else {
                     Err(ObjectError::Malformed {
                         what: "PEM framing".into(),
@@ -118,7 +118,14 @@ fn find_markers(text: &str) -> Vec<Marker> {
         }
     }
     markers.sort_by_key(|m| m.start);
-    markers
+    // a marker inside another's dashes ("-----BEGIN X----------END X-----") is part of that one, not a new one
+    let mut kept: Vec<Marker> = Vec::with_capacity(markers.len());
+    for m in markers {
+        if kept.last().is_none_or(|prev| m.start >= prev.end) {
+            kept.push(m);
+        }
+    }
+    kept
 }
 
 fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
@@ -222,6 +229,16 @@ mod tests {
         assert_eq!(blocks.len(), 2);
         assert_eq!(blocks[0].body.as_ref().err(), Some(&ObjectError::Truncated));
         assert!(blocks[1].body.is_ok());
+    }
+
+    #[test]
+    fn markers_sharing_dashes_do_not_overlap() {
+        // found by the `input` fuzz target: an END starting inside the BEGIN line's dashes
+        let blocks = scan("-----BEGIN X----------END X-----\n");
+        assert_eq!(blocks.len(), 1);
+        assert!(blocks[0].body.is_err());
+        let blocks = scan("-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE----------BEGIN CERTIFICATE-----");
+        assert!(blocks[0].body.is_ok());
     }
 
     #[test]

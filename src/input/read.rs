@@ -13,8 +13,19 @@ use super::InputError;
 /// The largest input ucert reads (16 MiB).
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// How long a pipe or device named on the command line may stay silent before ucert gives up on it.
-const DEVICE_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a pipe or device named on the command line may stay silent before ucert gives up on it, unless
+/// `--read-timeout` says otherwise (set once, at start-up).
+const DEFAULT_DEVICE_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+static DEVICE_IDLE_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+/// Sets how long a pipe or device may stay silent (`--read-timeout`); the first call wins.
+pub fn set_device_idle_timeout(timeout: Duration) {
+    let _ = DEVICE_IDLE_TIMEOUT.set(timeout);
+}
+
+fn device_idle_timeout() -> Duration {
+    DEVICE_IDLE_TIMEOUT.get().copied().unwrap_or(DEFAULT_DEVICE_IDLE_TIMEOUT)
+}
 
 /// Where an input comes from: a path, or standard input (`-`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,9 +88,9 @@ fn read_path(path: &Path) -> Result<Vec<u8>, InputError> {
         // The size is known: one read fills the buffer, a second sees the end (batches read thousands of files).
         return read_capped_with(file, meta.len() as usize + 1);
     }
-    let file = File::open(path).map_err(open_error)?;
-    // A FIFO or a device: it may never end, so read it on a helper thread and stop waiting when it goes quiet.
-    read_with_idle_timeout(file, DEVICE_IDLE_TIMEOUT)
+    // A FIFO or a device: opening may wait for a writer, and it may never end, so both happen on a helper thread
+    // and ucert stops waiting when it goes quiet.
+    read_with_idle_timeout(path.to_path_buf(), device_idle_timeout())
 }
 
 fn open_error(e: io::Error) -> InputError {
@@ -109,11 +120,18 @@ fn read_capped_with<R: Read>(reader: R, capacity: usize) -> Result<Vec<u8>, Inpu
     Ok(buf)
 }
 
-/// Reads in chunks on a helper thread; gives up when no chunk arrives within `idle`. The thread is left blocked
-/// in `read` on timeout; it ends with the process.
-fn read_with_idle_timeout(mut file: File, idle: Duration) -> Result<Vec<u8>, InputError> {
+/// Opens and reads in chunks on a helper thread; gives up when nothing arrives within `idle`. The thread is left
+/// blocked in `open` or `read` on timeout; it ends with the process.
+fn read_with_idle_timeout(path: PathBuf, idle: Duration) -> Result<Vec<u8>, InputError> {
     let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
     std::thread::spawn(move || {
+        let mut file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        };
         let mut chunk = vec![0u8; 64 * 1024];
         loop {
             match file.read(&mut chunk) {
@@ -144,8 +162,8 @@ fn read_with_idle_timeout(mut file: File, idle: Duration) -> Result<Vec<u8>, Inp
                     return Err(InputError::TooLarge);
                 }
             }
-            Ok(Err(e)) => return Err(InputError::Io(e.to_string())),
-            Err(mpsc::RecvTimeoutError::Timeout) => return Err(InputError::Timeout(idle.as_secs())),
+            Ok(Err(e)) => return Err(open_error(e)),
+            Err(mpsc::RecvTimeoutError::Timeout) => return Err(InputError::Timeout(idle.as_secs_f64())),
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(buf),
         }
     }

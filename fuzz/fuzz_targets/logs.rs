@@ -1,0 +1,30 @@
+//! The log reader and analyser on arbitrary bytes: line splitting (with invalid UTF-8 and endless lines), kind
+//! detection, record splitting for each kind, signatures, timelines and the IIS parser.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use ucert::logs::read::Lines;
+use ucert::logs::{Analyzer, LogKind};
+
+/// Inputs are cut to this size: long logs repeat the same records, and short ones run ten times as many cases.
+const MAX: usize = 4096;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let rest = &rest[..rest.len().min(MAX)];
+    let mut lines = Lines::new(rest);
+    let mut all = Vec::new();
+    while let Ok(Some(line)) = lines.next_line() {
+        all.push(line);
+    }
+    let detected = ucert::logs::kind::detect(&all);
+    // the detected kind when there is one, else the kind the first byte picks: every splitter gets fuzzed
+    let kind = detected.unwrap_or([LogKind::Capf, LogKind::CiscoRa, LogKind::Nginx, LogKind::Iis][selector as usize % 4]);
+    let mut analyzer = Analyzer::new();
+    analyzer.file("fuzz.log", kind);
+    for (i, line) in all.iter().enumerate() {
+        analyzer.line(i + 1, line);
+    }
+    let report = analyzer.finish();
+    let _ = report.has_errors();
+});

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds fuzz/seeds/<target>/ from the fixtures (run after fixtures/make.sh; the seeds are committed).
+set -euo pipefail
+cd "$(dirname "$0")"
+f=../fixtures
+rm -rf seeds && mkdir -p seeds/input seeds/pkcs7 seeds/match seeds/logs
+# input: every form, the refused kinds, the odd-but-valid ones, one of each kind of key
+for p in "$f"/forms/* "$f"/refused/* "$f"/odd/*.pem "$f"/cucm/tomcat.csr "$f"/cucm/tomcat-ECDSA.pem "$f"/chain/with-unrelated.p7b; do
+  cp "$p" "seeds/input/$(basename "$p")"
+done
+# pkcs7: the content of the signedData (what the target wraps in a ContentInfo itself)
+for p in "$f"/forms/certnew.p7b "$f"/chain/with-unrelated.p7b; do
+  # skip the ContentInfo SEQUENCE header, the OID and the [0] header: asn1parse gives the offset of the SignedData
+  off=$(openssl asn1parse -inform DER -in "$p" | awk '/d=2/ && /SEQUENCE/ { split($1, a, ":"); print a[1]; exit }')
+  tail -c +"$((off + 1))" "$p" >"seeds/pkcs7/$(basename "$p" .p7b).der"
+done
+# match: a cut byte, then the CSR and the certificate (the byte places the cut between them)
+pair() {
+  local csr=$1 cert=$2 name=$3 a b cut
+  a=$(wc -c <"$csr"); b=$(wc -c <"$cert")
+  cut=$(( (a * 256 + a + b) / (a + b + 1) ))
+  [ "$cut" -gt 255 ] && cut=255
+  { printf "\\x$(printf %02x "$cut")"; cat "$csr" "$cert"; } >"seeds/match/$name"
+}
+pair "$f"/cucm/tomcat.csr "$f"/forms/certnew.p7b tomcat-p7b
+pair "$f"/match/san-short.csr "$f"/match/san-added-cn-ip.pem san
+pair "$f"/cucm/tomcat-ECDSA.csr "$f"/cucm/tomcat-ECDSA.pem ecdsa
+pair "$f"/forms/tomcat-pkcs1.der "$f"/forms/certnew-der.cer key-der
+# logs: a selector byte, then a log
+i=0
+for p in "$f"/logs/*; do
+  { printf "\\x$(printf %02x $((i % 4)))"; cat "$p"; } >"seeds/logs/$(basename "$p")"
+  i=$((i + 1))
+done
+echo "seeds: $(find seeds -type f | wc -l) files" >&2
