@@ -78,6 +78,21 @@ pub enum Command {
                             ucert connect lab-dc.example.com:443 --ca root.cer --save iis/")]
     Connect(ConnectArgs),
 
+    /// Explain a CUCM certificate error text: what it means, its causes, what to check, and the ucert command.
+    #[command(after_help = "Examples:\n  ucert explain \"CSR SAN and Certificate SAN does not match\"\n  \
+                            ucert explain 'The file /usr/local/platform/upload/certs//tomcat.der could not be uploaded.'\n  \
+                            ucert explain CAA1015")]
+    Explain(ExplainArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Examples:\n  ucert completions bash > /etc/bash_completion.d/ucert\n  \
+                            ucert completions zsh > \"${fpath[1]}/_ucert\"\n  ucert completions fish > ~/.config/fish/completions/ucert.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff).
+    #[command(after_help = "Examples:\n  ucert man | man -l -\n  ucert man > /usr/local/share/man/man1/ucert.1")]
+    Man,
+
     /// Show what certificates, CSRs, PKCS#7 chains and keys hold.
     #[command(after_help = "Examples:\n  ucert inspect certnew.cer\n  ucert inspect --json certnew.p7b tomcat.csr\n  \
                             openssl s_client -connect cucm:8443 </dev/null | ucert inspect -")]
@@ -191,6 +206,24 @@ pub struct ConnectArgs {
     /// Print JSON (stable fields, see the README) instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The error text as CUCM showed it (any case, with or without the path); several words are joined.
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -131,6 +131,28 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             out.flush()?;
             Ok(if report.expect.as_ref().is_some_and(|e| !e.matches) { Exit::CheckFailed } else { Exit::Ok })
         }
+        Task::Explain { text, json } => {
+            let found = crate::explain::explain(&text);
+            if json {
+                report::json::explain(&text, found.as_ref(), out)?;
+            } else {
+                report::human::explain(&text, found.as_ref(), out)?;
+            }
+            out.flush()?;
+            Ok(if found.is_some() { Exit::Ok } else { Exit::CheckFailed })
+        }
+        Task::Completions { shell } => {
+            let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "ucert", out);
+            out.flush()?;
+            Ok(Exit::Ok)
+        }
+        Task::Man => {
+            let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(out)?;
+            out.flush()?;
+            Ok(Exit::Ok)
+        }
         Task::Inspect { inputs, at, json } => {
             let report = inspect::inspect(&inputs, at);
             if json {

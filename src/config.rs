@@ -62,6 +62,14 @@ pub enum Task {
         at: OffsetDateTime,
         json: bool,
     },
+    Explain {
+        text: String,
+        json: bool,
+    },
+    Completions {
+        shell: clap_complete::Shell,
+    },
+    Man,
     Inspect {
         inputs: Vec<Source>,
         at: OffsetDateTime,
@@ -145,6 +153,18 @@ impl Config {
             Command::Pair(a) => {
                 color &= !a.json;
                 Task::Pair { paths: a.paths, at: a.at.unwrap_or(now), json: a.json }
+            }
+            Command::Explain(a) => {
+                color &= !a.json;
+                Task::Explain { text: a.text.join(" "), json: a.json }
+            }
+            Command::Completions(a) => {
+                color = false;
+                Task::Completions { shell: a.shell }
+            }
+            Command::Man => {
+                color = false;
+                Task::Man
             }
             Command::Inspect(a) => {
                 color &= !a.json;

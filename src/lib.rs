@@ -28,3 +28,4 @@ pub mod pairing;
 pub mod pem_files;
 pub mod tls;
 pub mod trust_store;
+pub mod explain;

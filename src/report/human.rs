@@ -11,6 +11,7 @@ use crate::verify::Verification;
 
 mod chain;
 mod connect;
+mod explain;
 mod inspect;
 mod logs;
 mod matching;
@@ -18,6 +19,7 @@ mod pair;
 
 pub use chain::{chain, trust};
 pub use connect::connect;
+pub use explain::explain;
 pub use inspect::{inspect, modulus};
 pub use logs::logs;
 pub use matching::matching;

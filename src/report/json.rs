@@ -615,3 +615,18 @@ pub fn connect(report: &crate::commands::connect::ConnectReport, out: &mut dyn W
     };
     write(out, &doc)
 }
+
+#[derive(Serialize)]
+struct ExplainJson<'a> {
+    schema: u32,
+    text: &'a str,
+    /// null when the text is not an error ucert knows.
+    explanation: Option<&'a crate::explain::Explanation>,
+    /// The errors ucert knows, when the text is none of them.
+    known: Vec<&'static str>,
+}
+
+pub fn explain(text: &str, found: Option<&crate::explain::Explanation>, out: &mut dyn Write) -> io::Result<()> {
+    let known = if found.is_none() { crate::explain::ENTRIES.iter().map(|e| e.text).collect() } else { Vec::new() };
+    write(out, &ExplainJson { schema: super::JSON_SCHEMA, text, explanation: found, known })
+}

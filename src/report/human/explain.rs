@@ -1,0 +1,40 @@
+//! The human form of `explain`.
+
+use std::io::{self, Write};
+
+use colored::Colorize;
+
+use crate::explain::{ENTRIES, Explanation};
+
+pub fn explain(text: &str, found: Option<&Explanation>, out: &mut dyn Write) -> io::Result<()> {
+    let Some(found) = found else {
+        writeln!(out, "{} \"{text}\" is not an error ucert knows. The errors it knows:", "UNKNOWN:".yellow().bold())?;
+        for e in ENTRIES {
+            writeln!(out, "  - {}", e.text)?;
+        }
+        return Ok(());
+    };
+    let e = found.entry;
+    writeln!(out, "{} {}", "CUCM says:".bold(), e.text.bold())?;
+    if found.score < 1.0 {
+        writeln!(out, "  (the closest match to \"{text}\")")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{} {}", "What it means:".bold(), e.meaning)?;
+    writeln!(out)?;
+    writeln!(out, "{}", "Documented causes:".bold())?;
+    for c in e.causes {
+        writeln!(out, "  - {c}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", "What to check:".bold())?;
+    for c in e.checks {
+        writeln!(out, "  - {c}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", "Check it with ucert:".bold())?;
+    for c in e.commands {
+        writeln!(out, "  {}", c.cyan())?;
+    }
+    Ok(())
+}
