@@ -277,4 +277,17 @@ pub(crate) mod testing {
     pub fn at() -> time::OffsetDateTime {
         time::macros::datetime!(2026-06-01 0:00 UTC)
     }
+
+    /// Runs one check on a CSR and a certificate from the fixtures.
+    pub fn check_pair(
+        check: fn(&super::Pair<'_>) -> super::Finding,
+        csr_file: &str,
+        cert_file: &str,
+        purpose: Option<crate::cucm::Purpose>,
+        when: time::OffsetDateTime,
+    ) -> super::Finding {
+        let c = csr(csr_file);
+        let crt = cert(cert_file);
+        check(&super::Pair { request: super::Request::Csr(&c), certificate: &crt, cas: &[], purpose, at: when })
+    }
 }

@@ -16,96 +16,111 @@ use crate::config::{Config, Output, Task};
 use crate::exit::Exit;
 use crate::report;
 
+/// Why a command could not run on its inputs: the path (file, directory, server) concerned and what is wrong.
+/// Printed as one line, `ucert: <path>: <message>`, with exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem { path: path.into(), message: message.into() }
+    }
+}
+
+impl From<crate::pem_files::WriteError> for Problem {
+    fn from(e: crate::pem_files::WriteError) -> Problem {
+        Problem { path: e.path, message: e.message }
+    }
+}
+
 /// Runs the configured task, writing results to `out` and diagnostics (`ucert: <path>: <problem>`) to `err`.
 pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exit> {
     colored::control::set_override(config.color);
-    match config.task {
+    match execute(config, out, err) {
+        Ok(exit) => Ok(exit),
+        Err(Stop::Problem(p)) => {
+            diagnostic(err, &p.path, &p.message);
+            Ok(Exit::Error)
+        }
+        Err(Stop::Io(e)) => Err(e),
+    }
+}
+
+/// Why a run stopped early: an input problem (one line, exit 2) or the output could not be written.
+enum Stop {
+    Problem(Problem),
+    Io(io::Error),
+}
+
+impl From<Problem> for Stop {
+    fn from(p: Problem) -> Stop {
+        Stop::Problem(p)
+    }
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Stop {
+        Stop::Io(e)
+    }
+}
+
+/// Writes a report as JSON or as text, then flushes.
+fn emit(
+    out: &mut dyn Write,
+    json: bool,
+    as_json: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    as_text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    if json {
+        as_json(out)?
+    } else {
+        as_text(out)?
+    }
+    out.flush()
+}
+
+fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit, Stop> {
+    let width = config.width;
+    let pass_if = |ok: bool| if ok { Exit::Ok } else { Exit::CheckFailed };
+    Ok(match config.task {
         Task::Match { csr, cert, cas, purpose, at, output } => {
-            let report = match matching::gather(&csr, &cert, &cas, purpose, at) {
-                Ok(report) => report,
-                Err(e) => {
-                    diagnostic(err, &e.path, &e.message);
-                    return Ok(Exit::Error);
-                }
-            };
-            match output {
-                Output::Human => report::human::matching(&report, out)?,
-                Output::Json => report::json::matching(&report, out)?,
-                Output::Quiet => {}
+            let report = matching::gather(&csr, &cert, &cas, purpose, at)?;
+            if output != Output::Quiet {
+                let json = output == Output::Json;
+                emit(out, json, |o| report::json::matching(&report, o), |o| report::human::matching(&report, o))?;
             }
-            out.flush()?;
-            Ok(if report.matched() { Exit::Ok } else { Exit::CheckFailed })
+            pass_if(report.matched())
         }
         Task::Chain { inputs, purpose, split, at, json } => {
-            let report = match chain_plan::chain(&inputs, purpose, split.as_deref(), at) {
-                Ok(report) => report,
-                Err(e) => {
-                    diagnostic(err, &e.path, &e.message);
-                    return Ok(Exit::Error);
-                }
-            };
-            if json {
-                report::json::chain(&report, out)?;
-            } else {
-                report::human::chain(&report, out)?;
-            }
-            out.flush()?;
-            Ok(if report.analysis.complete() { Exit::Ok } else { Exit::CheckFailed })
+            let report = chain_plan::chain(&inputs, purpose, split.as_deref(), at)?;
+            emit(out, json, |o| report::json::chain(&report, o), |o| report::human::chain(&report, o))?;
+            pass_if(report.analysis.complete())
         }
         Task::Trust { existing, new, at, json } => {
-            let report = match trust::trust(&existing, &new, at) {
-                Ok(report) => report,
-                Err(e) => {
-                    diagnostic(err, &e.path, &e.message);
-                    return Ok(Exit::Error);
-                }
-            };
-            if json {
-                report::json::trust(&report, out)?;
-            } else {
-                report::human::trust(&report, out)?;
-            }
-            out.flush()?;
-            Ok(if report.decision.outcome.new_is_stored() { Exit::Ok } else { Exit::CheckFailed })
+            let report = trust::trust(&existing, &new, at)?;
+            emit(out, json, |o| report::json::trust(&report, o), |o| report::human::trust(&report, o))?;
+            pass_if(report.decision.outcome.new_is_stored())
         }
         Task::Pair { paths, at, json } => {
-            let report = match pair::pair(&paths, at) {
-                Ok(report) => report,
-                Err(e) => {
-                    diagnostic(err, &e.path, &e.message);
-                    return Ok(Exit::Error);
-                }
-            };
-            if json {
-                report::json::pair(&report, out)?;
-            } else {
-                report::human::pair(&report, config.width, out)?;
-            }
-            out.flush()?;
-            let exit = if report.pairing.has_failures() { Exit::CheckFailed } else { Exit::Ok };
+            let report = pair::pair(&paths, at)?;
+            emit(out, json, |o| report::json::pair(&report, o), |o| report::human::pair(&report, width, o))?;
+            let exit = pass_if(!report.pairing.has_failures());
             // Freeing tens of thousands of objects one by one takes a tenth of a second; let a helper thread do it
             // while the process exits (it is cut short then, which is what we want).
             std::thread::spawn(move || drop(report));
-            Ok(exit)
+            exit
         }
         Task::Logs { inputs, json } => {
             let (report, problems) = logs::logs(&inputs);
-            if json {
-                report::json::logs(&report, out)?;
-            } else {
-                report::human::logs(&report, out)?;
-            }
-            out.flush()?;
+            emit(out, json, |o| report::json::logs(&report, o), |o| report::human::logs(&report, o))?;
             for p in &problems {
                 diagnostic(err, &p.path, &p.message);
             }
-            Ok(if !problems.is_empty() {
-                Exit::Error
-            } else if report.has_errors() {
-                Exit::CheckFailed
-            } else {
-                Exit::Ok
-            })
+            if problems.is_empty() { pass_if(!report.has_errors()) } else { Exit::Error }
         }
         Task::Connect { target, sni, timeout, cas, expect, save, at, json } => {
             let options = connect::Options {
@@ -116,51 +131,35 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                 save: save.as_deref(),
                 at,
             };
-            let report = match connect::connect(&target, options) {
-                Ok(report) => report,
-                Err(e) => {
-                    diagnostic(err, &e.path, &e.message);
-                    return Ok(Exit::Error);
-                }
-            };
-            if json {
-                report::json::connect(&report, out)?;
-            } else {
-                report::human::connect(&report, out)?;
-            }
-            out.flush()?;
-            Ok(if report.expect.as_ref().is_some_and(|e| !e.matches) { Exit::CheckFailed } else { Exit::Ok })
+            let report = connect::connect(&target, options)?;
+            emit(out, json, |o| report::json::connect(&report, o), |o| report::human::connect(&report, o))?;
+            pass_if(report.expect.as_ref().is_none_or(|e| e.matches))
         }
         Task::Explain { text, json } => {
             let found = crate::explain::explain(&text);
-            if json {
-                report::json::explain(&text, found.as_ref(), out)?;
-            } else {
-                report::human::explain(&text, found.as_ref(), out)?;
-            }
-            out.flush()?;
-            Ok(if found.is_some() { Exit::Ok } else { Exit::CheckFailed })
+            emit(
+                out,
+                json,
+                |o| report::json::explain(&text, found.as_ref(), o),
+                |o| report::human::explain(&text, found.as_ref(), o),
+            )?;
+            pass_if(found.is_some())
         }
         Task::Completions { shell } => {
             let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "ucert", out);
             out.flush()?;
-            Ok(Exit::Ok)
+            Exit::Ok
         }
         Task::Man => {
             let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
             clap_mangen::Man::new(cmd).render(out)?;
             out.flush()?;
-            Ok(Exit::Ok)
+            Exit::Ok
         }
         Task::Inspect { inputs, at, json } => {
             let report = inspect::inspect(&inputs, at);
-            if json {
-                report::json::inspect(&report, out)?;
-            } else {
-                report::human::inspect(&report, out)?;
-            }
-            out.flush()?;
+            emit(out, json, |o| report::json::inspect(&report, o), |o| report::human::inspect(&report, o))?;
             let mut exit = Exit::Ok;
             for file in &report.files {
                 if let Some(problem) = &file.error {
@@ -168,7 +167,7 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                     exit = Exit::Error;
                 }
             }
-            Ok(exit)
+            exit
         }
         Task::Modulus { inputs } => {
             let lines = modulus::modulus(&inputs);
@@ -179,14 +178,11 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                 match &line.outcome {
                     modulus::ModulusOutcome::Md5(_) => {}
                     modulus::ModulusOutcome::NoModulus { key } => {
-                        diagnostic(
-                            err,
-                            &line.label,
-                            &format!(
-                                "no modulus: {key}; openssl's modulus pipeline cannot compare it, \
-                                 compare pubkey_md5 from 'ucert inspect' instead"
-                            ),
+                        let why = format!(
+                            "no modulus: {key}; openssl's modulus pipeline cannot compare it, \
+                             compare pubkey_md5 from 'ucert inspect' instead"
                         );
+                        diagnostic(err, &line.label, &why);
                         exit = exit.worst(Exit::CheckFailed);
                     }
                     modulus::ModulusOutcome::Unreadable(problem) => {
@@ -195,9 +191,9 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                     }
                 }
             }
-            Ok(exit)
+            exit
         }
-    }
+    })
 }
 
 /// One line on stderr: `ucert: <path>: <problem>`. Failure to write it is ignored (stderr is our last resort).

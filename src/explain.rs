@@ -65,7 +65,10 @@ pub const ENTRIES: &[Entry] = &[
             "the CA certificate is expired",
         ],
         checks: &["work out the upload order of the CA's files and whether every issuer is there"],
-        commands: &["ucert chain certnew.p7b", "ucert match <purpose>.csr certnew.cer --ca root.cer --ca intermediate.cer"],
+        commands: &[
+            "ucert chain certnew.p7b",
+            "ucert match <purpose>.csr certnew.cer --ca root.cer --ca intermediate.cer",
+        ],
     },
     Entry {
         id: "csr-missing",
@@ -77,7 +80,10 @@ pub const ENTRIES: &[Entry] = &[
             "the certificate is uploaded on the wrong node, or under the wrong purpose",
             "the CSR was already used: a successful upload deletes it",
         ],
-        checks: &["find which node's CSR the certificate belongs to", "generate a CSR for the purpose, have it signed, upload that certificate"],
+        checks: &[
+            "find which node's CSR the certificate belongs to",
+            "generate a CSR for the purpose, have it signed, upload that certificate",
+        ],
         commands: &["ucert pair <folder with every CSR and certificate>", "ucert inspect certnew.cer"],
     },
     Entry {
@@ -102,14 +108,22 @@ pub const ENTRIES: &[Entry] = &[
             "the certificate is for another CSR (check the key match)",
         ],
         checks: &["see what the file holds", "upload the leaf certificate alone, as PEM"],
-        commands: &["ucert inspect certnew.cer", "ucert chain certnew.p7b --split upload/", "ucert match <purpose>.csr certnew.cer"],
+        commands: &[
+            "ucert inspect certnew.cer",
+            "ucert chain certnew.p7b --split upload/",
+            "ucert match <purpose>.csr certnew.cer",
+        ],
     },
     Entry {
         id: "ca-error",
         text: "Error in CA certificate",
         also: &["CAA1019"],
         meaning: "a CA certificate is unusable",
-        causes: &["the CA certificate is expired or not yet valid", "it is not a CA (no CA:TRUE)", "its signature does not verify"],
+        causes: &[
+            "the CA certificate is expired or not yet valid",
+            "it is not a CA (no CA:TRUE)",
+            "its signature does not verify",
+        ],
         checks: &["look at every CA certificate's validity, constraints and signature"],
         commands: &["ucert chain root.cer intermediate.cer certnew.cer"],
     },
@@ -136,7 +150,10 @@ pub const ENTRIES: &[Entry] = &[
         text: "Invalid certificate type found",
         also: &["CAA1025", "invalid certificate type", "wrong purpose"],
         meaning: "the certificate does not fit the purpose it was uploaded under",
-        causes: &["a tomcat certificate uploaded as CallManager (or -ECDSA and RSA mixed up)", "a CA certificate uploaded as a service certificate"],
+        causes: &[
+            "a tomcat certificate uploaded as CallManager (or -ECDSA and RSA mixed up)",
+            "a CA certificate uploaded as a service certificate",
+        ],
         checks: &["see which purpose the certificate is for"],
         commands: &["ucert chain certnew.cer", "ucert match --purpose <purpose> <purpose>.csr certnew.cer"],
     },
@@ -179,8 +196,14 @@ pub const ENTRIES: &[Entry] = &[
             "the clocks disagree (curl 60, not yet valid); the CA is too slow for CES's 10 s timer (curl 28)",
             "wrong Online CA credentials or template (EST_ERR_AUTH_FAIL, HTTP 401)",
         ],
-        checks: &["read CES's NGINX error.log, the CiscoRA log, the CAPF trace and the CA's IIS log together", "look at the certificate IIS presents"],
-        commands: &["ucert logs error.log capf.txt ciscora.log u_ex*.log", "ucert connect <online-ca-host>:443 --ca ca-root.cer"],
+        checks: &[
+            "read CES's NGINX error.log, the CiscoRA log, the CAPF trace and the CA's IIS log together",
+            "look at the certificate IIS presents",
+        ],
+        commands: &[
+            "ucert logs error.log capf.txt ciscora.log u_ex*.log",
+            "ucert connect <online-ca-host>:443 --ca ca-root.cer",
+        ],
     },
     Entry {
         id: "expired",
@@ -237,7 +260,8 @@ fn is_code(phrase: &str) -> bool {
 
 /// Words that carry meaning: lower case, letters and digits, a path cut into its parts, short filler left out.
 fn tokens(text: &str) -> Vec<String> {
-    const FILLER: &[&str] = &["the", "and", "not", "does", "doesn", "do", "is", "in", "of", "a", "an", "to", "be", "could"];
+    const FILLER: &[&str] =
+        &["the", "and", "not", "does", "doesn", "do", "is", "in", "of", "a", "an", "to", "be", "could"];
     let mut out: Vec<String> = text
         .to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -280,8 +304,14 @@ mod tests {
         assert_eq!(id("csr public key and certificate public key doesn't match!!"), Some("public-key"));
         assert_eq!(id("Error: CSR SAN and Certificate SAN does not match."), Some("san"));
         assert_eq!(id("ca certificate not available in trust store"), Some("chain"));
-        assert_eq!(id("The file /usr/local/platform/.security/CallManager/keys/CallManager.csr does not exist"), Some("csr-missing"));
-        assert_eq!(id("The file /usr/local/platform/upload/certs//tomcat.der could not be uploaded."), Some("der-not-uploaded"));
+        assert_eq!(
+            id("The file /usr/local/platform/.security/CallManager/keys/CallManager.csr does not exist"),
+            Some("csr-missing")
+        );
+        assert_eq!(
+            id("The file /usr/local/platform/upload/certs//tomcat.der could not be uploaded."),
+            Some("der-not-uploaded")
+        );
         assert_eq!(id("CAA1015: upload failed"), Some("public-key"));
         assert_eq!(id("error reading the cert"), Some("read"));
         assert_eq!(id("Curl call for MS CA login failed with return code 60"), Some("capf-online-ca"));

@@ -22,10 +22,10 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("UCERT_G
 pub mod chain;
 pub mod checks;
 pub mod cucm;
+pub mod explain;
 pub mod hostname;
 pub mod logs;
 pub mod pairing;
 pub mod pem_files;
 pub mod tls;
 pub mod trust_store;
-pub mod explain;

@@ -52,14 +52,18 @@ fn every_subcommand_help_has_an_example() {
 
 #[test]
 fn explain_turns_a_pasted_error_into_the_command_that_checks_it() {
-    let out = ucert().args(["explain", "Error: csr public key and certificate public key doesn't match"]).output().unwrap();
+    let out =
+        ucert().args(["explain", "Error: csr public key and certificate public key doesn't match"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("CUCM says: CSR public key and Certificate public key do not match"), "{text}");
     assert!(text.contains("CSR was regenerated"));
     assert!(text.contains("ucert match <purpose>.csr certnew.cer"));
     // the version-dependent message offers both causes
-    let out = ucert().args(["explain", "The file /usr/local/platform/upload/certs//tomcat.der could not be uploaded."]).output().unwrap();
+    let out = ucert()
+        .args(["explain", "The file /usr/local/platform/upload/certs//tomcat.der could not be uploaded."])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("does not exist") && text.contains("do not match"), "{text}");
 }
@@ -89,6 +93,9 @@ fn every_cucm_message_ucert_prints_is_one_explain_knows() {
         ucert::cucm::DER_NOT_UPLOADED,
         &ucert::cucm::Purpose::Tomcat.csr_missing_message(),
     ] {
-        assert!(ucert::explain::explain(text).is_some_and(|e| e.score >= 1.0 || e.entry.text.contains("<purpose>")), "{text}");
+        assert!(
+            ucert::explain::explain(text).is_some_and(|e| e.score >= 1.0 || e.entry.text.contains("<purpose>")),
+            "{text}"
+        );
     }
 }

@@ -328,7 +328,7 @@ fn pubkey_md5_equals_the_openssl_pubkey_pipeline() {
             "openssl",
             &[tool, "-noout", "-pubkey", "-in", &common::fixture_abs(file).to_string_lossy()],
         );
-        let expected = format!("{:x}", md5_of(&pem));
+        let expected = common::openssl_md5_hex(&pem);
         let key = match only_object(&[&fixture(file)]) {
             Object::Certificate { certificate, .. } => certificate.public_key,
             Object::Csr { csr, .. } => csr.public_key,
@@ -336,21 +336,6 @@ fn pubkey_md5_equals_the_openssl_pubkey_pipeline() {
         };
         assert_eq!(key.pubkey_md5, expected, "{file}");
     }
-}
-
-fn md5_of(data: &[u8]) -> u128 {
-    let out = {
-        use std::io::Write;
-        let mut child = std::process::Command::new("openssl")
-            .args(["md5", "-r"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(data).unwrap();
-        child.wait_with_output().unwrap().stdout
-    };
-    u128::from_str_radix(std::str::from_utf8(&out[..32]).unwrap(), 16).unwrap()
 }
 
 #[test]

@@ -14,15 +14,7 @@ fn openssl_modulus_md5(tool: &str, file: &str) -> String {
         args.extend(["-inform", "DER"]);
     }
     let modulus = common::run_tool("openssl", &args);
-    let mut child = std::process::Command::new("openssl")
-        .args(["md5", "-r"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &modulus).unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8(out.stdout).unwrap()[..32].to_string()
+    common::openssl_md5_hex(&modulus)
 }
 
 fn ucert_modulus(file: &str) -> String {

@@ -19,19 +19,16 @@ pub fn check(pair: &Pair<'_>) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{at, cert, csr};
-    use super::super::{Pair, Request, Status};
+    use super::super::Status;
+    use super::super::testing::{at, check_pair};
     use super::*;
 
     #[test]
     fn critical_eku_warns_and_critical_key_usage_does_not() {
-        let c = csr("cucm/tomcat.csr");
-        let crt = cert("match/tomcat-critical-eku.pem");
-        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        let f = check_pair(check, "cucm/tomcat.csr", "match/tomcat-critical-eku.pem", None, at());
         assert_eq!(f.status, Status::Warn);
         assert!(f.message.contains("extendedKeyUsage"));
-        let crt = cert("match/tomcat-serverauth-only.pem");
-        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        let f = check_pair(check, "cucm/tomcat.csr", "match/tomcat-serverauth-only.pem", None, at());
         assert_eq!(f.status, Status::Pass);
     }
 }

@@ -17,19 +17,16 @@ pub fn check(pair: &Pair<'_>) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{at, cert, csr};
-    use super::super::{Pair, Request, Status};
+    use super::super::Status;
+    use super::super::testing::{at, check_pair};
     use super::*;
 
     #[test]
     fn sha1_warns_and_sha256_passes() {
-        let c = csr("cucm/tomcat.csr");
-        let crt = cert("match/tomcat-sha1.pem");
-        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        let f = check_pair(check, "cucm/tomcat.csr", "match/tomcat-sha1.pem", None, at());
         assert_eq!(f.status, Status::Warn);
         assert!(f.message.contains("SHA-1"));
-        let crt = cert("cucm/tomcat.pem");
-        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        let f = check_pair(check, "cucm/tomcat.csr", "cucm/tomcat.pem", None, at());
         assert_eq!(f.status, Status::Pass);
     }
 }

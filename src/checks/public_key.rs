@@ -115,14 +115,12 @@ fn likely_cause(csr: &Csr, cert: &Certificate) -> Cause {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{at, cert, csr};
-    use super::super::{Pair, Request, Status};
+    use super::super::Status;
+    use super::super::testing::{at, check_pair};
     use super::*;
 
     fn run(csr_file: &str, cert_file: &str) -> Finding {
-        let c = csr(csr_file);
-        let crt = cert(cert_file);
-        check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() })
+        check_pair(check, csr_file, cert_file, None, at())
     }
 
     #[test]

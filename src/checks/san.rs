@@ -141,14 +141,12 @@ fn domain_stripped(diff: &SanDiff) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{at, cert, csr};
-    use super::super::{Pair, Request, Status};
+    use super::super::Status;
+    use super::super::testing::{at, check_pair};
     use super::*;
 
     fn run(csr_file: &str, cert_file: &str) -> Finding {
-        let c = csr(csr_file);
-        let crt = cert(cert_file);
-        check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() })
+        check_pair(check, csr_file, cert_file, None, at())
     }
 
     fn dns(s: &str) -> SanEntry {

@@ -83,15 +83,13 @@ pub fn check(pair: &Pair<'_>) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{at, cert, csr};
-    use super::super::{Pair, Request, Status};
+    use super::super::Status;
+    use super::super::testing::{at, check_pair};
     use super::*;
 
     #[test]
     fn rewritten_subject_warns_with_the_fields_side_by_side() {
-        let c = csr("match/san-fqdn.csr");
-        let crt = cert("match/subject-rewritten.pem");
-        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        let f = check_pair(check, "match/san-fqdn.csr", "match/subject-rewritten.pem", None, at());
         assert_eq!(f.status, Status::Warn);
         assert!(f.message.contains("CN, OU, O"), "{}", f.message);
         assert!(f.cause.unwrap().contains("-ms"));
@@ -103,9 +101,7 @@ mod tests {
 
     #[test]
     fn identical_subject_passes() {
-        let c = csr("cucm/tomcat.csr");
-        let crt = cert("cucm/tomcat.pem");
-        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        let f = check_pair(check, "cucm/tomcat.csr", "cucm/tomcat.pem", None, at());
         assert_eq!(f.status, Status::Pass);
     }
 }

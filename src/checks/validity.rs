@@ -46,14 +46,12 @@ fn plural(days: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{at, cert, csr};
-    use super::super::{Pair, Request, Status};
+    use super::super::Status;
+    use super::super::testing::{at, check_pair};
     use super::*;
 
     fn run(cert_file: &str, when: time::OffsetDateTime) -> Finding {
-        let c = csr("cucm/tomcat.csr");
-        let crt = cert(cert_file);
-        check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: when })
+        check_pair(check, "cucm/tomcat.csr", cert_file, None, when)
     }
 
     #[test]

@@ -21,20 +21,16 @@ pub fn check(pair: &Pair<'_>) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{at, cert, csr};
-    use super::super::{Pair, Request, Status};
+    use super::super::Status;
+    use super::super::testing::{at, check_pair};
     use super::*;
 
     #[test]
     fn wildcard_cn_fails_and_plain_names_pass() {
-        let c = csr("match/wildcard.csr");
-        let crt = cert("match/wildcard.pem");
-        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        let f = check_pair(check, "match/wildcard.csr", "match/wildcard.pem", None, at());
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.contains("CN=*.example.com"));
-        let c = csr("cucm/tomcat.csr");
-        let crt = cert("cucm/tomcat.pem");
-        let f = check(&Pair { request: Request::Csr(&c), certificate: &crt, cas: &[], purpose: None, at: at() });
+        let f = check_pair(check, "cucm/tomcat.csr", "cucm/tomcat.pem", None, at());
         assert_eq!(f.status, Status::Pass);
     }
 }

@@ -1,6 +1,7 @@
 //! `ucert chain FILE...`: every certificate from every input, the chains among them, the CUCM upload plan and its
 //! flags; with `--split DIR`, each certificate written to its own PEM file in plan order (never overwriting).
 
+use super::Problem;
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
@@ -22,24 +23,16 @@ pub struct ChainReport {
     pub at: OffsetDateTime,
 }
 
-/// Why `chain` could not run or could not split.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct ChainError {
-    pub path: String,
-    pub message: String,
-}
-
 pub fn chain(
     sources: &[Source],
     purpose: Option<Purpose>,
     split: Option<&Path>,
     at: OffsetDateTime,
-) -> Result<ChainReport, ChainError> {
+) -> Result<ChainReport, Problem> {
     let mut certs: Vec<(Certificate, String)> = Vec::new();
     for source in sources {
         let name = source.display_name();
-        let err = |message: String| ChainError { path: name.clone(), message };
+        let err = |message: String| Problem { path: name.clone(), message };
         let decoded = input::load(source).map_err(|e| err(e.to_string()))?;
         let objects = decoded.into_objects().map_err(|e| err(e.to_string()))?;
         let before = certs.len();
@@ -72,7 +65,7 @@ pub fn chain(
 }
 
 /// Writes every certificate, in plan order, then the ones outside the plan.
-fn split_into(dir: &Path, analysis: &Analysis) -> Result<Vec<PathBuf>, ChainError> {
+fn split_into(dir: &Path, analysis: &Analysis) -> Result<Vec<PathBuf>, Problem> {
     let order: Vec<&Certificate> = analysis
         .plan
         .iter()
@@ -81,5 +74,5 @@ fn split_into(dir: &Path, analysis: &Analysis) -> Result<Vec<PathBuf>, ChainErro
         .chain(analysis.unrelated.iter().copied())
         .map(|i| &analysis.certificates[i])
         .collect();
-    crate::pem_files::write_all(dir, &order).map_err(|e| ChainError { path: e.path, message: e.message })
+    Ok(crate::pem_files::write_all(dir, &order)?)
 }

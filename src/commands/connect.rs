@@ -1,5 +1,6 @@
 //! `ucert connect HOST[:PORT]`: what a server really presents, and whether it is what was uploaded.
 
+use super::Problem;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -56,14 +57,6 @@ impl ConnectReport {
     }
 }
 
-/// Why `connect` stopped: the path concerned (the target, a file) and the message.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct ConnectError {
-    pub path: String,
-    pub message: String,
-}
-
 pub struct Options<'a> {
     pub sni: Option<&'a str>,
     pub timeout: Duration,
@@ -73,15 +66,15 @@ pub struct Options<'a> {
     pub at: OffsetDateTime,
 }
 
-pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, ConnectError> {
+pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem> {
     // read the local files first: a typo there should not cost a connection
     let cas = load_cas(o.cas)?;
     let expected = o.expect.map(load_expected).transpose()?;
-    let fail = |e: FetchError| ConnectError { path: target.to_string(), message: e.to_string() };
+    let fail = |e: FetchError| Problem { path: target.to_string(), message: e.to_string() };
     let presented = tls::fetch(target, o.sni, o.timeout).map_err(fail)?;
     let mut chain = Vec::with_capacity(presented.chain.len());
     for (i, der) in presented.chain.iter().enumerate() {
-        let cert = Certificate::from_der(der).map(|(c, _)| c).map_err(|e| ConnectError {
+        let cert = Certificate::from_der(der).map(|(c, _)| c).map_err(|e| Problem {
             path: target.to_string(),
             message: format!("certificate #{} the server presented is unreadable: {e}", i + 1),
         })?;
@@ -92,8 +85,7 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Connect
     let trust = (!cas.is_empty()).then(|| judge_trust(&chain, &cas));
     let expect = expected.map(|e| e.compare(&chain[0]));
     let saved = match o.save {
-        Some(dir) => crate::pem_files::write_all(dir, &chain.iter().collect::<Vec<_>>())
-            .map_err(|e| ConnectError { path: e.path, message: e.message })?,
+        Some(dir) => crate::pem_files::write_all(dir, &chain.iter().collect::<Vec<_>>())?,
         None => Vec::new(),
     };
     Ok(ConnectReport {
@@ -111,10 +103,10 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Connect
     })
 }
 
-fn load_cas(sources: &[Source]) -> Result<Vec<Certificate>, ConnectError> {
+fn load_cas(sources: &[Source]) -> Result<Vec<Certificate>, Problem> {
     let mut cas = Vec::new();
     for source in sources {
-        let err = |message: String| ConnectError { path: source.display_name(), message };
+        let err = |message: String| Problem { path: source.display_name(), message };
         let objects = input::load(source).and_then(|d| d.into_objects()).map_err(|e| err(e.to_string()))?;
         let before = cas.len();
         for l in objects {
@@ -137,8 +129,8 @@ enum Expected {
     Key(PublicKey),
 }
 
-fn load_expected(source: &Source) -> Result<Expected, ConnectError> {
-    let err = |message: String| ConnectError { path: source.display_name(), message };
+fn load_expected(source: &Source) -> Result<Expected, Problem> {
+    let err = |message: String| Problem { path: source.display_name(), message };
     let objects = input::load(source).and_then(|d| d.into_objects()).map_err(|e| err(e.to_string()))?;
     let first = objects.into_iter().next().map(|l| l.object).ok_or_else(|| err("holds nothing".into()))?;
     Ok(match first {

@@ -2,26 +2,22 @@
 
 use std::io::BufRead;
 
+use super::Problem;
 use crate::input::Source;
 use crate::logs::read::{self, Lines};
 use crate::logs::{self, Analyzer, LogReport};
 
-/// A log that could not be read (whole or from some point on): reported on stderr, exit 2.
-pub struct LogProblem {
-    pub path: String,
-    pub message: String,
-}
-
 /// Lines looked at to tell the kind of a log.
 const SAMPLE_LINES: usize = 200;
 
-pub fn logs(sources: &[Source]) -> (LogReport, Vec<LogProblem>) {
+/// Every log analysed; the ones that could not be read (whole or from some point on) come back as problems.
+pub fn logs(sources: &[Source]) -> (LogReport, Vec<Problem>) {
     let mut analyzer = Analyzer::new();
     let mut problems = Vec::new();
     for source in sources {
         let path = source.display_name();
         if let Err(message) = one(source, &path, &mut analyzer) {
-            problems.push(LogProblem { path, message });
+            problems.push(Problem { path, message });
         }
     }
     (analyzer.finish(), problems)

@@ -1,13 +1,14 @@
 //! `ucert match CSR CERT`: gathers the two slots (and `--ca`), picks the leaf, runs every check and hands the
 //! findings over as a [`MatchReport`].
 
+use super::Problem;
 use time::OffsetDateTime;
 
 use super::inspect::{CertificateFacts, CsrFacts};
 use crate::chain;
 use crate::checks::{self, Finding, Pair, Request, Status};
 use crate::cucm::Purpose;
-use crate::input::{self, InputError, KeyFormat, Object, Source};
+use crate::input::{self, KeyFormat, Object, Source};
 use crate::model::{Certificate, PublicKey};
 
 /// What the first slot held.
@@ -61,38 +62,23 @@ impl MatchReport {
     }
 }
 
-/// Why `match` could not run: one input is unreadable or holds the wrong kind of thing.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct SlotError {
-    pub path: String,
-    pub message: String,
+/// A problem with one input of `match`: unreadable, or the wrong kind of thing in its slot.
+fn slot(source: &Source, message: impl Into<String>) -> Problem {
+    Problem::new(source.display_name(), message)
 }
 
-impl SlotError {
-    fn new(source: &Source, message: impl Into<String>) -> SlotError {
-        SlotError { path: source.display_name(), message: message.into() }
-    }
-    fn input(source: &Source, e: InputError) -> SlotError {
-        SlotError::new(source, e.to_string())
-    }
-}
-
-fn load(source: &Source) -> Result<Vec<Object>, SlotError> {
-    let decoded = input::load(source).map_err(|e| SlotError::input(source, e))?;
-    let objects = decoded.into_objects().map_err(|e| SlotError::input(source, e))?;
+fn load(source: &Source) -> Result<Vec<Object>, Problem> {
+    let decoded = input::load(source).map_err(|e| slot(source, e.to_string()))?;
+    let objects = decoded.into_objects().map_err(|e| slot(source, e.to_string()))?;
     Ok(objects.into_iter().map(|l| l.object).collect())
 }
 
 /// The first slot: one CSR, or else one private or public key.
-fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, SlotError> {
+fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, Problem> {
     let csrs = objects.iter().filter(|o| matches!(o, Object::Csr(_))).count();
     let keys = objects.iter().filter(|o| matches!(o, Object::PrivateKey { .. } | Object::PublicKey { .. })).count();
     if csrs > 1 || (csrs == 0 && keys > 1) {
-        return Err(SlotError::new(
-            source,
-            format!("holds {} CSRs or keys: give one CSR (or one key) first", csrs + keys),
-        ));
+        return Err(slot(source, format!("holds {} CSRs or keys: give one CSR (or one key) first", csrs + keys)));
     }
     for object in objects {
         match object {
@@ -104,7 +90,7 @@ fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, S
                 return Ok(RequestFacts::Key { public, format, private: false });
             }
             Object::Certificate(_) | Object::Pkcs7(_) => {
-                return Err(SlotError::new(
+                return Err(slot(
                     source,
                     format!(
                         "holds {} where the CSR goes: give the CSR (e.g. tomcat.csr) first, then the certificate",
@@ -115,11 +101,11 @@ fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, S
             _ => {}
         }
     }
-    Err(SlotError::new(source, "holds no CSR or key"))
+    Err(slot(source, "holds no CSR or key"))
 }
 
 /// The certificates of the second slot (a certificate, a bundle or a PKCS#7), in order.
-fn certificates_from(source: &Source, objects: Vec<Object>, what: &str) -> Result<Vec<Certificate>, SlotError> {
+fn certificates_from(source: &Source, objects: Vec<Object>, what: &str) -> Result<Vec<Certificate>, Problem> {
     let mut certs = Vec::new();
     let mut other = None;
     for object in objects {
@@ -127,7 +113,7 @@ fn certificates_from(source: &Source, objects: Vec<Object>, what: &str) -> Resul
             Object::Certificate(c) => certs.push(*c),
             Object::Pkcs7(list) => certs.extend(list),
             Object::Csr(_) => {
-                return Err(SlotError::new(
+                return Err(slot(
                     source,
                     format!(
                         "holds a certificate signing request where {what} goes: give the CSR first, then the certificate"
@@ -139,7 +125,7 @@ fn certificates_from(source: &Source, objects: Vec<Object>, what: &str) -> Resul
     }
     if certs.is_empty() {
         let found = other.unwrap_or_else(|| "nothing usable".into());
-        return Err(SlotError::new(source, format!("holds {found} where {what} goes")));
+        return Err(slot(source, format!("holds {found} where {what} goes")));
     }
     Ok(certs)
 }
@@ -163,7 +149,7 @@ pub fn gather(
     ca_sources: &[Source],
     purpose_flag: Option<Purpose>,
     at: OffsetDateTime,
-) -> Result<MatchReport, SlotError> {
+) -> Result<MatchReport, Problem> {
     let request = request_from(request_source, load(request_source)?)?;
     let mut certs = certificates_from(certificate_source, load(certificate_source)?, "the certificate")?;
     let key = match &request {

@@ -2,6 +2,7 @@
 //! Unreadable and unknown files are listed, never fatal; a progress bar appears on stderr only when stderr is a
 //! terminal and the work takes more than about a second.
 
+use super::Problem;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,21 +35,13 @@ pub struct PairReport {
     pub at: OffsetDateTime,
 }
 
-/// A path argument that does not exist at all: a usage error.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct PairError {
-    pub path: String,
-    pub message: String,
-}
-
 enum Scanned {
     Objects(Vec<(Object, Option<usize>)>),
     Unreadable(String),
     Unknown(String),
 }
 
-pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, PairError> {
+pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, Problem> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for root in paths {
@@ -104,8 +97,8 @@ pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, PairErr
 
 /// Regular files under `root` (or `root` itself), in a stable order. Symbolic links are followed only when they
 /// stay inside the tree being walked (then the file is read once, through its real path).
-fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Result<(), PairError> {
-    let meta = std::fs::metadata(root).map_err(|e| PairError {
+fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Result<(), Problem> {
+    let meta = std::fs::metadata(root).map_err(|e| Problem {
         path: root.display().to_string(),
         message: match e.kind() {
             std::io::ErrorKind::NotFound => "no such file or directory".into(),

@@ -1,5 +1,6 @@
 //! `ucert trust EXISTING NEW`: what CUCM does when NEW is uploaded as a trust certificate while EXISTING is stored.
 
+use super::Problem;
 use time::OffsetDateTime;
 
 use super::inspect::CertificateFacts;
@@ -16,16 +17,9 @@ pub struct TrustReport {
     pub at: OffsetDateTime,
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct TrustError {
-    pub path: String,
-    pub message: String,
-}
-
 /// The one certificate of an input (a bundle or p7b of several is ambiguous: refused).
-fn one_certificate(source: &Source) -> Result<Certificate, TrustError> {
-    let err = |message: String| TrustError { path: source.display_name(), message };
+fn one_certificate(source: &Source) -> Result<Certificate, Problem> {
+    let err = |message: String| Problem { path: source.display_name(), message };
     let objects =
         input::load(source).map_err(|e| err(e.to_string()))?.into_objects().map_err(|e| err(e.to_string()))?;
     let mut certs: Vec<Certificate> = Vec::new();
@@ -49,7 +43,7 @@ fn one_certificate(source: &Source) -> Result<Certificate, TrustError> {
     }
 }
 
-pub fn trust(existing: &Source, new: &Source, at: OffsetDateTime) -> Result<TrustReport, TrustError> {
+pub fn trust(existing: &Source, new: &Source, at: OffsetDateTime) -> Result<TrustReport, Problem> {
     let old = one_certificate(existing)?;
     let incoming = one_certificate(new)?;
     let decision = trust_store::decide(&old, &incoming, at);

@@ -237,7 +237,8 @@ mod tests {
         let blocks = scan("-----BEGIN X----------END X-----\n");
         assert_eq!(blocks.len(), 1);
         assert!(blocks[0].body.is_err());
-        let blocks = scan("-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE----------BEGIN CERTIFICATE-----");
+        let blocks =
+            scan("-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE----------BEGIN CERTIFICATE-----");
         assert!(blocks[0].body.is_ok());
     }
 

@@ -40,3 +40,17 @@ pub fn run_tool(program: &str, args: &[&str]) -> Vec<u8> {
     assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }
+
+/// `openssl md5 -r` of some bytes: the hex digest, as openssl prints it.
+pub fn openssl_md5_hex(data: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("openssl")
+        .args(["md5", "-r"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout).unwrap()[..32].to_string()
+}
