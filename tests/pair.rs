@@ -217,6 +217,26 @@ fn a_clean_folder_with_unreadable_and_unknown_files_is_exit_0() {
 }
 
 #[test]
+fn copies_of_a_csr_or_certificate_are_counted_once_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("cucm/tomcat.csr", "a.csr"),
+        ("cucm/tomcat.csr", "b.csr"),
+        ("cucm/tomcat.pem", "c.cer"),
+        ("cucm/tomcat.pem", "d.cer"),
+    ] {
+        std::fs::copy(fixture_abs(from), dir.path().join(to)).unwrap();
+    }
+    let out = ucert().args(["pair", "--json", "--at", AT, &dir.path().to_string_lossy()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["pairs"], 1);
+    let copies: Vec<&str> = doc["copies"].as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap()).collect();
+    assert_eq!(copies.len(), 2);
+    assert!(copies.iter().any(|p| p.ends_with("b.csr")) && copies.iter().any(|p| p.ends_with("d.cer")));
+}
+
+#[test]
 fn a_path_that_does_not_exist_is_exit_2() {
     let out = ucert().args(["pair", "no/such/dir"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -482,6 +482,8 @@ struct PairJson<'a> {
     unreadable: Vec<SkippedJson<'a>>,
     unknown: Vec<SkippedJson<'a>>,
     skipped: Vec<SkippedJson<'a>>,
+    /// Files holding a CSR or certificate already found elsewhere (counted once).
+    copies: Vec<PlaceJson<'a>>,
 }
 
 pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
@@ -553,6 +555,12 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         unreadable: skipped_json(&report.unreadable),
         unknown: skipped_json(&report.unknown),
         skipped: skipped_json(&report.skipped),
+        copies: p
+            .entries
+            .iter()
+            .flat_map(|e| e.copies.iter().map(|&c| PlaceJson::new(&p.csrs[c].1)))
+            .chain(p.duplicate_certificates.iter().map(|&i| PlaceJson::new(&p.certificates[i].1)))
+            .collect(),
     };
     write(out, &doc)
 }

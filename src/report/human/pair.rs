@@ -27,7 +27,18 @@ pub fn pair(report: &PairReport, width: Option<usize>, out: &mut dyn Write) -> i
     if !rows.is_empty() {
         table(&rows, width, out)?;
     }
-    let lists: [(&str, Vec<String>); 4] = [
+    let copies: Vec<String> = p
+        .entries
+        .iter()
+        .flat_map(|e| e.copies.iter().map(move |&c| (e.csr, c)))
+        .map(|(first, copy)| format!("{} (the same CSR as {})", p.csrs[copy].1, p.csrs[first].1))
+        .chain(
+            p.duplicate_certificates
+                .iter()
+                .map(|&i| format!("{} (a certificate found in another file too)", p.certificates[i].1)),
+        )
+        .collect();
+    let lists: [(&str, Vec<String>); 5] = [
         (
             "CA certificates (not paired; upload them as trust first)",
             p.ca_certificates
@@ -38,6 +49,7 @@ pub fn pair(report: &PairReport, width: Option<usize>, out: &mut dyn Write) -> i
         ("unreadable", report.unreadable.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect()),
         ("nothing to pair", report.unknown.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect()),
         ("skipped", report.skipped.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect()),
+        ("copies, counted once", copies),
     ];
     for (title, items) in lists {
         if items.is_empty() {
