@@ -9,15 +9,15 @@ use ucert::config::Config;
 use ucert::exit::Exit;
 
 fn main() -> ExitCode {
+    // A bug must not look like a crash dump: one line, then exit code 2 (see catch_unwind below).
     std::panic::set_hook(Box::new(|info| {
-        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         let message = info
             .payload()
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
-        eprintln!("ucert: internal error: {message}{location} (please report this at the project's issue tracker)");
+        eprintln!("{}", internal_error(&message, info.location().map(|l| (l.file(), l.line()))));
     }));
     let cli = Cli::parse();
     let config = match Config::from_cli(cli) {
@@ -51,6 +51,25 @@ fn main() -> ExitCode {
         return ExitCode::from(Exit::Error.code());
     }
     ExitCode::from(exit.code())
+}
+
+/// The one line a panic prints instead of a backtrace.
+fn internal_error(message: &str, location: Option<(&str, u32)>) -> String {
+    let at = location.map(|(file, line)| format!(" at {file}:{line}")).unwrap_or_default();
+    format!("ucert: internal error: {message}{at} (please report this at the project's issue tracker)")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_is_one_line_that_asks_for_a_report() {
+        let line = super::internal_error("index out of bounds", Some(("src/x.rs", 7)));
+        assert_eq!(
+            line,
+            "ucert: internal error: index out of bounds at src/x.rs:7 (please report this at the project's issue tracker)"
+        );
+        assert!(!line.contains('\n'));
+    }
 }
 
 #[global_allocator]

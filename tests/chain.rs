@@ -172,6 +172,16 @@ fn an_expired_intermediate_fails() {
 }
 
 #[test]
+fn cas_not_yet_valid_fail() {
+    // judged before the CAs' start (2025-01-01): every certificate of the plan is not yet valid
+    let out = ucert().args(["chain", "--json", "--at", "2024-06-01", &fixture("forms/certnew.p7b")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: ChainJson = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc.flags.iter().filter(|f| f.kind == "not-yet-valid").count() == 3, "{:?}", doc.flags);
+    assert!(doc.flags.iter().all(|f| f.severity == "fail"));
+}
+
+#[test]
 fn a_cross_signed_intermediate_shows_both_paths() {
     let (doc, code) = chain_json(&[&fixture("chain/cross-signed.pem")], &[]);
     assert_eq!(code, 0);
