@@ -155,7 +155,7 @@ pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
                 purpose: place.file_name.as_deref().and_then(Purpose::from_file_name),
                 certificates: certs_by_key
                     .get(&id)
-                    .map(|v| v.iter().map(|&c| Paired { certificate: c, verdict: placeholder() }).collect())
+                    .map(|v| v.iter().map(|&c| Paired { certificate: c, verdict: not_yet_checked() }).collect())
                     .unwrap_or_default(),
                 keys: keys_by_key.get(&id).cloned().unwrap_or_default(),
                 copies: Vec::new(),
@@ -220,7 +220,8 @@ pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
     Pairing { csrs, certificates, keys, entries, orphans, lonely_keys, ca_certificates, duplicate_certificates }
 }
 
-fn placeholder() -> Verdict {
+/// The verdict a pair holds until the parallel pass over the entries runs its checks.
+fn not_yet_checked() -> Verdict {
     Verdict { matched: false, cucm_error: None, failed_check: None, message: None, warnings: Vec::new() }
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
+use rustls::{AlertDescription, ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
 
 /// Where to connect: host and port, parsed from `HOST[:PORT]` (IPv6 in brackets).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,6 +203,13 @@ fn io_failure(e: io::Error, timeout: Duration) -> FetchError {
 
 fn handshake_error(e: rustls::Error) -> FetchError {
     match e {
+        // ucert offers TLS 1.2 and 1.3 (all rustls speaks); an old server that answers this alert offers only
+        // TLS 1.0/1.1, which the user can confirm with openssl
+        rustls::Error::AlertReceived(AlertDescription::ProtocolVersion) => FetchError::Handshake(
+            "the server sent the alert ProtocolVersion: it offers neither TLS 1.2 nor TLS 1.3, the versions ucert \
+             speaks (an older server may offer only TLS 1.0/1.1: try openssl s_client -tls1_1)"
+                .into(),
+        ),
         rustls::Error::AlertReceived(alert) => FetchError::Handshake(format!("the server sent the alert {alert:?}")),
         rustls::Error::PeerIncompatible(why) => {
             FetchError::Handshake(format!("no protocol version or cipher in common ({why:?})"))

@@ -21,6 +21,11 @@ struct Server {
 
 impl Server {
     fn start(cert: &str, key: &str, chain: Option<&str>) -> Server {
+        Server::start_with(cert, key, chain, &[])
+    }
+
+    /// As `start`, with more `s_server` options (e.g. to limit the protocol versions).
+    fn start_with(cert: &str, key: &str, chain: Option<&str>, options: &[&str]) -> Server {
         let port = free_port();
         let mut cmd = Command::new("openssl");
         cmd.args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}")]).args([
@@ -32,6 +37,7 @@ impl Server {
         if let Some(chain) = chain {
             cmd.args(["-cert_chain", &fixture_abs(chain).to_string_lossy()]);
         }
+        cmd.args(options);
         let child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -232,6 +238,18 @@ fn a_plain_tcp_listener_is_not_tls() {
         "{err}"
     );
     let _ = server.join();
+}
+
+#[test]
+fn a_server_offering_only_tls_1_1_is_named_as_such() {
+    // as a CUCM or IIS too old for TLS 1.2: openssl answers rustls's hello with the ProtocolVersion alert
+    let options = ["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"];
+    let server = Server::start_with("connect/selfsigned.pem", "connect/selfsigned.key", None, &options);
+    let (code, err, _) = failing(&server.target(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("it offers neither TLS 1.2 nor TLS 1.3"), "{err}");
+    assert!(err.contains("openssl s_client -tls1_1"), "{err}");
 }
 
 #[test]
