@@ -1,0 +1,181 @@
+//! The README's example runs are real output, and stay so: every `$ ucert ...` in a fenced block is run here (at
+//! the README's date, 2026-06-01, for the subcommands that judge validity) and every line the README shows under it
+//! must appear in the output, in the same order. A line `...` marks output left out; `$ echo $?` gives the exit code.
+//! The `connect` example runs against a real `openssl s_server` with the self-signed fixture.
+
+mod common;
+
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{AT, fixture_abs, ucert};
+
+/// One `$ ucert ...` run and what the README shows of it.
+#[derive(Debug)]
+struct Example {
+    /// 1-based line of the command in README.md.
+    line: usize,
+    args: Vec<String>,
+    shown: Vec<String>,
+    exit_code: Option<i32>,
+}
+
+fn examples(readme: &str) -> Vec<Example> {
+    let mut found: Vec<Example> = Vec::new();
+    let mut in_block = false;
+    let mut current: Option<Example> = None;
+    let mut awaiting_code = false;
+    for (i, line) in readme.lines().enumerate() {
+        if line.starts_with("```") {
+            in_block = !in_block;
+            found.extend(current.take());
+            continue;
+        }
+        if !in_block {
+            continue;
+        }
+        if let Some(command) = line.strip_prefix("$ ucert ") {
+            found.extend(current.take());
+            let command = command.split("  #").next().unwrap_or(command);
+            current = Some(Example { line: i + 1, args: split_words(command), shown: Vec::new(), exit_code: None });
+        } else if line == "$ echo $?" {
+            awaiting_code = true;
+        } else if let Some(example) = current.as_mut() {
+            if awaiting_code {
+                example.exit_code = Some(line.trim().parse().expect("an exit code after `$ echo $?`"));
+                awaiting_code = false;
+            } else if line.trim() != "..." {
+                example.shown.push(line.trim_end().to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Shell words: spaces separate, double quotes group (enough for the README's commands).
+fn split_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in command.trim().chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut word));
+                    any = false;
+                }
+            }
+            _ => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        words.push(word);
+    }
+    words
+}
+
+/// An `openssl s_server` presenting the self-signed fixture, as the README's "IIS with a self-signed certificate".
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start() -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new("openssl")
+            .args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
+            .arg(fixture_abs("connect/selfsigned.pem"))
+            .arg("-key")
+            .arg(fixture_abs("connect/selfsigned.key"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "s_server did not start on port {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Server { child, port }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Subcommands whose output depends on the date.
+const DATED: [&str; 6] = ["match", "chain", "trust", "pair", "inspect", "connect"];
+
+#[test]
+fn every_example_in_the_readme_is_what_ucert_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let examples = examples(&readme);
+    let subcommands: Vec<&str> = examples.iter().map(|e| e.args[0].as_str()).collect();
+    for sub in ["match", "chain", "trust", "pair", "logs", "connect", "explain", "inspect", "modulus"] {
+        assert!(subcommands.contains(&sub), "the README has no example of `ucert {sub}`");
+    }
+    let mut failures = Vec::new();
+    for example in &examples {
+        let mut args = example.args.clone();
+        let mut server = None;
+        let mut readme_port = None;
+        if args[0] == "connect" {
+            let s = Server::start();
+            readme_port = args[1].rsplit(':').next().map(str::to_string);
+            args[1] = format!("127.0.0.1:{}", s.port);
+            server = Some(s);
+        }
+        if DATED.contains(&args[0].as_str()) && !args.iter().any(|a| a == "--at") {
+            args.extend(["--at".to_string(), AT.to_string()]);
+        }
+        let out = ucert().args(&args).output().unwrap();
+        let mut printed = String::from_utf8_lossy(&out.stdout).into_owned();
+        printed.push_str(&String::from_utf8_lossy(&out.stderr));
+        if let (Some(s), Some(port)) = (&server, &readme_port) {
+            printed = printed.replace(&format!(":{}", s.port), &format!(":{port}"));
+        }
+        let printed: Vec<&str> = printed.lines().map(str::trim_end).collect();
+        let mut from = 0;
+        for shown in &example.shown {
+            match printed[from..].iter().position(|p| p == shown) {
+                Some(at) => from += at + 1,
+                None => {
+                    failures.push(format!(
+                        "README.md:{} `ucert {}`: the line\n    {shown}\nis not printed (in this order); ucert printed:\n{}",
+                        example.line,
+                        example.args.join(" "),
+                        printed.join("\n")
+                    ));
+                    break;
+                }
+            }
+        }
+        if let Some(code) = example.exit_code
+            && out.status.code() != Some(code)
+        {
+            failures.push(format!("README.md:{}: exit code {:?}, README says {code}", example.line, out.status));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn words_split_as_a_shell_would_for_the_readme() {
+    assert_eq!(split_words(r#"explain "a b  c" x"#), ["explain", "a b  c", "x"]);
+    assert_eq!(split_words("inspect  f"), ["inspect", "f"]);
+}
