@@ -72,5 +72,7 @@ mod tests {
     }
 }
 
+/// Only with `--features mimalloc`, for the musl build (see Cargo.toml).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
