@@ -1,72 +1,16 @@
 #![allow(dead_code)] // fields are deserialised to check the JSON schema, not all are read
 //! `ucert connect` against real listeners on 127.0.0.1: `openssl s_server` with fixture certificates (the right
-//! one, an old one, a self-signed one), a plain TCP listener that is not TLS, a port that refuses, and a server
-//! that never answers.
+//! one, an old one, a self-signed one, one offering only TLS 1.1), a plain TCP listener that is not TLS, a port
+//! that refuses, and a server that never answers.
 
 mod common;
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use common::{AT, fixture, fixture_abs, ucert};
+use common::{AT, OpensslServer, fixture, fixture_abs, free_port, ucert};
 use serde::Deserialize;
-
-/// An `openssl s_server` on a free loopback port, stopped when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(cert: &str, key: &str, chain: Option<&str>) -> Server {
-        Server::start_with(cert, key, chain, &[])
-    }
-
-    /// As `start`, with more `s_server` options (e.g. to limit the protocol versions).
-    fn start_with(cert: &str, key: &str, chain: Option<&str>, options: &[&str]) -> Server {
-        let port = free_port();
-        let mut cmd = Command::new("openssl");
-        cmd.args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}")]).args([
-            "-cert",
-            &fixture_abs(cert).to_string_lossy(),
-            "-key",
-            &fixture_abs(key).to_string_lossy(),
-        ]);
-        if let Some(chain) = chain {
-            cmd.args(["-cert_chain", &fixture_abs(chain).to_string_lossy()]);
-        }
-        cmd.args(options);
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl s_server starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "s_server did not start on port {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Server { child, port }
-    }
-
-    fn target(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 #[derive(Deserialize, Debug)]
 struct ConnectJson {
@@ -124,7 +68,7 @@ fn connect_json(args: &[&str]) -> (ConnectJson, i32) {
 
 #[test]
 fn the_right_certificate_is_recognised() {
-    let server = Server::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"));
+    let server = OpensslServer::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"), &[]);
     let (doc, code) =
         connect_json(&[&server.target(), "--expect", &fixture("cucm/tomcat.pem"), "--ca", &fixture("ca/root-ca.pem")]);
     assert_eq!(code, 0);
@@ -148,7 +92,7 @@ fn the_right_certificate_is_recognised() {
 
 #[test]
 fn an_old_certificate_is_exit_1_with_both_side_by_side() {
-    let server = Server::start("match/earlier-tomcat.pem", "match/earlier-tomcat.key", None);
+    let server = OpensslServer::start("match/earlier-tomcat.pem", "match/earlier-tomcat.key", None, &[]);
     let out = ucert()
         .args(["connect", "--at", AT, &server.target(), "--expect", &fixture("cucm/tomcat.pem")])
         .output()
@@ -165,7 +109,7 @@ fn an_old_certificate_is_exit_1_with_both_side_by_side() {
 
 #[test]
 fn a_wrong_host_name_is_reported_as_curl_51() {
-    let server = Server::start("cucm/tomcat.pem", "cucm/tomcat.key", None);
+    let server = OpensslServer::start("cucm/tomcat.pem", "cucm/tomcat.key", None, &[]);
     let (doc, code) = connect_json(&[&server.target()]);
     assert_eq!(code, 0, "the fetch itself succeeded");
     assert_eq!(doc.host_match.result, "mismatch");
@@ -185,7 +129,7 @@ fn a_wrong_host_name_is_reported_as_curl_51() {
 
 #[test]
 fn a_self_signed_certificate_is_flagged() {
-    let server = Server::start("connect/selfsigned.pem", "connect/selfsigned.key", None);
+    let server = OpensslServer::start("connect/selfsigned.pem", "connect/selfsigned.key", None, &[]);
     let (doc, code) = connect_json(&[&server.target(), "--ca", &fixture("ca/root-ca.pem")]);
     assert_eq!(code, 0);
     assert!(doc.self_signed && doc.chain[0].self_signed);
@@ -198,7 +142,7 @@ fn a_self_signed_certificate_is_flagged() {
 
 #[test]
 fn save_writes_the_presented_chain_and_never_overwrites() {
-    let server = Server::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"));
+    let server = OpensslServer::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"), &[]);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("served");
     let (doc, code) = connect_json(&[&server.target(), "--save", &d.to_string_lossy()]);
@@ -244,7 +188,7 @@ fn a_plain_tcp_listener_is_not_tls() {
 fn a_server_offering_only_tls_1_1_is_named_as_such() {
     // as a CUCM or IIS too old for TLS 1.2: openssl answers rustls's hello with the ProtocolVersion alert
     let options = ["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"];
-    let server = Server::start_with("connect/selfsigned.pem", "connect/selfsigned.key", None, &options);
+    let server = OpensslServer::start("connect/selfsigned.pem", "connect/selfsigned.key", None, &options);
     let (code, err, _) = failing(&server.target(), &[]);
     assert_eq!(code, 2);
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -5,11 +5,7 @@
 
 mod common;
 
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use common::{AT, fixture_abs, ucert};
+use common::{AT, OpensslServer, ucert};
 
 /// One `$ ucert ...` run and what the README shows of it.
 #[derive(Debug)]
@@ -83,41 +79,6 @@ fn split_words(command: &str) -> Vec<String> {
     words
 }
 
-/// An `openssl s_server` presenting the self-signed fixture, as the README's "IIS with a self-signed certificate".
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start() -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("openssl")
-            .args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
-            .arg(fixture_abs("connect/selfsigned.pem"))
-            .arg("-key")
-            .arg(fixture_abs("connect/selfsigned.key"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl s_server starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "s_server did not start on port {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Server { child, port }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Subcommands whose output depends on the date.
 const DATED: [&str; 6] = ["match", "chain", "trust", "pair", "inspect", "connect"];
 
@@ -135,7 +96,7 @@ fn every_example_in_the_readme_is_what_ucert_prints() {
         let mut server = None;
         let mut readme_port = None;
         if args[0] == "connect" {
-            let s = Server::start();
+            let s = OpensslServer::start("connect/selfsigned.pem", "connect/selfsigned.key", None, &[]);
             readme_port = args[1].rsplit(':').next().map(str::to_string);
             args[1] = format!("127.0.0.1:{}", s.port);
             server = Some(s);

@@ -54,3 +54,56 @@ pub fn openssl_md5_hex(data: &[u8]) -> String {
     let out = child.wait_with_output().unwrap();
     String::from_utf8(out.stdout).unwrap()[..32].to_string()
 }
+
+/// A free TCP port on the loopback interface (free when asked; the caller binds it soon after).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A real `openssl s_server` on a free loopback port presenting fixture files, stopped when dropped.
+pub struct OpensslServer {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl OpensslServer {
+    /// Serves `cert` with `key` (fixture paths), `chain` sent after the leaf, and more `s_server` options.
+    pub fn start(cert: &str, key: &str, chain: Option<&str>, options: &[&str]) -> OpensslServer {
+        use std::time::{Duration, Instant};
+        let port = free_port();
+        let mut cmd = std::process::Command::new("openssl");
+        cmd.args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}")])
+            .arg("-cert")
+            .arg(fixture_abs(cert))
+            .arg("-key")
+            .arg(fixture_abs(key));
+        if let Some(chain) = chain {
+            cmd.arg("-cert_chain").arg(fixture_abs(chain));
+        }
+        let child = cmd
+            .args(options)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "s_server did not start on port {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        OpensslServer { child, port }
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn target(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for OpensslServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
