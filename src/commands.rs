@@ -14,6 +14,7 @@ use std::io::{self, Write};
 
 use crate::config::{Config, Output, Task};
 use crate::exit::Exit;
+use crate::input::{self, Object, Source};
 use crate::report;
 
 /// Why a command could not run on its inputs: the path (file, directory, server) concerned and what is wrong.
@@ -26,9 +27,18 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem { path: path.into(), message: message.into() }
+    /// A problem with one input, named as the user gave it.
+    pub fn about(source: &Source, message: impl Into<String>) -> Problem {
+        Problem { path: source.display_name(), message: message.into() }
     }
+}
+
+/// Every object of an input, in order; an unreadable input, or one with a bad block, is the problem that stops
+/// the command (as `match`, `chain`, `trust` and `connect` need every object they are given).
+fn objects(source: &Source) -> Result<Vec<Object>, Problem> {
+    let located =
+        input::load(source).and_then(|d| d.into_objects()).map_err(|e| Problem::about(source, e.to_string()))?;
+    Ok(located.into_iter().map(|l| l.object).collect())
 }
 
 impl From<crate::pem_files::WriteError> for Problem {

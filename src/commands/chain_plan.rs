@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::chain::{self, Analysis};
 use crate::cucm::Purpose;
-use crate::input::{self, Object, Source};
+use crate::input::{Object, Source};
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
 
@@ -32,19 +32,16 @@ pub fn chain(
     let mut certs: Vec<(Certificate, String)> = Vec::new();
     for source in sources {
         let name = source.display_name();
-        let err = |message: String| Problem { path: name.clone(), message };
-        let decoded = input::load(source).map_err(|e| err(e.to_string()))?;
-        let objects = decoded.into_objects().map_err(|e| err(e.to_string()))?;
         let before = certs.len();
-        for located in objects {
-            match located.object {
+        for object in super::objects(source)? {
+            match object {
                 Object::Certificate(c) => certs.push((*c, name.clone())),
                 Object::Pkcs7(list) => certs.extend(list.into_iter().map(|c| (c, name.clone()))),
                 _ => {}
             }
         }
         if certs.len() == before {
-            return Err(err("holds no certificate (a chain is made of certificates)".into()));
+            return Err(Problem::about(source, "holds no certificate (a chain is made of certificates)"));
         }
     }
     let analysis = chain::analyze(certs, purpose, at);

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use super::inspect::CertificateFacts;
 use crate::chain;
 use crate::hostname::{self, HostMatch};
-use crate::input::{self, Object, Source};
+use crate::input::{Object, Source};
 use crate::model::{Certificate, PublicKey};
 use crate::tls::{self, FetchError, Target};
 use crate::verify::Verification;
@@ -106,18 +106,16 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
 fn load_cas(sources: &[Source]) -> Result<Vec<Certificate>, Problem> {
     let mut cas = Vec::new();
     for source in sources {
-        let err = |message: String| Problem { path: source.display_name(), message };
-        let objects = input::load(source).and_then(|d| d.into_objects()).map_err(|e| err(e.to_string()))?;
         let before = cas.len();
-        for l in objects {
-            match l.object {
+        for object in super::objects(source)? {
+            match object {
                 Object::Certificate(c) => cas.push(*c),
                 Object::Pkcs7(list) => cas.extend(list),
                 _ => {}
             }
         }
         if cas.len() == before {
-            return Err(err("holds no certificate (--ca takes CA certificates)".into()));
+            return Err(Problem::about(source, "holds no certificate (--ca takes CA certificates)"));
         }
     }
     Ok(cas)
@@ -130,15 +128,14 @@ enum Expected {
 }
 
 fn load_expected(source: &Source) -> Result<Expected, Problem> {
-    let err = |message: String| Problem { path: source.display_name(), message };
-    let objects = input::load(source).and_then(|d| d.into_objects()).map_err(|e| err(e.to_string()))?;
-    let first = objects.into_iter().next().map(|l| l.object).ok_or_else(|| err("holds nothing".into()))?;
+    let err = |message: &str| Problem::about(source, message);
+    let first = super::objects(source)?.into_iter().next().ok_or_else(|| err("holds nothing"))?;
     Ok(match first {
         Object::Certificate(c) => Expected::Certificate(c),
         Object::Pkcs7(mut list) if !list.is_empty() => Expected::Certificate(Box::new(list.remove(0))),
         Object::Csr(c) => Expected::Key(c.public_key),
         Object::PrivateKey { public, .. } | Object::PublicKey { public, .. } => Expected::Key(public),
-        Object::Pkcs7(_) => return Err(err("holds an empty PKCS#7".into())),
+        Object::Pkcs7(_) => return Err(err("holds an empty PKCS#7")),
     })
 }
 

@@ -8,7 +8,7 @@ use super::inspect::{CertificateFacts, CsrFacts};
 use crate::chain;
 use crate::checks::{self, Finding, Pair, Request, Status};
 use crate::cucm::Purpose;
-use crate::input::{self, KeyFormat, Object, Source};
+use crate::input::{KeyFormat, Object, Source};
 use crate::model::{Certificate, PublicKey};
 
 /// What the first slot held.
@@ -62,23 +62,15 @@ impl MatchReport {
     }
 }
 
-/// A problem with one input of `match`: unreadable, or the wrong kind of thing in its slot.
-fn slot(source: &Source, message: impl Into<String>) -> Problem {
-    Problem::new(source.display_name(), message)
-}
-
-fn load(source: &Source) -> Result<Vec<Object>, Problem> {
-    let decoded = input::load(source).map_err(|e| slot(source, e.to_string()))?;
-    let objects = decoded.into_objects().map_err(|e| slot(source, e.to_string()))?;
-    Ok(objects.into_iter().map(|l| l.object).collect())
-}
-
 /// The first slot: one CSR, or else one private or public key.
 fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, Problem> {
     let csrs = objects.iter().filter(|o| matches!(o, Object::Csr(_))).count();
     let keys = objects.iter().filter(|o| matches!(o, Object::PrivateKey { .. } | Object::PublicKey { .. })).count();
     if csrs > 1 || (csrs == 0 && keys > 1) {
-        return Err(slot(source, format!("holds {} CSRs or keys: give one CSR (or one key) first", csrs + keys)));
+        return Err(Problem::about(
+            source,
+            format!("holds {} CSRs or keys: give one CSR (or one key) first", csrs + keys),
+        ));
     }
     for object in objects {
         match object {
@@ -90,7 +82,7 @@ fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, P
                 return Ok(RequestFacts::Key { public, format, private: false });
             }
             Object::Certificate(_) | Object::Pkcs7(_) => {
-                return Err(slot(
+                return Err(Problem::about(
                     source,
                     format!(
                         "holds {} where the CSR goes: give the CSR (e.g. tomcat.csr) first, then the certificate",
@@ -101,7 +93,7 @@ fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, P
             _ => {}
         }
     }
-    Err(slot(source, "holds no CSR or key"))
+    Err(Problem::about(source, "holds no CSR or key"))
 }
 
 /// The certificates of the second slot (a certificate, a bundle or a PKCS#7), in order.
@@ -113,7 +105,7 @@ fn certificates_from(source: &Source, objects: Vec<Object>, what: &str) -> Resul
             Object::Certificate(c) => certs.push(*c),
             Object::Pkcs7(list) => certs.extend(list),
             Object::Csr(_) => {
-                return Err(slot(
+                return Err(Problem::about(
                     source,
                     format!(
                         "holds a certificate signing request where {what} goes: give the CSR first, then the certificate"
@@ -125,7 +117,7 @@ fn certificates_from(source: &Source, objects: Vec<Object>, what: &str) -> Resul
     }
     if certs.is_empty() {
         let found = other.unwrap_or_else(|| "nothing usable".into());
-        return Err(slot(source, format!("holds {found} where {what} goes")));
+        return Err(Problem::about(source, format!("holds {found} where {what} goes")));
     }
     Ok(certs)
 }
@@ -150,8 +142,8 @@ pub fn gather(
     purpose_flag: Option<Purpose>,
     at: OffsetDateTime,
 ) -> Result<MatchReport, Problem> {
-    let request = request_from(request_source, load(request_source)?)?;
-    let mut certs = certificates_from(certificate_source, load(certificate_source)?, "the certificate")?;
+    let request = request_from(request_source, super::objects(request_source)?)?;
+    let mut certs = certificates_from(certificate_source, super::objects(certificate_source)?, "the certificate")?;
     let key = match &request {
         RequestFacts::Csr(c) => c.csr.public_key.clone(),
         RequestFacts::Key { public, .. } => public.clone(),
@@ -159,7 +151,7 @@ pub fn gather(
     let leaf = certs.remove(pick_leaf(&certs, &key));
     let mut cas = certs;
     for source in ca_sources {
-        cas.extend(certificates_from(source, load(source)?, "a CA certificate")?);
+        cas.extend(certificates_from(source, super::objects(source)?, "a CA certificate")?);
     }
     let (purpose, purpose_source) =
         match (purpose_flag, request_source.file_name().and_then(|n| Purpose::from_file_name(&n).map(|p| (p, n)))) {

@@ -4,7 +4,7 @@ use super::Problem;
 use time::OffsetDateTime;
 
 use super::inspect::CertificateFacts;
-use crate::input::{self, Object, Source};
+use crate::input::{Object, Source};
 use crate::model::Certificate;
 use crate::trust_store::{self, Decision};
 
@@ -19,13 +19,11 @@ pub struct TrustReport {
 
 /// The one certificate of an input (a bundle or p7b of several is ambiguous: refused).
 fn one_certificate(source: &Source) -> Result<Certificate, Problem> {
-    let err = |message: String| Problem { path: source.display_name(), message };
-    let objects =
-        input::load(source).map_err(|e| err(e.to_string()))?.into_objects().map_err(|e| err(e.to_string()))?;
+    let err = |message: String| Problem::about(source, message);
     let mut certs: Vec<Certificate> = Vec::new();
     let mut other = None;
-    for located in objects {
-        match located.object {
+    for object in super::objects(source)? {
+        match object {
             Object::Certificate(c) => certs.push(*c),
             Object::Pkcs7(list) => certs.extend(list),
             o => other = Some(o.describe()),
