@@ -16,6 +16,7 @@ use crate::config::{Config, Output, Task};
 use crate::exit::Exit;
 use crate::input::{self, Object, Source};
 use crate::report;
+use crate::report::terminal::{Mode, Terminal};
 
 /// Why a command could not run on its inputs: the path (file, directory, server) concerned and what is wrong.
 /// Printed as one line, `ucert: <path>: <message>`, with exit code 2.
@@ -49,7 +50,9 @@ impl From<crate::pem_files::WriteError> for Problem {
 
 /// Runs the configured task, writing results to `out` and diagnostics (`ucert: <path>: <problem>`) to `err`.
 pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exit> {
-    colored::control::set_override(config.color);
+    // Diagnostics pass the same sink as the reports: a file name or message cannot write escape codes to stderr.
+    let mut err = Terminal::new(err, Mode::Human { color: false });
+    let err: &mut dyn Write = &mut err;
     match execute(config, out, err) {
         Ok(exit) => Ok(exit),
         Err(Stop::Problem(p)) => {
@@ -78,46 +81,56 @@ impl From<io::Error> for Stop {
     }
 }
 
-/// Writes a report as JSON or as text, then flushes.
+/// Writes a report as JSON or as text through the [`Terminal`] sink (which escapes whatever came from outside and
+/// turns the renderer's style marks into colour when `color` says so), then flushes.
 fn emit(
     out: &mut dyn Write,
     json: bool,
+    color: bool,
     as_json: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     as_text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    let mut sink = Terminal::new(out, if json { Mode::Json } else { Mode::Human { color } });
     if json {
-        as_json(out)?
+        as_json(&mut sink)?
     } else {
-        as_text(out)?
+        as_text(&mut sink)?
     }
-    out.flush()
+    sink.flush()
 }
 
 fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit, Stop> {
     let width = config.width;
+    let color = config.color;
     let pass_if = |ok: bool| if ok { Exit::Ok } else { Exit::CheckFailed };
     Ok(match config.task {
         Task::Match { csr, cert, cas, purpose, at, output } => {
             let report = matching::gather(&csr, &cert, &cas, purpose, at)?;
             if output != Output::Quiet {
                 let json = output == Output::Json;
-                emit(out, json, |o| report::json::matching(&report, o), |o| report::human::matching(&report, o))?;
+                emit(
+                    out,
+                    json,
+                    color,
+                    |o| report::json::matching(&report, o),
+                    |o| report::human::matching(&report, o),
+                )?;
             }
             pass_if(report.matched())
         }
         Task::Chain { inputs, purpose, split, at, json } => {
             let report = chain_plan::chain(&inputs, purpose, split.as_deref(), at)?;
-            emit(out, json, |o| report::json::chain(&report, o), |o| report::human::chain(&report, o))?;
+            emit(out, json, color, |o| report::json::chain(&report, o), |o| report::human::chain(&report, o))?;
             pass_if(report.analysis.complete())
         }
         Task::Trust { existing, new, at, json } => {
             let report = trust::trust(&existing, &new, at)?;
-            emit(out, json, |o| report::json::trust(&report, o), |o| report::human::trust(&report, o))?;
+            emit(out, json, color, |o| report::json::trust(&report, o), |o| report::human::trust(&report, o))?;
             pass_if(report.decision.outcome.new_is_stored())
         }
         Task::Pair { paths, at, json } => {
             let report = pair::pair(&paths, at)?;
-            emit(out, json, |o| report::json::pair(&report, o), |o| report::human::pair(&report, width, o))?;
+            emit(out, json, color, |o| report::json::pair(&report, o), |o| report::human::pair(&report, width, o))?;
             let exit = pass_if(!report.pairing.has_failures());
             // Freeing tens of thousands of objects one by one takes a tenth of a second; let a helper thread do it
             // while the process exits (it is cut short then, which is what we want).
@@ -126,7 +139,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         }
         Task::Logs { inputs, json } => {
             let (report, problems) = logs::logs(&inputs);
-            emit(out, json, |o| report::json::logs(&report, o), |o| report::human::logs(&report, o))?;
+            emit(out, json, color, |o| report::json::logs(&report, o), |o| report::human::logs(&report, o))?;
             for p in &problems {
                 diagnostic(err, &p.path, &p.message);
             }
@@ -142,7 +155,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
                 at,
             };
             let report = connect::connect(&target, options)?;
-            emit(out, json, |o| report::json::connect(&report, o), |o| report::human::connect(&report, o))?;
+            emit(out, json, color, |o| report::json::connect(&report, o), |o| report::human::connect(&report, o))?;
             pass_if(report.expect.as_ref().is_none_or(|e| e.matches))
         }
         Task::Explain { text, json } => {
@@ -150,6 +163,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             emit(
                 out,
                 json,
+                color,
                 |o| report::json::explain(&text, found.as_ref(), o),
                 |o| report::human::explain(&text, found.as_ref(), o),
             )?;
@@ -169,7 +183,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         }
         Task::Inspect { inputs, at, json } => {
             let report = inspect::inspect(&inputs, at);
-            emit(out, json, |o| report::json::inspect(&report, o), |o| report::human::inspect(&report, o))?;
+            emit(out, json, color, |o| report::json::inspect(&report, o), |o| report::human::inspect(&report, o))?;
             let mut exit = Exit::Ok;
             for file in &report.files {
                 if let Some(problem) = &file.error {
@@ -181,8 +195,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         }
         Task::Modulus { inputs } => {
             let lines = modulus::modulus(&inputs);
-            report::human::modulus(&lines, out)?;
-            out.flush()?;
+            emit(out, false, color, |_| Ok(()), |o| report::human::modulus(&lines, o))?;
             let mut exit = Exit::Ok;
             for line in &lines {
                 match &line.outcome {
@@ -207,6 +220,8 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
 }
 
 /// One line on stderr: `ucert: <path>: <problem>`. Failure to write it is ignored (stderr is our last resort).
+/// The path and the problem are escaped whole (they may hold a file name with a newline), so it stays one line.
 pub fn diagnostic(err: &mut dyn Write, path: &str, problem: &str) {
+    let (path, problem) = (crate::untrusted::escape(path), crate::untrusted::escape(problem));
     let _ = writeln!(err, "ucert: {path}: {problem}");
 }

@@ -15,6 +15,7 @@ pub mod exit;
 pub mod input;
 pub mod model;
 pub mod report;
+pub mod untrusted;
 pub mod verify;
 
 /// The version and the commit it was built from, as `--version` prints it.

@@ -3,6 +3,7 @@
 
 pub mod human;
 pub mod json;
+pub mod terminal;
 
 /// The version of every JSON document's shape; bumped only when a field changes meaning or disappears.
 pub const JSON_SCHEMA: u32 = 1;

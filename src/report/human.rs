@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use colored::Colorize;
+use crate::report::terminal::Colorize;
 
 use crate::input::Origin;
 use crate::model::certificate::ValidityStatus;

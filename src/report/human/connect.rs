@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use colored::Colorize;
+use crate::report::terminal::Colorize;
 
 use super::{field, validity_phrase};
 use crate::commands::connect::{ConnectReport, Trust};

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use colored::Colorize;
+use crate::report::terminal::Colorize;
 
 use super::{field, origin_phrase, validity_phrase, verification_phrase, warning};
 use crate::commands::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
@@ -21,7 +21,7 @@ pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out)?;
         }
         first = false;
-        writeln!(out, "{}", file.path.bold())?;
+        writeln!(out, "{}", (&file.path).bold())?;
         let several = file.objects.len() > 1;
         for (i, object) in file.objects.iter().enumerate() {
             let number = if several { format!("#{} ", i + 1) } else { String::new() };

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use colored::Colorize;
+use crate::report::terminal::Colorize;
 
 use crate::logs::{LogReport, Outcome, Severity};
 
@@ -25,7 +25,7 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             (Some(a), _) => format!(", at {a}"),
             _ => String::new(),
         };
-        writeln!(out, "  {tag}  {} (×{}{when})", f.title.bold(), f.count)?;
+        writeln!(out, "  {tag}  {} (×{}{when})", (&f.title).bold(), f.count)?;
         writeln!(out, "         {} {}", "what happened:".dimmed(), f.what)?;
         writeln!(out, "         {}  {}", "likely cause:".dimmed(), f.cause)?;
         for (i, fix) in f.fixes.iter().enumerate() {
@@ -69,7 +69,7 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
                 Outcome::Failed => "FAILED".red().bold().to_string(),
                 Outcome::Unfinished => "unfinished".yellow().to_string(),
             };
-            writeln!(out, "  {}  {outcome}", p.device.bold())?;
+            writeln!(out, "  {}  {outcome}", (&p.device).bold())?;
             for step in &p.steps {
                 writeln!(out, "    {:<12} {}", step.time.as_deref().unwrap_or(""), step.step)?;
             }

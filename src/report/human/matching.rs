@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use colored::Colorize;
+use crate::report::terminal::Colorize;
 
 use crate::checks::{Detail, Finding, Status};
 use crate::commands::matching::{MatchReport, PurposeSource, RequestFacts};

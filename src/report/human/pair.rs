@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use colored::Colorize;
+use crate::report::terminal::Colorize;
 
 use crate::commands::pair::PairReport;
 use crate::pairing::Pairing;
@@ -246,17 +246,14 @@ mod tests {
             verdict: "MATCH as tomcat (2 warnings: key-usage, subject)".into(),
         };
         let rows = vec![row("cucm-publisher-01.example.com"), row("cucm-subscriber-02.example.com")];
-        let mut out = Vec::new();
-        table(&rows, Some(100), &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = crate::report::terminal::plain(|o| table(&rows, Some(100), o)).unwrap();
         for line in text.lines() {
             assert!(line.chars().count() <= 100, "{} chars: {line}", line.chars().count());
         }
         assert!(text.contains("…"), "paths were shortened");
         assert!(text.contains("tomcat.csr"), "file names survive");
-        let mut wide = Vec::new();
-        table(&rows, None, &mut wide).unwrap();
-        assert!(!String::from_utf8(wide).unwrap().contains('…'), "nothing is cut without a terminal");
+        let wide = crate::report::terminal::plain(|o| table(&rows, None, o)).unwrap();
+        assert!(!wide.contains('…'), "nothing is cut without a terminal");
     }
 
     #[test]
