@@ -4,6 +4,7 @@
 use crate::cucm::Purpose;
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
+use crate::untrusted::Untrusted;
 use crate::verify::Verification;
 
 /// Whether `candidate` could have issued `cert`: its subject is `cert`'s issuer and, when both carry them, the
@@ -175,7 +176,7 @@ pub struct Analysis {
     /// Each certificate once (duplicates removed), in input order.
     pub certificates: Vec<Certificate>,
     /// The input each certificate came from.
-    pub origins: Vec<String>,
+    pub origins: Vec<Untrusted>,
     /// The upload plan, in order: CA certificates root first, then the leaves.
     pub plan: Vec<Step>,
     /// Certificates that belong to no chain of the others.
@@ -218,7 +219,7 @@ pub fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
     let ext = &leaf.extensions;
     let eku = ext.extended_key_usage.as_ref();
     let cert_sign = ext.key_usage.as_ref().is_some_and(|ku| ku.has("keyCertSign"));
-    let cn = leaf.subject.common_name().unwrap_or("").to_ascii_lowercase();
+    let cn = leaf.subject.common_name().map(Untrusted::raw).unwrap_or("").to_ascii_lowercase();
     if cn.starts_with("capf") || (leaf.is_ca() && cert_sign && eku.is_some_and(|e| e.has("serverAuth"))) {
         return Some((Purpose::Capf, "a CA certificate with Certificate Sign and serverAuth, as CAPF's".into()));
     }
@@ -238,9 +239,13 @@ pub fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
 }
 
 /// Builds the chains among `certs` (with the input each came from), the upload plan and every flag.
-pub fn analyze(certs: Vec<(Certificate, String)>, purpose_flag: Option<Purpose>, at: time::OffsetDateTime) -> Analysis {
+pub fn analyze(
+    certs: Vec<(Certificate, Untrusted)>,
+    purpose_flag: Option<Purpose>,
+    at: time::OffsetDateTime,
+) -> Analysis {
     let mut certificates: Vec<Certificate> = Vec::new();
-    let mut origins: Vec<String> = Vec::new();
+    let mut origins: Vec<Untrusted> = Vec::new();
     let mut flags = Vec::new();
     for (cert, origin) in certs {
         if let Some(first) = certificates.iter().position(|c| c.der == cert.der) {
@@ -433,7 +438,13 @@ pub fn analyze(certs: Vec<(Certificate, String)>, purpose_flag: Option<Purpose>,
             if link.candidates > 1 && !flags.iter().any(|f| f.kind == FlagKind::SeveralPaths && f.index == link.index) {
                 let others: Vec<String> = (0..n)
                     .filter(|&j| j != link.index && could_issue(&certificates[j], &certificates[link.index]))
-                    .map(|j| format!("{} (issued by {})", name(j), certificates[j].issuer.common_name().unwrap_or("?")))
+                    .map(|j| {
+                        format!(
+                            "{} (issued by {})",
+                            name(j),
+                            certificates[j].issuer.common_name().map(Untrusted::escaped).unwrap_or("?".into())
+                        )
+                    })
                     .collect();
                 flags.push(Flag {
                     kind: FlagKind::SeveralPaths,
@@ -449,7 +460,7 @@ pub fn analyze(certs: Vec<(Certificate, String)>, purpose_flag: Option<Purpose>,
         for j in (i + 1)..n {
             let (a, b) = (&certificates[i], &certificates[j]);
             if let (Some(ca), Some(cb)) = (a.subject.common_name(), b.subject.common_name())
-                && ca.eq_ignore_ascii_case(cb)
+                && ca.raw().eq_ignore_ascii_case(cb.raw())
                 && a.is_ca()
                 && b.is_ca()
             {
@@ -512,7 +523,7 @@ mod tests {
     fn analysis_orders_cas_root_first_and_leaves_last() {
         let certs = ["cucm/tomcat.pem", "ca/issuing-ca.pem", "ca/root-ca.pem", "cucm/TVS.pem"]
             .iter()
-            .map(|f| (cert(f), f.to_string()))
+            .map(|f| (cert(f), Untrusted::new(*f)))
             .collect();
         let a = analyze(certs, None, at());
         let roles: Vec<Role> = a.plan.iter().map(|s| s.role).collect();

@@ -10,6 +10,7 @@ pub mod modulus;
 pub mod pair;
 pub mod trust;
 
+use crate::untrusted::Untrusted;
 use std::io::{self, Write};
 
 use crate::config::{Config, Output, Task};
@@ -23,7 +24,7 @@ use crate::report::terminal::{Mode, Terminal};
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct Problem {
-    pub path: String,
+    pub path: Untrusted,
     pub message: String,
 }
 
@@ -221,7 +222,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
 
 /// One line on stderr: `ucert: <path>: <problem>`. Failure to write it is ignored (stderr is our last resort).
 /// The path and the problem are escaped whole (they may hold a file name with a newline), so it stays one line.
-pub fn diagnostic(err: &mut dyn Write, path: &str, problem: &str) {
-    let (path, problem) = (crate::untrusted::escape(path), crate::untrusted::escape(problem));
+pub fn diagnostic(err: &mut dyn Write, path: &Untrusted, problem: &str) {
+    let problem = crate::untrusted::escape(problem);
     let _ = writeln!(err, "ucert: {path}: {problem}");
 }

@@ -50,7 +50,7 @@ pub fn check(cert: &Certificate, host: &str) -> HostMatch {
         };
     }
     match cert.subject.attributes().filter(|a| a.name == "CN").last() {
-        Some(cn) if name_matches(&cn.value, host) => HostMatch::Matches { by: format!("CN={}", cn.value) },
+        Some(cn) if name_matches(cn.value.raw(), host) => HostMatch::Matches { by: format!("CN={}", cn.value) },
         Some(cn) => HostMatch::Mismatch {
             curl: format!("SSL: certificate subject name '{}' does not match target host name '{host}'", cn.value),
         },

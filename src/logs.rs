@@ -7,6 +7,7 @@ pub mod phrases;
 pub mod read;
 pub mod signatures;
 
+use crate::untrusted::Untrusted;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
@@ -28,9 +29,10 @@ const MAX_STEPS: usize = 40;
 /// A line that shows a finding (or an unrecognised problem).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    pub file: String,
+    pub file: Untrusted,
     pub line: usize,
-    pub text: String,
+    /// The log's own text: outside text, shown escaped.
+    pub text: Untrusted,
 }
 
 /// A problem found, with every occurrence counted.
@@ -112,7 +114,7 @@ pub struct Unrecognised {
 /// A log file as read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LogFile {
-    pub path: String,
+    pub path: Untrusted,
     pub kind: LogKind,
     pub lines: usize,
     pub records: usize,
@@ -177,8 +179,8 @@ impl Analyzer {
     }
 
     /// Starts a new file.
-    pub fn file(&mut self, path: &str, kind: LogKind) {
-        self.report.files.push(LogFile { path: path.to_string(), kind, lines: 0, records: 0 });
+    pub fn file(&mut self, path: &Untrusted, kind: LogKind) {
+        self.report.files.push(LogFile { path: path.clone(), kind, lines: 0, records: 0 });
         if kind == LogKind::Iis && self.iis.is_none() {
             self.iis = Some(IisState::default());
         }
@@ -209,7 +211,7 @@ impl Analyzer {
         }
     }
 
-    fn record(&mut self, path: &str, kind: LogKind, line: usize, record: &str) {
+    fn record(&mut self, path: &Untrusted, kind: LogKind, line: usize, record: &str) {
         if kind == LogKind::Iis {
             self.iis_record(path, line, record, record.get(..19).map(str::to_string));
             return;
@@ -226,7 +228,7 @@ impl Analyzer {
         }
     }
 
-    fn add(&mut self, hit: Hit, path: &str, line: usize, record: &str, time: Option<String>) {
+    fn add(&mut self, hit: Hit, path: &Untrusted, line: usize, record: &str, time: Option<String>) {
         let key = (hit.id, hit.key.clone());
         let finding = self.findings.entry(key.clone()).or_insert_with(|| {
             self.order.push(key);
@@ -252,11 +254,11 @@ impl Analyzer {
             finding.last_seen = time;
         }
         if finding.evidence.len() < EVIDENCE {
-            finding.evidence.push(Evidence { file: path.to_string(), line, text: shorten(record) });
+            finding.evidence.push(Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) });
         }
     }
 
-    fn unrecognised(&mut self, kind: LogKind, path: &str, line: usize, record: &str, found: Found) {
+    fn unrecognised(&mut self, kind: LogKind, path: &Untrusted, line: usize, record: &str, found: Found) {
         let level = level(kind, record, found);
         let Some(level) = level else { return };
         let u = &mut self.report.unrecognised;
@@ -265,7 +267,7 @@ impl Analyzer {
             _ => u.warnings += 1,
         }
         if u.samples.len() < SAMPLES {
-            u.samples.push(Evidence { file: path.to_string(), line, text: shorten(record) });
+            u.samples.push(Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) });
         }
     }
 
@@ -383,7 +385,7 @@ impl Analyzer {
         }
     }
 
-    fn iis_record(&mut self, path: &str, line: usize, record: &str, time: Option<String>) {
+    fn iis_record(&mut self, path: &Untrusted, line: usize, record: &str, time: Option<String>) {
         let Some(state) = self.iis.as_mut() else { return };
         let parts: Vec<&str> = record.split_whitespace().collect();
         let default: Vec<String> = [
@@ -462,7 +464,7 @@ impl Analyzer {
             let u = &mut self.report.unrecognised;
             u.errors += 1;
             if u.samples.len() < SAMPLES {
-                u.samples.push(Evidence { file: path.to_string(), line, text: shorten(record) });
+                u.samples.push(Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) });
             }
         }
         if let Some(hit) = hit {
@@ -563,7 +565,7 @@ mod tests {
 
     fn run(kind: LogKind, lines: &[&str]) -> LogReport {
         let mut a = Analyzer::new();
-        a.file("test.log", kind);
+        a.file(&Untrusted::new("test.log"), kind);
         for (i, l) in lines.iter().enumerate() {
             a.line(i + 1, l);
         }

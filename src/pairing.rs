@@ -2,6 +2,7 @@
 //! so pairing is linear in the number of objects), then each CSR paired with its certificates and keys and given the
 //! brief verdict of `match`, and everything left over named with what CUCM would say about it.
 
+use crate::untrusted::Untrusted;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -16,7 +17,7 @@ use crate::model::{Certificate, Csr, PublicKey};
 /// Where an object was found: the file, and its position when the file holds several.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Place {
-    pub path: String,
+    pub path: Untrusted,
     pub position: Option<usize>,
     /// The file name, for purpose inference.
     pub file_name: Option<String>,

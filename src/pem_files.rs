@@ -1,6 +1,7 @@
 //! Writing certificates out as PEM files (`chain --split`, `connect --save`): named in order, never overwriting.
 //! Either every file is written or, when one already exists, none is.
 
+use crate::untrusted::Untrusted;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,7 @@ use crate::model::Certificate;
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct WriteError {
-    pub path: String,
+    pub path: Untrusted,
     pub message: String,
 }
 
@@ -18,6 +19,7 @@ pub struct WriteError {
 pub fn file_name(position: usize, cert: &Certificate) -> String {
     let safe: String = cert
         .display_name()
+        .raw()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
         .collect();
@@ -28,7 +30,7 @@ pub fn file_name(position: usize, cert: &Certificate) -> String {
 
 /// Writes `certificates` into `dir` (created if missing) as `01-<CN>.pem`, `02-...`, in the order given.
 pub fn write_all(dir: &Path, certificates: &[&Certificate]) -> Result<Vec<PathBuf>, WriteError> {
-    let err = |path: &Path, message: String| WriteError { path: path.display().to_string(), message };
+    let err = |path: &Path, message: String| WriteError { path: Untrusted::path(path), message };
     std::fs::create_dir_all(dir).map_err(|e| err(dir, format!("cannot create: {e}")))?;
     let targets: Vec<PathBuf> = certificates.iter().enumerate().map(|(i, c)| dir.join(file_name(i + 1, c))).collect();
     if let Some(existing) = targets.iter().find(|t| t.exists()) {

@@ -2,6 +2,7 @@
 //! certificate of the same CN replaces the stored one only if it starts later ("not before"); an expired one is
 //! never uploaded; another CN is simply added.
 
+use crate::untrusted::Untrusted;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -43,7 +44,7 @@ pub struct Decision {
 }
 
 pub fn decide(existing: &Certificate, new: &Certificate, at: OffsetDateTime) -> Decision {
-    let cn = |c: &Certificate| c.subject.common_name().map(str::to_string);
+    let cn = |c: &Certificate| c.subject.common_name().map(|cn| cn.raw().to_string());
     let same_cn = match (cn(existing), cn(new)) {
         (Some(a), Some(b)) => a.eq_ignore_ascii_case(&b),
         (None, None) => existing.subject.same_as(&new.subject),
@@ -73,13 +74,13 @@ pub fn decide(existing: &Certificate, new: &Certificate, at: OffsetDateTime) -> 
     if existing.der == new.der {
         return decision(Outcome::Identical, "NEW is the certificate already in the store".into(), None, notes);
     }
-    let name = new.subject.common_name().unwrap_or("(no CN)").to_string();
+    let name = new.subject.common_name().map(Untrusted::to_string).unwrap_or_else(|| "(no CN)".into());
     if !same_cn {
         return decision(
             Outcome::BothKept,
             format!(
                 "the CNs differ (\"{}\" and \"{name}\"): CUCM keeps one certificate per CN, so NEW is added beside EXISTING",
-                existing.subject.common_name().unwrap_or("(no CN)")
+                existing.subject.common_name().map(Untrusted::to_string).unwrap_or_else(|| "(no CN)".into())
             ),
             None,
             notes,

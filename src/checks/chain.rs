@@ -69,7 +69,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
             .cause("CUCM cannot take an expired CA certificate into its trust store, so the certificate's issuer will be missing")
             .remedy("get the CA's current certificate (a renewed CA certificate) and upload that instead");
     }
-    let route: Vec<String> = path.links.iter().map(|l| name(l.index)).collect();
+    let route: Vec<String> = path.links.iter().map(|l| name(l.index).to_string()).collect();
     let mut route_text = route.join(" <- ");
     if path.reaches_root {
         route_text.push_str(" (self-signed root)");

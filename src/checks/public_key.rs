@@ -5,6 +5,7 @@ use super::{CheckId, Detail, Finding, KeyEvidence, Pair, Request};
 use crate::cucm;
 use crate::model::extensions::SanEntry;
 use crate::model::{Certificate, Csr};
+use crate::untrusted::Untrusted;
 
 pub fn check(pair: &Pair<'_>) -> Finding {
     let ours = pair.request.public_key();
@@ -95,17 +96,18 @@ fn names(cn: Option<&str>, sans: Option<&Vec<SanEntry>>) -> Vec<String> {
 }
 
 fn csr_host(csr: &Csr) -> String {
-    csr.subject.common_name().unwrap_or("(no CN)").to_string()
+    csr.subject.common_name().map(Untrusted::to_string).unwrap_or_else(|| "(no CN)".into())
 }
 
 fn likely_cause(csr: &Csr, cert: &Certificate) -> Cause {
     if csr.subject.same_as(&cert.subject) {
         return Cause::EarlierCsr;
     }
-    let ours = names(csr.subject.common_name(), csr.requested_extensions.subject_alt_names.as_ref());
-    let theirs = names(cert.subject.common_name(), cert.extensions.subject_alt_names.as_ref());
+    let ours =
+        names(csr.subject.common_name().map(Untrusted::raw), csr.requested_extensions.subject_alt_names.as_ref());
+    let theirs = names(cert.subject.common_name().map(Untrusted::raw), cert.extensions.subject_alt_names.as_ref());
     if !ours.is_empty() && !theirs.is_empty() && !ours.iter().any(|n| theirs.contains(n)) {
-        return Cause::OtherNode(cert.display_name());
+        return Cause::OtherNode(cert.display_name().to_string());
     }
     if ours.iter().any(|n| theirs.contains(n)) {
         return Cause::EarlierCsr;

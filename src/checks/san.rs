@@ -1,6 +1,7 @@
 //! `san`: the certificate's SANs must be the CSR's, as a set (order ignored, DNS without case, IPs by value).
 //! Extra entries fail as surely as missing ones. A CSR with no SAN extension is not compared: CUCM ignores it.
 
+use crate::untrusted::Untrusted;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -66,7 +67,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
         .cucm(cucm::SAN_MISMATCH)
         .evidence(format!("CSR:         {}", join(requested)))
         .evidence(format!("certificate: {}", if issued.is_empty() { "no SAN".to_string() } else { join(issued) }));
-    let causes = causes(&diff, requested.len(), csr.subject.common_name(), issued.is_empty());
+    let causes = causes(&diff, requested.len(), csr.subject.common_name().map(Untrusted::raw), issued.is_empty());
     if !causes.is_empty() {
         finding = finding.cause(causes.join("; "));
     }
@@ -78,7 +79,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
              domain while generating it) and have that signed",
         );
     }
-    if csr.subject.common_name().is_some_and(|cn| cn.to_ascii_lowercase().contains("-ms")) {
+    if csr.subject.common_name().is_some_and(|cn| cn.raw().to_ascii_lowercase().contains("-ms")) {
         finding = finding.remedy(
             "if the CA refuses \"-ms\" in a multi-server CN, it can be removed from the CSR when generating it",
         );

@@ -26,7 +26,7 @@ pub fn rows(csr: &DistinguishedName, cert: &DistinguishedName) -> Vec<SubjectRow
         }
     }
     let values = |dn: &DistinguishedName, f: &str| {
-        let v: Vec<&str> = dn.attributes().filter(|a| a.name == f).map(|a| a.value.as_str()).collect();
+        let v: Vec<&str> = dn.attributes().filter(|a| a.name == f).map(|a| a.value.raw()).collect();
         (!v.is_empty()).then(|| v.join(" + "))
     };
     fields

@@ -5,7 +5,7 @@ use super::{CheckId, Finding, Pair};
 pub fn check(pair: &Pair<'_>) -> Finding {
     let cert = pair.certificate;
     let mut wild: Vec<String> = Vec::new();
-    if let Some(cn) = cert.subject.common_name().filter(|cn| cn.contains('*')) {
+    if let Some(cn) = cert.subject.common_name().filter(|cn| cn.raw().contains('*')) {
         wild.push(format!("CN={cn}"));
     }
     for e in cert.extensions.subject_alt_names.iter().flatten().filter(|e| e.is_wildcard()) {

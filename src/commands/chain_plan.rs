@@ -2,6 +2,7 @@
 //! flags; with `--split DIR`, each certificate written to its own PEM file in plan order (never overwriting).
 
 use super::Problem;
+use crate::untrusted::Untrusted;
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
@@ -17,7 +18,7 @@ pub struct ChainReport {
     /// For each certificate of the analysis: its validity at `at`, and whether it is self-signed.
     pub validity: Vec<ValidityStatus>,
     pub self_signed: Vec<bool>,
-    pub inputs: Vec<String>,
+    pub inputs: Vec<Untrusted>,
     /// Files written by `--split`, in order.
     pub written: Vec<PathBuf>,
     pub at: OffsetDateTime,
@@ -29,7 +30,7 @@ pub fn chain(
     split: Option<&Path>,
     at: OffsetDateTime,
 ) -> Result<ChainReport, Problem> {
-    let mut certs: Vec<(Certificate, String)> = Vec::new();
+    let mut certs: Vec<(Certificate, Untrusted)> = Vec::new();
     for source in sources {
         let name = source.display_name();
         let before = certs.len();

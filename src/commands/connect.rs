@@ -1,6 +1,7 @@
 //! `ucert connect HOST[:PORT]`: what a server really presents, and whether it is what was uploaded.
 
 use super::Problem;
+use crate::untrusted::Untrusted;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -70,12 +71,12 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
     // read the local files first: a typo there should not cost a connection
     let cas = load_cas(o.cas)?;
     let expected = o.expect.map(load_expected).transpose()?;
-    let fail = |e: FetchError| Problem { path: target.to_string(), message: e.to_string() };
+    let fail = |e: FetchError| Problem { path: Untrusted::new(target.to_string()), message: e.to_string() };
     let presented = tls::fetch(target, o.sni, o.timeout).map_err(fail)?;
     let mut chain = Vec::with_capacity(presented.chain.len());
     for (i, der) in presented.chain.iter().enumerate() {
         let cert = Certificate::from_der(der).map(|(c, _)| c).map_err(|e| Problem {
-            path: target.to_string(),
+            path: Untrusted::new(target.to_string()),
             message: format!("certificate #{} the server presented is unreadable: {e}", i + 1),
         })?;
         chain.push(cert);
@@ -163,9 +164,9 @@ fn judge_trust(presented: &[Certificate], cas: &[Certificate]) -> Trust {
     let mut pool: Vec<Certificate> = presented.to_vec();
     pool.extend(cas.iter().cloned());
     let path = chain::path_from(0, &pool);
-    let names: Vec<String> = path.links.iter().map(|l| pool[l.index].display_name()).collect();
+    let names: Vec<String> = path.links.iter().map(|l| pool[l.index].display_name().to_string()).collect();
     if let Some(bad) = path.links.iter().find(|l| l.signature == Some(Verification::Invalid)) {
-        return Trust::BadSignature { certificate: pool[bad.index].display_name() };
+        return Trust::BadSignature { certificate: pool[bad.index].display_name().to_string() };
     }
     let is_given = |c: &Certificate| {
         cas.iter()

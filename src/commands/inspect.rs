@@ -1,5 +1,6 @@
 //! `ucert inspect FILE...`: reads every input and gathers, for each object, the facts a person checks by eye.
 
+use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 
 use crate::input::{self, KeyFormat, Origin, Source};
@@ -14,7 +15,7 @@ pub struct InspectReport {
 }
 
 pub struct FileReport {
-    pub path: String,
+    pub path: Untrusted,
     pub objects: Vec<Inspected>,
     /// Why the input (or part of it) could not be read; the objects that could be read are still listed.
     pub error: Option<String>,

@@ -1,5 +1,6 @@
 //! `ucert logs FILE...`: recognises each log by content and feeds it, line by line, to the analyser.
 
+use crate::untrusted::Untrusted;
 use std::io::BufRead;
 
 use super::Problem;
@@ -23,7 +24,7 @@ pub fn logs(sources: &[Source]) -> (LogReport, Vec<Problem>) {
     (analyzer.finish(), problems)
 }
 
-fn one(source: &Source, path: &str, analyzer: &mut Analyzer) -> Result<(), String> {
+fn one(source: &Source, path: &Untrusted, analyzer: &mut Analyzer) -> Result<(), String> {
     let reader: Box<dyn BufRead> = read::open(source).map_err(|e| e.to_string())?;
     let mut lines = Lines::new(reader);
     let mut sample = Vec::new();

@@ -2,6 +2,7 @@
 //! findings over as a [`MatchReport`].
 
 use super::Problem;
+use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 
 use super::inspect::{CertificateFacts, CsrFacts};
@@ -29,8 +30,8 @@ pub enum PurposeSource {
 }
 
 pub struct MatchReport {
-    pub request_path: String,
-    pub certificate_path: String,
+    pub request_path: Untrusted,
+    pub certificate_path: Untrusted,
     pub request: RequestFacts,
     pub certificate: CertificateFacts,
     /// CA certificates at hand: those in the certificate file besides the leaf, then those from `--ca`.

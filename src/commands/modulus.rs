@@ -3,11 +3,12 @@
 
 use crate::input::{self, Object, Source};
 use crate::model::PublicKey;
+use crate::untrusted::Untrusted;
 
 /// One line of output: either a modulus MD5 or the reason there is none.
 pub struct ModulusLine {
     /// `path`, or `path#N` for the N-th object of an input holding several.
-    pub label: String,
+    pub label: Untrusted,
     pub outcome: ModulusOutcome,
 }
 
@@ -42,7 +43,7 @@ pub fn modulus(inputs: &[Source]) -> Vec<ModulusLine> {
             .collect();
         let several = keys.len() > 1;
         for (i, key) in keys.iter().enumerate() {
-            let label = if several { format!("{path}#{}", i + 1) } else { path.clone() };
+            let label = if several { Untrusted::new(format!("{}#{}", path.raw(), i + 1)) } else { path.clone() };
             let outcome = match key.modulus_md5() {
                 Some(md5) => ModulusOutcome::Md5(md5),
                 None => ModulusOutcome::NoModulus { key: key.summary() },

@@ -3,6 +3,7 @@
 //! terminal and the work takes more than about a second.
 
 use super::Problem;
+use crate::untrusted::Untrusted;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use crate::pairing::{self, Inventory, LooseKey, Pairing, Place};
 /// A file that gave nothing to pair, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
-    pub path: String,
+    pub path: Untrusted,
     pub reason: String,
 }
 
@@ -62,7 +63,7 @@ pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, Problem
     let mut unknown = Vec::new();
     let total = scans.len();
     for (path, scanned) in scans {
-        let shown = path.display().to_string();
+        let shown = Untrusted::path(&path);
         match scanned {
             Scanned::Unreadable(reason) => unreadable.push(Skipped { path: shown, reason }),
             Scanned::Unknown(reason) => unknown.push(Skipped { path: shown, reason }),
@@ -99,7 +100,7 @@ pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, Problem
 /// stay inside the tree being walked (then the file is read once, through its real path).
 fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Result<(), Problem> {
     let meta = std::fs::metadata(root).map_err(|e| Problem {
-        path: root.display().to_string(),
+        path: Untrusted::path(root),
         message: match e.kind() {
             std::io::ErrorKind::NotFound => "no such file or directory".into(),
             _ => e.to_string(),
@@ -114,7 +115,7 @@ fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) ->
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
+                let path = Untrusted::path(e.path().unwrap_or(root));
                 skipped.push(Skipped {
                     path,
                     reason: format!("cannot be listed: {}", e.io_error().map(|io| io.to_string()).unwrap_or_default()),
@@ -123,7 +124,7 @@ fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) ->
             }
         };
         let ft = entry.file_type();
-        let shown = entry.path().display().to_string();
+        let shown = Untrusted::path(entry.path());
         if ft.is_dir() {
             continue;
         }
@@ -131,11 +132,11 @@ fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) ->
             match std::fs::canonicalize(entry.path()) {
                 Ok(target) if target.starts_with(&canonical_root) => skipped.push(Skipped {
                     path: shown,
-                    reason: format!("symbolic link to {} (read there)", target.display()),
+                    reason: format!("symbolic link to {} (read there)", Untrusted::path(&target)),
                 }),
                 Ok(target) => skipped.push(Skipped {
                     path: shown,
-                    reason: format!("symbolic link out of the tree, to {}: not followed", target.display()),
+                    reason: format!("symbolic link out of the tree, to {}: not followed", Untrusted::path(&target)),
                 }),
                 Err(_) => skipped.push(Skipped { path: shown, reason: "dangling symbolic link".into() }),
             }

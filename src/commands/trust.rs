@@ -1,6 +1,7 @@
 //! `ucert trust EXISTING NEW`: what CUCM does when NEW is uploaded as a trust certificate while EXISTING is stored.
 
 use super::Problem;
+use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 
 use super::inspect::CertificateFacts;
@@ -11,8 +12,8 @@ use crate::trust_store::{self, Decision};
 pub struct TrustReport {
     pub existing: CertificateFacts,
     pub new: CertificateFacts,
-    pub existing_path: String,
-    pub new_path: String,
+    pub existing_path: Untrusted,
+    pub new_path: Untrusted,
     pub decision: Decision,
     pub at: OffsetDateTime,
 }

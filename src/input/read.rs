@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::InputError;
+use crate::untrusted::Untrusted;
 
 /// The largest input ucert reads (16 MiB).
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
@@ -40,11 +41,12 @@ impl Source {
         if arg.as_os_str() == "-" { Source::Stdin } else { Source::Path(arg.to_path_buf()) }
     }
 
-    /// The name used in messages and output: the path as given, or `-`.
-    pub fn display_name(&self) -> String {
+    /// The name used in messages and output: the path as given (outside text: a file name may hold anything), or
+    /// `-`.
+    pub fn display_name(&self) -> Untrusted {
         match self {
-            Source::Path(p) => p.display().to_string(),
-            Source::Stdin => "-".into(),
+            Source::Path(p) => Untrusted::path(p),
+            Source::Stdin => Untrusted::new("-"),
         }
     }
 
@@ -176,7 +178,7 @@ mod tests {
     #[test]
     fn dash_means_stdin() {
         assert_eq!(Source::from_arg(Path::new("-")), Source::Stdin);
-        assert_eq!(Source::from_arg(Path::new("a.pem")).display_name(), "a.pem");
+        assert_eq!(Source::from_arg(Path::new("a.pem")).display_name().raw(), "a.pem");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! An X.509 certificate as owned, plain data: what inspect shows and the checks read.
 
+use crate::untrusted::Untrusted;
 use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::Tag;
@@ -136,9 +137,9 @@ impl Certificate {
     }
 
     /// The host name a certificate is for, as people say it: the CN, else the first DNS SAN.
-    pub fn display_name(&self) -> String {
+    pub fn display_name(&self) -> Untrusted {
         if let Some(cn) = self.subject.common_name() {
-            return cn.to_string();
+            return cn.clone();
         }
         if let Some(first) = self.extensions.subject_alt_names.as_ref().and_then(|e| e.first()) {
             return first.value();

@@ -10,6 +10,7 @@ use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
 use super::name::DistinguishedName;
 use super::oids;
 use crate::digest;
+use crate::untrusted::Untrusted;
 
 /// One entry of a subjectAltName.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,15 +45,16 @@ impl SanEntry {
         }
     }
 
-    pub fn value(&self) -> String {
-        match self {
+    /// The value as written in the certificate or CSR: outside text, shown escaped.
+    pub fn value(&self) -> Untrusted {
+        Untrusted::new(match self {
             SanEntry::Dns(s) | SanEntry::Email(s) | SanEntry::Uri(s) | SanEntry::DirName(s) => s.clone(),
             SanEntry::RegisteredId(s) | SanEntry::Other(s) => s.clone(),
             SanEntry::Ip(ip) => ip.to_string(),
             SanEntry::IpInvalid(bytes) => format!("<invalid: {}>", digest::hex_colons_upper(bytes)),
             SanEntry::OtherName { oid, value: Some(v) } => format!("{oid};{v}"),
             SanEntry::OtherName { oid, value: None } => format!("{oid};<unsupported>"),
-        }
+        })
     }
 
     /// The form CUCM's SAN comparison sees as equal: DNS names and e-mail addresses without case (and without a
@@ -295,7 +297,9 @@ fn san_entry(g: &GeneralName<'_>, notes: &mut Vec<String>) -> SanEntry {
         },
         GeneralName::RFC822Name(s) => SanEntry::Email(s.to_string()),
         GeneralName::URI(s) => SanEntry::Uri(s.to_string()),
-        GeneralName::DirectoryName(name) => SanEntry::DirName(DistinguishedName::from_x509(name).to_openssl_string()),
+        GeneralName::DirectoryName(name) => {
+            SanEntry::DirName(DistinguishedName::from_x509(name).to_openssl_string().into_raw())
+        }
         GeneralName::RegisteredID(oid) => SanEntry::RegisteredId(oid.to_id_string()),
         GeneralName::OtherName(oid, value) => {
             let oid = oid.to_id_string();

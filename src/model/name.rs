@@ -7,6 +7,7 @@ use x509_parser::asn1_rs::{Class, Tag};
 use x509_parser::x509::X509Name;
 
 use super::oids;
+use crate::untrusted::Untrusted;
 
 /// One attribute of a name, such as `CN = cucm-pub.example.com`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -14,7 +15,8 @@ pub struct NameAttribute {
     /// openssl's short name (`CN`, `OU`, `emailAddress`), or the dotted OID when it has none.
     pub name: String,
     pub oid: String,
-    pub value: String,
+    /// Whatever the CA or the requester wrote: shown escaped, compared and serialised exactly.
+    pub value: Untrusted,
 }
 
 /// A distinguished name, in the order of its encoding (the order openssl prints).
@@ -39,7 +41,7 @@ impl DistinguishedName {
                 if let Some(note) = note {
                     dn.notes.push(format!("{name}: {note}"));
                 }
-                attrs.push(NameAttribute { name, oid, value });
+                attrs.push(NameAttribute { name, oid, value: Untrusted::new(value) });
             }
             dn.rdns.push(attrs);
         }
@@ -52,12 +54,12 @@ impl DistinguishedName {
     }
 
     /// The first value of an attribute given by its short name (`CN`, `OU`, ...).
-    pub fn get(&self, short_name: &str) -> Option<&str> {
-        self.attributes().find(|a| a.name == short_name).map(|a| a.value.as_str())
+    pub fn get(&self, short_name: &str) -> Option<&Untrusted> {
+        self.attributes().find(|a| a.name == short_name).map(|a| &a.value)
     }
 
     /// The common name, the field CUCM puts the host name in.
-    pub fn common_name(&self) -> Option<&str> {
+    pub fn common_name(&self) -> Option<&Untrusted> {
         self.get("CN")
     }
 
@@ -66,12 +68,16 @@ impl DistinguishedName {
     }
 
     /// The name as `openssl x509 -subject` prints it: `C = AU, ST = NSW, ..., CN = host`.
-    pub fn to_openssl_string(&self) -> String {
-        self.rdns
-            .iter()
-            .map(|rdn| rdn.iter().map(|a| format!("{} = {}", a.name, a.value)).collect::<Vec<_>>().join(" + "))
-            .collect::<Vec<_>>()
-            .join(", ")
+    pub fn to_openssl_string(&self) -> Untrusted {
+        Untrusted::new(
+            self.rdns
+                .iter()
+                .map(|rdn| {
+                    rdn.iter().map(|a| format!("{} = {}", a.name, a.value.raw())).collect::<Vec<_>>().join(" + ")
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
     }
 
     /// A form for matching names as RFC 5280 (section 7.1) does: attribute types in order, values compared
@@ -81,7 +87,7 @@ impl DistinguishedName {
             .iter()
             .map(|rdn| {
                 let mut set: Vec<(String, String)> =
-                    rdn.iter().map(|a| (a.oid.clone(), canonical_value(&a.value))).collect();
+                    rdn.iter().map(|a| (a.oid.clone(), canonical_value(a.value.raw()))).collect();
                 set.sort();
                 set
             })
@@ -217,14 +223,22 @@ mod tests {
     #[test]
     fn canonical_form_ignores_case_and_spacing() {
         let a = DistinguishedName {
-            rdns: vec![vec![NameAttribute { name: "CN".into(), oid: "2.5.4.3".into(), value: "Example  CA".into() }]],
+            rdns: vec![vec![NameAttribute {
+                name: "CN".into(),
+                oid: "2.5.4.3".into(),
+                value: Untrusted::new("Example  CA"),
+            }]],
             notes: vec![],
         };
         let b = DistinguishedName {
-            rdns: vec![vec![NameAttribute { name: "CN".into(), oid: "2.5.4.3".into(), value: "example ca".into() }]],
+            rdns: vec![vec![NameAttribute {
+                name: "CN".into(),
+                oid: "2.5.4.3".into(),
+                value: Untrusted::new("example ca"),
+            }]],
             notes: vec![],
         };
         assert!(a.same_as(&b));
-        assert_eq!(a.to_openssl_string(), "CN = Example  CA");
+        assert_eq!(a.to_openssl_string().raw(), "CN = Example  CA");
     }
 }

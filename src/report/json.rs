@@ -23,6 +23,7 @@ use crate::model::signature::SignatureAlgorithm;
 use crate::model::{DistinguishedName, PublicKey};
 use crate::pairing::{Place, Verdict};
 use crate::trust_store::Outcome;
+use crate::untrusted::Untrusted;
 use crate::verify::Verification;
 
 /// Writes a value as pretty JSON and a final newline.
@@ -160,7 +161,7 @@ enum ObjectJson<'a> {
 
 #[derive(Serialize)]
 struct FileJson<'a> {
-    path: &'a str,
+    path: &'a Untrusted,
     error: Option<&'a str>,
     objects: Vec<ObjectJson<'a>>,
 }
@@ -281,7 +282,7 @@ struct PlanStepJson<'a> {
     issuer_step: Option<usize>,
     /// null for a self-signed root or when the issuer is not given.
     signature: Option<&'a Verification>,
-    source: &'a str,
+    source: &'a Untrusted,
     certificate: CertificateJson<'a>,
 }
 
@@ -289,7 +290,7 @@ struct PlanStepJson<'a> {
 struct AsideJson<'a> {
     /// "unrelated" (belongs to no chain) or "alternative" (another path, cross-signing).
     reason: &'static str,
-    source: &'a str,
+    source: &'a Untrusted,
     certificate: CertificateJson<'a>,
 }
 
@@ -298,7 +299,7 @@ struct FlagJson<'a> {
     #[serde(flatten)]
     flag: &'a Flag,
     /// The display name (CN) of the certificate concerned.
-    certificate: String,
+    certificate: Untrusted,
 }
 
 #[derive(Serialize)]
@@ -399,7 +400,7 @@ pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
 
 #[derive(Serialize)]
 struct PlaceJson<'a> {
-    path: &'a str,
+    path: &'a Untrusted,
     /// 1-based position in a file holding several objects, else null.
     position: Option<usize>,
 }
@@ -414,7 +415,7 @@ impl<'a> PlaceJson<'a> {
 struct PairCertJson<'a> {
     #[serde(flatten)]
     place: PlaceJson<'a>,
-    common_name: Option<&'a str>,
+    common_name: Option<&'a Untrusted>,
     serial: String,
     not_after: Option<String>,
     sha256: String,
@@ -434,7 +435,7 @@ struct PairRowJson<'a> {
 #[derive(Serialize)]
 struct WaitingJson<'a> {
     csr: PlaceJson<'a>,
-    common_name: Option<&'a str>,
+    common_name: Option<&'a Untrusted>,
     purpose: Option<Purpose>,
     keys: Vec<PlaceJson<'a>>,
 }
@@ -451,7 +452,7 @@ struct OrphanJson<'a> {
 
 #[derive(Serialize)]
 struct SkippedJson<'a> {
-    path: &'a str,
+    path: &'a Untrusted,
     reason: &'a str,
 }
 

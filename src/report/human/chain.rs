@@ -22,7 +22,8 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         _ => "an unknown purpose (no leaf certificate; give --purpose)".to_string(),
     };
     writeln!(out, "{} {purpose}", "Upload plan for".bold())?;
-    let width = a.plan.iter().map(|s| a.certificates[s.index].display_name().chars().count()).max().unwrap_or(0);
+    let width =
+        a.plan.iter().map(|s| a.certificates[s.index].display_name().escaped().chars().count()).max().unwrap_or(0);
     let upload_width = a.plan.iter().map(|s| a.upload_as(s.role).len()).max().unwrap_or(0);
     for (n, step) in a.plan.iter().enumerate() {
         let cert = &a.certificates[step.index];
@@ -40,7 +41,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
                     .iter()
                     .position(|s| s.index == i)
                     .map(|p| format!("{}", p + 1))
-                    .unwrap_or_else(|| a.certificates[i].display_name());
+                    .unwrap_or_else(|| a.certificates[i].display_name().to_string());
                 match sig {
                     Some(Verification::Valid) => format!("signed by {by}, verifies"),
                     Some(Verification::Invalid) => {

@@ -1,6 +1,7 @@
 //! The human form of `match`: the verdict in one line, one line per check with its evidence, the modulus MD5s side
 //! by side as TAC compares them, then what to do.
 
+use crate::untrusted::Untrusted;
 use std::io::{self, Write};
 
 use crate::report::terminal::Colorize;
@@ -132,7 +133,7 @@ fn key_comparison(report: &MatchReport, out: &mut dyn Write) -> io::Result<()> {
     }
 }
 
-fn key_line(out: &mut dyn Write, label: &str, md5: &str, same: bool, path: &str) -> io::Result<()> {
+fn key_line(out: &mut dyn Write, label: &str, md5: &str, same: bool, path: &Untrusted) -> io::Result<()> {
     let md5 = if same { md5.green().to_string() } else { md5.red().to_string() };
     writeln!(out, "    {label:<12} {md5}  {path}")
 }
