@@ -19,11 +19,14 @@ fn main() -> ExitCode {
             .unwrap_or_else(|| "unknown panic".into());
         eprintln!("{}", internal_error(&message, info.location().map(|l| (l.file(), l.line()))));
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let config = match Config::from_cli(cli) {
         Ok(config) => config,
         Err(usage) => {
-            eprintln!("ucert: {usage}");
+            eprintln!("ucert: {}", ucert::untrusted::escape(&usage));
             return ExitCode::from(Exit::Error.code());
         }
     };
@@ -51,6 +54,22 @@ fn main() -> ExitCode {
         return ExitCode::from(Exit::Error.code());
     }
     ExitCode::from(exit.code())
+}
+
+/// clap's message (help, version or a usage error) without its colours, through the escaping sink: a usage error
+/// quotes the argument it refused, and an argument can be a stranger's file name.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use ucert::report::terminal::{Mode, Terminal};
+    let text = e.render().to_string();
+    let written = if e.use_stderr() {
+        let mut err = io::stderr().lock();
+        Terminal::new(&mut err, Mode::Human { color: false }).write_all(text.as_bytes())
+    } else {
+        let mut out = io::stdout().lock();
+        Terminal::new(&mut out, Mode::Human { color: false }).write_all(text.as_bytes())
+    };
+    let _ = written;
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(Exit::Error.code()))
 }
 
 /// The one line a panic prints instead of a backtrace.

@@ -72,13 +72,15 @@ pub fn time(el: &Element<'_>) -> Result<OffsetDateTime, String> {
     if let Ok((_, t)) = x509_parser::time::ASN1Time::from_der(el.raw) {
         return Ok(t.to_datetime());
     }
-    let text = std::str::from_utf8(el.content()).map_err(|_| "the date is not text".to_string())?;
+    let raw = std::str::from_utf8(el.content()).map_err(|_| "the date is not text".to_string())?;
+    // the text goes into a note: escaped, as any outside text shown
+    let text = crate::untrusted::escape(raw);
     let generalized = match el.tag() {
         Tag::UtcTime => false,
         Tag::GeneralizedTime => true,
         _ => return Err(format!("'{text}' is not a UTCTime or GeneralizedTime")),
     };
-    lenient_time(text, generalized).ok_or_else(|| format!("'{text}' is not a valid date"))
+    lenient_time(raw, generalized).ok_or_else(|| format!("'{text}' is not a valid date"))
 }
 
 fn lenient_time(text: &str, generalized: bool) -> Option<OffsetDateTime> {
@@ -111,8 +113,9 @@ fn lenient_time(text: &str, generalized: bool) -> Option<OffsetDateTime> {
         "" | "Z" => UtcOffset::UTC,
         z if z.len() == 5 => {
             let sign = if z.starts_with('-') { -1 } else { 1 };
-            let h = num(&z[1..3])? as i8;
-            let m = num(&z[3..5])? as i8;
+            // `get`, not indexing: the zone is outside text and may hold a multi-byte character
+            let h = num(z.get(1..3)?)? as i8;
+            let m = num(z.get(3..5)?)? as i8;
             UtcOffset::from_hms(sign * h, sign * m, 0).ok()?
         }
         _ => return None,
@@ -140,5 +143,7 @@ mod tests {
         assert_eq!(offset.hour(), 10);
         assert!(lenient_time("19020701025736Z", false).is_none(), "14 digits are not a UTCTime");
         assert!(lenient_time("261301000000Z", false).is_none(), "month 13");
+        assert!(lenient_time("2601010000+1é2", false).is_none(), "a non-ASCII zone is refused, not sliced");
+        assert!(lenient_time("2601010000-é12", false).is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! A certificate signing request as owned data: the subject, key and extensions CUCM put into it.
 
+use crate::untrusted::Untrusted;
 use serde::Serialize;
 use x509_parser::asn1_rs::Tag;
 use x509_parser::extensions::X509Extension;
@@ -21,7 +22,7 @@ pub struct CsrAttribute {
     pub oid: String,
     pub name: String,
     /// The value as text; None for a challenge password (present, never shown) or an undecodable value.
-    pub value: Option<String>,
+    pub value: Option<Untrusted>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,7 +151,7 @@ fn read_attribute<'a>(
         CHALLENGE_PASSWORD => attributes.push(CsrAttribute { oid, name, value: None }),
         _ => {
             let (text, bad) = super::name::decode_string(first.any.header.class(), first.tag(), first.content());
-            attributes.push(CsrAttribute { oid, name, value: bad.is_none().then_some(text) });
+            attributes.push(CsrAttribute { oid, name, value: bad.is_none().then(|| Untrusted::new(text)) });
         }
     }
 }

@@ -99,7 +99,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  {:<4}  {:<28} -> {}", "", "", flag.consequence)?;
     }
     for path in &report.written {
-        writeln!(out, "wrote {}", path.display())?;
+        writeln!(out, "wrote {}", crate::untrusted::Untrusted::path(path))?;
     }
     Ok(())
 }

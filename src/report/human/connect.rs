@@ -102,7 +102,7 @@ pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
         None => writeln!(out, "  {}  not checked against CAs (give --ca FILE)", "skip".dimmed())?,
     }
     for path in &report.saved {
-        writeln!(out, "wrote {}", path.display())?;
+        writeln!(out, "wrote {}", crate::untrusted::Untrusted::path(path))?;
     }
     Ok(())
 }

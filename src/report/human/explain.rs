@@ -7,6 +7,8 @@ use crate::report::terminal::Colorize;
 use crate::explain::{ENTRIES, Explanation};
 
 pub fn explain(text: &str, found: Option<&Explanation>, out: &mut dyn Write) -> io::Result<()> {
+    // what the user pasted: copied from a log or a web page, it may hold anything
+    let text = crate::untrusted::Untrusted::new(text);
     let Some(found) = found else {
         writeln!(out, "{} \"{text}\" is not an error ucert knows. The errors it knows:", "UNKNOWN:".yellow().bold())?;
         for e in ENTRIES {

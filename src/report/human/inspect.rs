@@ -109,7 +109,7 @@ pub(crate) fn csr(out: &mut dyn Write, indent: usize, facts: &CsrFacts) -> io::R
     for attr in &c.attributes {
         let value = match (&attr.value, attr.name.as_str()) {
             (_, "challengePassword") => "present (value not shown)".to_string(),
-            (Some(v), _) => v.clone(),
+            (Some(v), _) => v.to_string(),
             (None, _) => "(not a string)".to_string(),
         };
         field(out, indent, &attr.name, value)?;

@@ -1,0 +1,188 @@
+//! Hostile text: certificates, CSRs, a log, pasted text, file names and a TLS server whose names carry escape
+//! sequences, carriage returns, newlines, NUL, DEL, C1 controls and bidi overrides (`fixtures/hostile/`, made by
+//! `fixtures/hostile.py`). Every subcommand's human output and diagnostics must hold none of them raw (only the
+//! line ends ucert writes itself, and with `--color always` only its own colour codes); JSON must carry the exact
+//! values.
+
+mod common;
+
+use common::{AT, OpensslServer, fixture, ucert};
+use serde_json::Value;
+
+const CN: &str = "cucm-pub\x1b]0;pwned\x07.example.com";
+const ORG: &str = "Ex\x1b[31mample\x1b[0m\r\nMATCH: forged line";
+
+/// Fails when `bytes` hold a character that must be escaped (anything but ucert's own `\n`), after removing the
+/// colour codes ucert writes itself when `own_colour` is set.
+fn assert_clean(bytes: &[u8], what: &str, own_colour: bool) {
+    let text = String::from_utf8(bytes.to_vec()).unwrap_or_else(|_| panic!("{what}: output is not UTF-8"));
+    let text = if own_colour {
+        regex::Regex::new(r"\x1b\[[0-9]+m").unwrap().replace_all(&text, "").into_owned()
+    } else {
+        text
+    };
+    for (i, c) in text.char_indices() {
+        assert!(
+            c == '\n' || !ucert::untrusted::needs_escape(c),
+            "{what}: raw {c:?} at byte {i} in:\n{}",
+            text.escape_debug()
+        );
+    }
+}
+
+/// Runs ucert with `args`, checks stdout and stderr, returns (exit code, stdout).
+fn run(args: &[&str]) -> (i32, String) {
+    let out = ucert().args(args).output().unwrap();
+    let what = args.join(" ");
+    let own_colour = args.contains(&"always");
+    assert_clean(&out.stdout, &format!("stdout of {what}"), own_colour);
+    assert_clean(&out.stderr, &format!("stderr of {what}"), false);
+    let code = out.status.code().unwrap_or(-1);
+    assert!(code != 101 && code >= 0, "{what}: crashed ({code})");
+    (code, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn json(args: &[&str]) -> Value {
+    let (_, stdout) = run(args);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {stdout}"))
+}
+
+/// Every string anywhere in a JSON document.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+fn json_holds(v: &Value, exact: &str) -> bool {
+    let mut all = Vec::new();
+    strings(v, &mut all);
+    all.iter().any(|s| s.contains(exact))
+}
+
+#[test]
+fn inspect_shows_hostile_names_escaped_and_json_exact() {
+    let cert = fixture("hostile/tomcat.pem");
+    let csr = fixture("hostile/tomcat.csr");
+    let (code, text) = run(&["inspect", &cert, &csr, "--at", AT]);
+    assert_eq!(code, 0);
+    assert!(text.contains("CN = cucm-pub\\x1b]0;pwned\\x07.example.com"), "{text}");
+    assert!(text.contains("\\r\\nMATCH: forged line"), "{text}");
+    assert!(text.contains("\\u{9b}2J\\u{9d}0;t\\x07\\u{202e}txt.exe\\u{2066}\\x00\\x08\\x7f"), "{text}");
+    assert!(text.contains("DNS:a\\nMATCH: forged\\rb"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("MATCH")), "no forged line");
+    let doc = json(&["inspect", "--json", &cert, &csr, "--at", AT]);
+    assert!(json_holds(&doc, CN), "exact CN in JSON");
+    assert!(json_holds(&doc, ORG), "exact O in JSON");
+    assert!(json_holds(&doc, "a\nMATCH: forged\rb"), "exact SAN in JSON");
+    assert!(json_holds(&doc, "\u{9b}2J\u{9d}0;t\u{7}\u{202e}txt.exe\u{2066}\u{0}\u{8}\u{7f}"), "exact L in JSON");
+}
+
+#[test]
+fn match_chain_trust_and_pair_escape_what_they_echo() {
+    let cert = fixture("hostile/tomcat.pem");
+    let csr = fixture("hostile/tomcat.csr");
+    let ca = fixture("hostile/evil-ca.pem");
+    for color in ["never", "always"] {
+        run(&["match", &csr, &cert, "--at", AT, "--color", color]);
+        run(&["match", &csr, &cert, "--ca", &fixture("ca/issuing-ca.pem"), "--at", AT, "--color", color]);
+        run(&["chain", &cert, &fixture("ca/issuing-ca.pem"), &ca, "--at", AT, "--color", color]);
+        run(&["trust", &ca, &ca, "--at", AT, "--color", color]);
+        run(&["pair", &fixture("hostile"), "--at", AT, "--color", color]);
+    }
+    let m = json(&["match", "--json", &csr, &cert, "--at", AT]);
+    assert!(json_holds(&m, "evil\x1b[31m.example.com"), "exact SAN in match JSON");
+    let c = json(&["chain", "--json", &cert, &fixture("ca/issuing-ca.pem"), &ca, "--at", AT]);
+    assert!(json_holds(&c, "Evil\x1b[2J CA\u{202e}\nforged"), "exact CA name in chain JSON");
+    let t = json(&["trust", "--json", &ca, &ca, "--at", AT]);
+    assert!(json_holds(&t, "Evil\x1b[2J CA\u{202e}\nforged"));
+    let p = json(&["pair", "--json", &fixture("hostile"), "--at", AT]);
+    assert!(json_holds(&p, CN), "exact CN in pair JSON");
+}
+
+#[test]
+fn logs_escape_log_lines_and_keep_them_exact_in_json() {
+    let log = fixture("hostile/nginx-error.log");
+    let capf = fixture("hostile/capf-trace.txt");
+    let (_, text) = run(&["logs", &log, &capf]);
+    assert!(text.contains("utils network host lab-dc\\x1b]0;pwned\\x07.example.com"), "{text}");
+    run(&["logs", &log, &capf, "--color", "always"]);
+    let doc = json(&["logs", "--json", &log, &capf]);
+    assert!(json_holds(&doc, "ca\x1b[31m.example.com"), "exact log text in JSON: {doc}");
+    assert!(json_holds(&doc, "SEP00\x1b[31m1F6C81118B"), "exact CAPF text in JSON");
+}
+
+#[test]
+fn explain_escapes_the_pasted_text() {
+    let pasted = "Error\x1b]0;pwned\x07 \u{202e}\r\nMATCH: forged";
+    let (_, text) = run(&["explain", pasted]);
+    assert!(text.contains("\\x1b]0;pwned\\x07"), "{text}");
+    let doc = json(&["explain", "--json", pasted]);
+    assert!(json_holds(&doc, pasted), "{doc}");
+}
+
+#[test]
+fn modulus_and_errors_name_files_escaped() {
+    run(&["modulus", &fixture("hostile/tomcat.pem"), &fixture("hostile/tomcat.csr")]);
+    let out = ucert().args(["inspect", "no\x1b[31msuch\nfile.pem"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_clean(&out.stderr, "stderr", false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("no\\x1b[31msuch\\nfile.pem"), "{stderr}");
+}
+
+/// File names with control characters and newlines (unix: Windows forbids them).
+#[cfg(unix)]
+#[test]
+fn hostile_file_names_are_escaped_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("tomcat\x1b]0;pwned\x07\n\u{202e}.pem");
+    std::fs::copy(fixture_path("hostile/tomcat.pem"), &bad).unwrap();
+    let csr = dir.path().join("tomcat\r\x1b[2J.csr");
+    std::fs::copy(fixture_path("hostile/tomcat.csr"), &csr).unwrap();
+    std::fs::write(dir.path().join("junk\x1b[31m\n.txt"), "not a certificate").unwrap();
+    let (b, c, d) = (bad.to_str().unwrap(), csr.to_str().unwrap(), dir.path().to_str().unwrap());
+    let (_, text) = run(&["inspect", b, "--at", AT]);
+    assert!(text.contains("tomcat\\x1b]0;pwned\\x07\\n\\u{202e}.pem"), "{text}");
+    run(&["modulus", b, c]);
+    run(&["match", c, b, "--at", AT]);
+    run(&["chain", b, &fixture("ca/issuing-ca.pem"), "--at", AT]);
+    run(&["pair", d, "--at", AT]);
+    run(&["logs", b]);
+    let doc = json(&["pair", "--json", d, "--at", AT]);
+    assert!(json_holds(&doc, bad.to_str().unwrap()), "exact path in JSON");
+}
+
+#[cfg(unix)]
+fn fixture_path(rel: &str) -> std::path::PathBuf {
+    common::fixture_abs(rel)
+}
+
+/// A TLS server presenting the hostile certificate cannot write to the terminal through `connect`.
+#[test]
+fn connect_escapes_what_the_server_presents() {
+    if std::process::Command::new("openssl").arg("version").output().is_err() {
+        eprintln!("skipped: openssl is not installed");
+        return;
+    }
+    let server = OpensslServer::start("hostile/tomcat.pem", "hostile/tomcat.key", Some("ca/issuing-ca.pem"), &[]);
+    let target = server.target();
+    run(&["connect", &target, "--at", AT]);
+    run(&["connect", &target, "--at", AT, "--color", "always"]);
+    let doc = json(&["connect", "--json", &target, "--at", AT]);
+    assert!(json_holds(&doc, CN), "exact CN in connect JSON");
+}
+
+/// A usage error quotes the refused argument: through the same sink.
+#[test]
+fn usage_errors_quote_arguments_escaped() {
+    for args in [&["inspect", "--at", "\x1b]0;pwned\x07\u{202e}"][..], &["\x1b[2J\u{9b}31m"][..]] {
+        let out = ucert().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_clean(&out.stderr, "usage error", false);
+    }
+}
