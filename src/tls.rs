@@ -132,6 +132,9 @@ pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Pr
         .map_err(|_| FetchError::Handshake(format!("'{name}' is not a valid server name")))?;
     let mut conn =
         ClientConnection::new(Arc::new(config), server_name).map_err(|e| FetchError::Handshake(e.to_string()))?;
+    // Whether the server has sent anything yet: only its first bytes tell TLS from an SSH or HTTP banner. After
+    // them, rustls's record layer reads on (a record may arrive in many reads) and its errors decide.
+    let mut first_read = true;
     while conn.is_handshaking() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
@@ -144,16 +147,19 @@ pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Pr
             continue;
         }
         if conn.wants_read() {
-            let mut peek = [0u8; 5];
-            let n = match tcp.peek(&mut peek) {
-                Ok(n) => n,
-                Err(e) => return Err(io_failure(e, timeout)),
-            };
-            if n == 0 {
-                return Err(FetchError::Closed);
-            }
-            if !looks_like_tls_record(&peek[..n]) {
-                return Err(FetchError::NotTls(describe_answer(&mut tcp)));
+            if first_read {
+                let mut peek = [0u8; 5];
+                let n = match tcp.peek(&mut peek) {
+                    Ok(n) => n,
+                    Err(e) => return Err(io_failure(e, timeout)),
+                };
+                if n == 0 {
+                    return Err(FetchError::Closed);
+                }
+                if !looks_like_tls_record(&peek[..n]) {
+                    return Err(FetchError::NotTls(describe_answer(&mut tcp)));
+                }
+                first_read = false;
             }
             match conn.read_tls(&mut tcp) {
                 Ok(0) => return Err(FetchError::Closed),

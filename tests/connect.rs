@@ -233,3 +233,71 @@ fn bad_arguments_are_usage_errors() {
     assert_eq!(failing("127.0.0.1:1", &["--expect", "no/such/file.pem"]).0, 2);
     assert_eq!(failing("127.0.0.1:1", &["--timeout", "0"]).0, 2);
 }
+
+/// A first flight over 4 KiB (2048-bit leaf, 4096-bit issuing CA and root, as a CUCM node with a 4096-bit
+/// enterprise CA), over TLS 1.2 and 1.3, whole, in 512-byte fragments, and one byte at a time through a proxy.
+fn assert_big_chain_is_read(target: &str, what: &str) {
+    let (doc, code) = connect_json(&[target, "--ca", &fixture("connect/big-root.pem"), "--timeout", "20"]);
+    assert_eq!(code, 0, "{what}");
+    let names: Vec<&str> = doc.chain.iter().map(|c| c.subject.common_name.as_deref().unwrap()).collect();
+    assert_eq!(names, ["127.0.0.1", "Example Big Issuing CA", "Example Big Root CA"], "{what}");
+    assert_eq!(doc.trust.unwrap().result, "chains", "{what}");
+    assert_eq!(doc.host_match.result, "matches", "{what}");
+}
+
+fn big_server(options: &[&str]) -> OpensslServer {
+    OpensslServer::start("connect/big-leaf.pem", "connect/big-leaf.key", Some("connect/big-chain.pem"), options)
+}
+
+#[test]
+fn a_first_flight_over_4_kib_is_read_over_tls_1_2_and_1_3() {
+    let chain_bytes: usize = ["connect/big-leaf.pem", "connect/big-chain.pem"]
+        .iter()
+        .map(|f| std::fs::read(fixture_abs(f)).unwrap().len())
+        .sum();
+    // 3.8 KB of DER: with the handshake messages around it, a first flight over 4 KiB
+    assert!(chain_bytes > 5000, "the fixture chain is the big one");
+    for version in ["-tls1_2", "-tls1_3"] {
+        let server = big_server(&[version]);
+        assert_big_chain_is_read(&server.target(), version);
+    }
+}
+
+#[test]
+fn records_in_small_fragments_are_read() {
+    let server = big_server(&["-max_send_frag", "512"]);
+    assert_big_chain_is_read(&server.target(), "-max_send_frag 512");
+}
+
+/// Forwards one connection to `upstream`, the server's bytes one write per byte (TCP_NODELAY), for at most 30 s.
+fn one_byte_proxy(upstream: u16) -> u16 {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let Ok((mut client, _)) = listener.accept() else { return };
+        let Ok(mut server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else { return };
+        for s in [&client, &server] {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
+            let _ = s.set_nodelay(true);
+        }
+        let (mut client_in, mut server_out) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut client_in, &mut server_out);
+        });
+        let mut byte = [0u8; 1];
+        while let Ok(1) = server.read(&mut byte) {
+            if client.write_all(&byte).is_err() {
+                break;
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_that_sends_one_byte_at_a_time_is_read() {
+    let server = big_server(&[]);
+    let port = one_byte_proxy(server.port);
+    assert_big_chain_is_read(&format!("127.0.0.1:{port}"), "one byte at a time");
+}
