@@ -12,7 +12,9 @@ use std::fmt;
 
 pub use detect::decode;
 pub use key::KeyFormat;
-pub use read::{MAX_INPUT_BYTES, Source, read_source, set_device_idle_timeout};
+pub use read::{
+    IdleReader, MAX_INPUT_BYTES, Source, is_kernel_interface, may_block, read_source, set_device_idle_timeout,
+};
 
 use crate::model::{Certificate, Csr, PublicKey};
 

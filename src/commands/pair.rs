@@ -17,6 +17,9 @@ use time::OffsetDateTime;
 use crate::input::{self, InputError, Object, Source};
 use crate::pairing::{self, Inventory, LooseKey, Pairing, Place};
 
+/// The most files one run reads: a cluster's certificates are hundreds, a mistaken `pair /` millions.
+pub const MAX_FILES: usize = 200_000;
+
 /// A file that gave nothing to pair, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
@@ -45,8 +48,19 @@ enum Scanned {
 pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, Problem> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
+    let mut over_cap = 0;
     for root in paths {
-        collect(root, &mut files, &mut skipped)?;
+        collect(root, &mut files, &mut skipped, &mut over_cap)?;
+    }
+    if over_cap > 0 {
+        // first, so that the text (which lists the first few) shows it
+        skipped.insert(
+            0,
+            Skipped {
+                path: Untrusted::new(format!("{over_cap} more files")),
+                reason: format!("not read: ucert pairs at most {MAX_FILES} files in one run"),
+            },
+        );
     }
     let progress = Progress::start(files.len() as u64);
     let scans: Vec<(PathBuf, Scanned)> = files
@@ -98,7 +112,12 @@ pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, Problem
 
 /// Regular files under `root` (or `root` itself), in a stable order. Symbolic links are followed only when they
 /// stay inside the tree being walked (then the file is read once, through its real path).
-fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Result<(), Problem> {
+fn collect(
+    root: &Path,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+    over_cap: &mut usize,
+) -> Result<(), Problem> {
     let meta = std::fs::metadata(root).map_err(|e| Problem {
         path: Untrusted::path(root),
         message: match e.kind() {
@@ -111,7 +130,17 @@ fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) ->
         return Ok(());
     }
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
+    // Where an entry really is (the walk follows no links, so the canonical root plus the relative part).
+    let real = |p: &Path| canonical_root.join(p.strip_prefix(root).unwrap_or(p));
+    let mut kernel_dirs = Vec::new();
+    let walk = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+        let kernel = e.file_type().is_dir() && input::is_kernel_interface(&real(e.path()));
+        if kernel {
+            kernel_dirs.push(Untrusted::path(e.path()));
+        }
+        !kernel
+    });
+    for entry in walk {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -142,19 +171,32 @@ fn collect(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) ->
             }
             continue;
         }
-        if ft.is_file() {
+        if ft.is_file() && files.len() >= MAX_FILES {
+            *over_cap += 1;
+        } else if ft.is_file() {
             files.push(entry.into_path());
         } else {
             skipped.push(Skipped { path: shown, reason: "not a regular file (a pipe, socket or device)".into() });
         }
     }
+    skipped.extend(
+        kernel_dirs
+            .into_iter()
+            .map(|path| Skipped { path, reason: "a kernel interface (/proc, /sys), not files: not read".into() }),
+    );
     Ok(())
 }
 
 fn scan(path: &Path) -> Scanned {
     let decoded = match input::load(&Source::Path(path.to_path_buf())) {
         Ok(d) => d,
-        Err(e @ (InputError::PermissionDenied | InputError::Io(_) | InputError::TooLarge | InputError::NotFound)) => {
+        Err(
+            e @ (InputError::PermissionDenied
+            | InputError::Io(_)
+            | InputError::TooLarge
+            | InputError::NotFound
+            | InputError::Timeout(_)),
+        ) => {
             return Scanned::Unreadable(e.to_string());
         }
         Err(e) => return Scanned::Unknown(e.to_string()),

@@ -66,8 +66,11 @@ pub fn read_source(source: &Source) -> Result<Vec<u8>, InputError> {
             let stdin = io::stdin();
             if stdin.is_terminal() {
                 eprintln!("ucert: reading standard input (end with Ctrl-D)");
+                read_capped(stdin.lock())?
+            } else {
+                // a pipe from a program that never writes or never ends must not hold ucert forever
+                read_stdin_with_idle_timeout(device_idle_timeout())?
             }
-            read_capped(stdin.lock())?
         }
         Source::Path(path) => read_path(path)?,
     };
@@ -82,17 +85,36 @@ fn read_path(path: &Path) -> Result<Vec<u8>, InputError> {
     if meta.is_dir() {
         return Err(InputError::IsDirectory);
     }
-    if meta.is_file() {
-        if meta.len() > MAX_INPUT_BYTES {
-            return Err(InputError::TooLarge);
-        }
+    if meta.is_file() && meta.len() > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge);
+    }
+    if meta.is_file() && meta.len() > 0 && !is_kernel_interface(path) {
         let file = File::open(path).map_err(open_error)?;
         // The size is known: one read fills the buffer, a second sees the end (batches read thousands of files).
         return read_capped_with(file, meta.len() as usize + 1);
     }
-    // A FIFO or a device: opening may wait for a writer, and it may never end, so both happen on a helper thread
-    // and ucert stops waiting when it goes quiet.
+    // A FIFO, a device, or a "file" that declares no size (as /proc's do, /proc/kmsg among them, which blocks
+    // forever): opening may wait for a writer and reading may never end, so both happen on a helper thread and
+    // ucert stops waiting when it goes quiet.
     read_with_idle_timeout(path.to_path_buf(), device_idle_timeout())
+}
+
+/// Whether `path` lies in /proc or /sys, the kernel's interfaces dressed as files: their sizes are not what reading
+/// gives, and some block. Relative paths are judged by where they lead.
+pub fn is_kernel_interface(path: &Path) -> bool {
+    if !cfg!(unix) {
+        return false;
+    }
+    static CWD_IN_KERNEL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let in_kernel = |p: &Path| p.starts_with("/proc") || p.starts_with("/sys");
+    if path.components().any(|c| c == std::path::Component::ParentDir) {
+        return std::fs::canonicalize(path).is_ok_and(|p| in_kernel(&p));
+    }
+    if path.is_absolute() {
+        return in_kernel(path);
+    }
+    // a batch reads thousands of relative paths: the working directory is resolved once
+    *CWD_IN_KERNEL.get_or_init(|| std::env::current_dir().is_ok_and(|d| in_kernel(&d)))
 }
 
 fn open_error(e: io::Error) -> InputError {
@@ -125,50 +147,117 @@ fn read_capped_with<R: Read>(reader: R, capacity: usize) -> Result<Vec<u8>, Inpu
 /// Opens and reads in chunks on a helper thread; gives up when nothing arrives within `idle`. The thread is left
 /// blocked in `open` or `read` on timeout; it ends with the process.
 fn read_with_idle_timeout(path: PathBuf, idle: Duration) -> Result<Vec<u8>, InputError> {
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
-    std::thread::spawn(move || {
-        let mut file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) => {
-                let _ = tx.send(Err(e));
-                return;
-            }
-        };
-        let mut chunk = vec![0u8; 64 * 1024];
-        loop {
-            match file.read(&mut chunk) {
-                Ok(0) => {
-                    let _ = tx.send(Ok(Vec::new()));
-                    return;
-                }
-                Ok(n) => {
-                    if tx.send(Ok(chunk[..n].to_vec())).is_err() {
-                        return;
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+    collect_with_idle_timeout(idle, move || File::open(&path))
+}
+
+/// Standard input from a pipe, with the same idle limit as a FIFO.
+fn read_stdin_with_idle_timeout(idle: Duration) -> Result<Vec<u8>, InputError> {
+    collect_with_idle_timeout(idle, || Ok(io::stdin()))
+}
+
+fn collect_with_idle_timeout<R: Read + 'static>(
+    idle: Duration,
+    open: impl FnOnce() -> io::Result<R> + Send + 'static,
+) -> Result<Vec<u8>, InputError> {
+    let reader = IdleReader::spawn(idle, open);
+    let mut buf = Vec::new();
+    match reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf) {
+        Ok(_) if buf.len() as u64 > MAX_INPUT_BYTES => Err(InputError::TooLarge),
+        Ok(_) => Ok(buf),
+        Err(e) if e.kind() == io::ErrorKind::TimedOut => Err(InputError::Timeout(idle.as_secs_f64())),
+        Err(e) => Err(open_error(e)),
+    }
+}
+
+/// A reader that opens and reads its source on a helper thread and gives up (`TimedOut`) when nothing arrives for
+/// `idle`: for FIFOs, devices, /proc files and pipes, which may block forever. The helper is left blocked in
+/// `open` or `read` on timeout; it ends with the process.
+pub struct IdleReader {
+    chunks: mpsc::Receiver<io::Result<Vec<u8>>>,
+    current: Vec<u8>,
+    at: usize,
+    idle: Duration,
+    done: bool,
+}
+
+impl IdleReader {
+    pub fn spawn<R: Read + 'static>(
+        idle: Duration,
+        open: impl FnOnce() -> io::Result<R> + Send + 'static,
+    ) -> IdleReader {
+        let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
+        std::thread::spawn(move || {
+            let mut source = match open() {
+                Ok(f) => f,
                 Err(e) => {
                     let _ = tx.send(Err(e));
                     return;
                 }
-            }
-        }
-    });
-    let mut buf = Vec::new();
-    loop {
-        match rx.recv_timeout(idle) {
-            Ok(Ok(chunk)) if chunk.is_empty() => return Ok(buf),
-            Ok(Ok(chunk)) => {
-                buf.extend_from_slice(&chunk);
-                if buf.len() as u64 > MAX_INPUT_BYTES {
-                    return Err(InputError::TooLarge);
+            };
+            let mut chunk = vec![0u8; 64 * 1024];
+            loop {
+                match source.read(&mut chunk) {
+                    Ok(0) => return,
+                    Ok(n) => {
+                        if tx.send(Ok(chunk[..n].to_vec())).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
                 }
             }
-            Ok(Err(e)) => return Err(open_error(e)),
-            Err(mpsc::RecvTimeoutError::Timeout) => return Err(InputError::Timeout(idle.as_secs_f64())),
-            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(buf),
+        });
+        IdleReader { chunks: rx, current: Vec::new(), at: 0, idle, done: false }
+    }
+
+    /// A source that may block: a pipe or device, a size-less or kernel file, standard input from a pipe.
+    pub fn for_source(source: &Source) -> IdleReader {
+        let idle = device_idle_timeout();
+        match source {
+            Source::Stdin => IdleReader::spawn(idle, || Ok(io::stdin())),
+            Source::Path(path) => {
+                let path = path.clone();
+                IdleReader::spawn(idle, move || File::open(path))
+            }
         }
     }
+}
+
+impl Read for IdleReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.current.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.chunks.recv_timeout(self.idle) {
+                Ok(Ok(chunk)) => {
+                    self.current = chunk;
+                    self.at = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("nothing to read for {} s (see --read-timeout)", self.idle.as_secs_f64()),
+                    ));
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => self.done = true,
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.at);
+        buf[..n].copy_from_slice(&self.current[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Whether reading `path` may block: anything but a regular file that declares a size and is not a kernel file.
+pub fn may_block(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() || m.len() == 0 || is_kernel_interface(path))
 }
 
 #[cfg(test)]

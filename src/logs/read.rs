@@ -3,25 +3,32 @@
 //! ends cut into pieces of at most [`MAX_LINE`] bytes.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 
 use flate2::read::MultiGzDecoder;
 
-use crate::input::{InputError, Source};
+use crate::input::{IdleReader, InputError, Source, may_block};
 
 /// The longest piece of a line handled at once (the documents' excerpts fold many records onto one line).
 pub const MAX_LINE: usize = 1 << 20;
 
 /// Opens a log for reading, decompressing gzip transparently.
 pub fn open(source: &Source) -> Result<Box<dyn BufRead>, InputError> {
+    // A regular file is read directly, at disk speed; a pipe, a device, a /proc file or standard input from a pipe
+    // through a reader that gives up when it stays silent (--read-timeout), as every input is.
     let raw: Box<dyn Read> = match source {
-        Source::Stdin => Box::new(io::stdin()),
+        Source::Stdin if io::stdin().is_terminal() => Box::new(io::stdin()),
+        Source::Stdin => Box::new(IdleReader::for_source(source)),
         Source::Path(path) => {
             let meta = std::fs::metadata(path).map_err(open_error)?;
             if meta.is_dir() {
                 return Err(InputError::IsDirectory);
             }
-            Box::new(File::open(path).map_err(open_error)?)
+            if may_block(path) {
+                Box::new(IdleReader::for_source(source))
+            } else {
+                Box::new(File::open(path).map_err(open_error)?)
+            }
         }
     };
     let mut reader = BufReader::with_capacity(64 * 1024, raw);

@@ -57,13 +57,19 @@ pub fn pair(report: &PairReport, width: Option<usize>, out: &mut dyn Write) -> i
         }
         writeln!(out)?;
         writeln!(out, "{} ({}):", title.bold(), items.len())?;
-        for item in items {
-            writeln!(out, "  {}", fit(&item, width.map(|w| w.saturating_sub(2))))?;
+        for item in items.iter().take(MAX_LISTED) {
+            writeln!(out, "  {}", fit(item, width.map(|w| w.saturating_sub(2))))?;
+        }
+        if items.len() > MAX_LISTED {
+            writeln!(out, "  ... and {} more ('ucert pair --json' lists them all)", items.len() - MAX_LISTED)?;
         }
     }
     writeln!(out)?;
     writeln!(out, "{}", summary(report))
 }
+
+/// How many entries of each list of leftovers the text shows (a mistaken `pair /` has millions).
+const MAX_LISTED: usize = 20;
 
 fn summary(report: &PairReport) -> String {
     let p = &report.pairing;
@@ -88,6 +94,7 @@ fn summary(report: &PairReport) -> String {
     add(p.ca_certificates.len(), "CA certificate", "CA certificates");
     add(report.unreadable.len(), "unreadable file", "unreadable files");
     add(report.unknown.len(), "file with nothing to pair", "files with nothing to pair");
+    add(report.skipped.len(), "entry skipped", "entries skipped");
     parts.join(", ")
 }
 

@@ -1,0 +1,94 @@
+//! Inputs that block: /proc files that declare no size (and /proc/kmsg, which never ends), pipes on standard input
+//! that stay open, FIFOs given to `logs` and `pair`, and walks into /proc and /sys. Each ends within
+//! `--read-timeout` with exit 2 and one line, or is skipped and counted; none hangs (every run here is killed
+//! after 30 s, which would fail the test).
+
+mod common;
+
+use std::time::Duration;
+
+use common::ucert;
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn one_line_error(args: &[&str]) -> String {
+    let out = ucert().args(args).timeout(LIMIT).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    stderr
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn proc_kmsg_is_given_up_on_by_every_reader() {
+    if !std::path::Path::new("/proc/kmsg").exists() {
+        eprintln!("skipped: no /proc/kmsg here");
+        return;
+    }
+    for cmd in ["inspect", "logs", "modulus"] {
+        let line = one_line_error(&["--read-timeout", "0.5", cmd, "/proc/kmsg"]);
+        assert!(line.starts_with("ucert: /proc/kmsg: "), "{line}");
+    }
+    let out = ucert().args(["--read-timeout", "0.5", "pair", "/proc/kmsg"]).timeout(LIMIT).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 unreadable file"), "{text}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_proc_file_that_declares_no_size_is_read_whole() {
+    // /proc/self/status says it has 0 bytes; it has many
+    let line = one_line_error(&["inspect", "/proc/self/status"]);
+    assert!(line.contains("text without a PEM block"), "{line}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn walks_into_proc_and_sys_are_skipped_and_said() {
+    let out = ucert().args(["pair", "/proc", "/sys"]).timeout(LIMIT).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("/proc: a kernel interface (/proc, /sys), not files: not read"), "{text}");
+    assert!(text.contains("/sys: a kernel interface"), "{text}");
+    assert!(text.contains("2 entries skipped"), "{text}");
+}
+
+#[test]
+fn standard_input_from_a_pipe_that_stays_open_is_given_up_on() {
+    use std::process::{Command, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin("ucert");
+    for cmd in ["inspect", "logs"] {
+        let mut child = Command::new(&bin)
+            .args(["--read-timeout", "0.5", cmd, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _writer = child.stdin.take(); // held open, never written
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert_eq!(status.code(), Some(2), "{cmd}");
+                break;
+            }
+            assert!(start.elapsed() < LIMIT, "{cmd} - hangs on an open, silent pipe");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_given_to_logs_is_given_up_on_and_pair_skips_one_in_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("silent.fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let _writer = std::fs::OpenOptions::new().read(true).write(true).open(&fifo).unwrap(); // open, silent
+    let line = one_line_error(&["--read-timeout", "0.5", "logs", fifo.to_str().unwrap()]);
+    assert!(line.contains("nothing to read for 0.5 s"), "{line}");
+    let out = ucert().args(["pair", dir.path().to_str().unwrap()]).timeout(LIMIT).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("not a regular file (a pipe, socket or device)"), "{text}");
+}
