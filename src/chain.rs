@@ -1,6 +1,8 @@
 //! Chains: who issued whom, by name and key identifier, with every signature verified. Used by `match` (the
 //! `chain` check) and by `chain` (the upload plan).
 
+use std::collections::HashMap;
+
 use crate::cucm::Purpose;
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
@@ -48,50 +50,173 @@ impl Path {
 /// Walks up from `pool[start]`. Among several possible issuers it prefers one whose signature verifies; it stops
 /// at a self-signed certificate, at a missing issuer, or when a certificate would repeat (a loop).
 pub fn path_from(start: usize, pool: &[Certificate]) -> Path {
+    let index = Pool::new(pool);
     let mut links = Vec::new();
-    let mut seen = vec![start];
+    let mut seen = std::collections::HashSet::from([start]);
     let mut current = start;
     loop {
-        let cert = &pool[current];
-        if is_self_signed(cert) {
-            links.push(Link {
-                index: current,
-                issuer: Some(current),
-                signature: Some(Verification::Valid),
-                candidates: 1,
-            });
-            return Path { links, reaches_root: true };
-        }
-        let candidates: Vec<usize> = (0..pool.len())
-            .filter(|&i| i != current && could_issue(&pool[i], cert))
-            .filter(|&i| pool[i].der != cert.der)
-            .collect();
-        let checked: Vec<(usize, Verification)> =
-            candidates.iter().map(|&i| (i, cert.verify_with(&pool[i].public_key))).collect();
-        let best = checked
-            .iter()
-            .find(|(_, v)| v.is_valid())
-            .or_else(|| checked.iter().find(|(_, v)| matches!(v, Verification::Unsupported(_))))
-            .or_else(|| checked.first())
-            .cloned();
-        match best {
-            None => {
-                links.push(Link { index: current, issuer: None, signature: None, candidates: 0 });
-                return Path { links, reaches_root: false };
-            }
-            Some((issuer, signature)) => {
-                links.push(Link {
-                    index: current,
-                    issuer: Some(issuer),
-                    signature: Some(signature),
-                    candidates: candidates.len(),
-                });
-                if seen.contains(&issuer) {
+        let up = index.up(current);
+        let link = up.link(current);
+        links.push(link);
+        match up {
+            Up::Root => return Path { links, reaches_root: true },
+            Up::Missing => return Path { links, reaches_root: false },
+            Up::Issuer { issuer, .. } => {
+                if !seen.insert(issuer) {
                     return Path { links, reaches_root: false };
                 }
-                seen.push(issuer);
                 current = issuer;
             }
+        }
+    }
+}
+
+/// The most signatures tried for one link: a set where thousands of certificates share a name and carry no key
+/// identifier would otherwise cost a verification per pair.
+const MAX_TRIED_ISSUERS: usize = 64;
+
+/// A canonical name, numbered: names are compared once, when the pool is indexed, never per pair.
+type NameId = usize;
+
+/// The certificates at hand, indexed once by subject and key identifier, so that "who could have issued this?"
+/// is a look-up, not a scan: `chain` stays near-linear in the number of certificates.
+pub struct Pool<'a> {
+    certs: &'a [Certificate],
+    issuer: Vec<NameId>,
+    /// Certificates by subject, in input order.
+    by_subject: HashMap<NameId, Vec<usize>>,
+    /// Certificates by subject and subject key identifier; those without one under `None`.
+    by_key_id: HashMap<(NameId, Option<&'a [u8]>), Vec<usize>>,
+}
+
+/// What lies above a certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Up {
+    /// It is self-signed.
+    Root,
+    /// No certificate at hand could have issued it.
+    Missing,
+    /// The issuer chosen (one whose signature verifies, if any), the check of the signature, and how many
+    /// certificates could have issued it.
+    Issuer { issuer: usize, signature: Verification, candidates: usize },
+}
+
+impl Up {
+    fn link(&self, index: usize) -> Link {
+        match self {
+            Up::Root => Link { index, issuer: Some(index), signature: Some(Verification::Valid), candidates: 1 },
+            Up::Missing => Link { index, issuer: None, signature: None, candidates: 0 },
+            Up::Issuer { issuer, signature, candidates } => {
+                Link { index, issuer: Some(*issuer), signature: Some(signature.clone()), candidates: *candidates }
+            }
+        }
+    }
+}
+
+impl<'a> Pool<'a> {
+    pub fn new(certs: &'a [Certificate]) -> Pool<'a> {
+        let mut names: HashMap<Vec<Vec<(String, String)>>, NameId> = HashMap::new();
+        let mut id = |dn: &crate::model::DistinguishedName| {
+            let next = names.len();
+            *names.entry(dn.canonical()).or_insert(next)
+        };
+        let subject: Vec<NameId> = certs.iter().map(|c| id(&c.subject)).collect();
+        let issuer: Vec<NameId> = certs.iter().map(|c| id(&c.issuer)).collect();
+        let mut by_subject: HashMap<NameId, Vec<usize>> = HashMap::new();
+        let mut by_key_id: HashMap<(NameId, Option<&[u8]>), Vec<usize>> = HashMap::new();
+        for (i, c) in certs.iter().enumerate() {
+            by_subject.entry(subject[i]).or_default().push(i);
+            let ski = c.extensions.subject_key_id.as_ref().map(|k| k.0.as_slice());
+            by_key_id.entry((subject[i], ski)).or_default().push(i);
+        }
+        Pool { certs, issuer, by_subject, by_key_id }
+    }
+
+    /// What lies above every certificate, worked out in parallel: the signature checks are most of the work.
+    pub fn all_ups(&self) -> Vec<Up> {
+        use rayon::prelude::*;
+        (0..self.certs.len()).into_par_iter().map(|i| self.up(i)).collect()
+    }
+
+    /// Every certificate that could have issued `i` ([`could_issue`]), itself and identical copies excepted, in
+    /// input order.
+    pub fn candidates(&self, i: usize) -> Vec<usize> {
+        let cert = &self.certs[i];
+        let name = self.issuer[i];
+        let mut out: Vec<usize> = match &cert.extensions.authority_key_id {
+            Some(aki) => {
+                let with_id = self.by_key_id.get(&(name, Some(aki.0.as_slice()))).into_iter().flatten();
+                let without = self.by_key_id.get(&(name, None)).into_iter().flatten();
+                let mut both: Vec<usize> = with_id.chain(without).copied().collect();
+                both.sort_unstable();
+                both
+            }
+            None => self.by_subject.get(&name).cloned().unwrap_or_default(),
+        };
+        out.retain(|&j| j != i && self.certs[j].der != cert.der);
+        out
+    }
+
+    /// For every certificate, whether it could have issued another of the pool ([`could_issue`]). Linear, even
+    /// when thousands share a name and carry no key identifier: those are counted per name, not paired.
+    pub fn issuers(&self) -> Vec<bool> {
+        let n = self.certs.len();
+        let mut issues = vec![false; n];
+        // certificates without an authority key identifier, by the issuer name they give: how many, and the first
+        let mut by_name_only: HashMap<NameId, (usize, usize)> = HashMap::new();
+        for i in 0..n {
+            match &self.certs[i].extensions.authority_key_id {
+                Some(aki) => {
+                    let name = self.issuer[i];
+                    let with_id = self.by_key_id.get(&(name, Some(aki.0.as_slice()))).into_iter().flatten();
+                    let without = self.by_key_id.get(&(name, None)).into_iter().flatten();
+                    for &j in with_id.chain(without) {
+                        if j != i {
+                            issues[j] = true;
+                        }
+                    }
+                }
+                None => {
+                    let entry = by_name_only.entry(self.issuer[i]).or_insert((0, i));
+                    entry.0 += 1;
+                }
+            }
+        }
+        for (name, (count, first)) in by_name_only {
+            for &j in self.by_subject.get(&name).into_iter().flatten() {
+                if count >= 2 || j != first {
+                    issues[j] = true;
+                }
+            }
+        }
+        issues
+    }
+
+    /// What lies above `i`: it prefers an issuer whose signature verifies, then one that cannot be checked, then
+    /// the first; at most [`MAX_TRIED_ISSUERS`] signatures are tried.
+    pub fn up(&self, i: usize) -> Up {
+        if is_self_signed(&self.certs[i]) {
+            return Up::Root;
+        }
+        let candidates = self.candidates(i);
+        let cert = &self.certs[i];
+        let mut unsupported = None;
+        let mut first = None;
+        for &j in candidates.iter().take(MAX_TRIED_ISSUERS) {
+            let v = cert.verify_with(&self.certs[j].public_key);
+            if v.is_valid() {
+                return Up::Issuer { issuer: j, signature: v, candidates: candidates.len() };
+            }
+            if unsupported.is_none() && matches!(v, Verification::Unsupported(_)) {
+                unsupported = Some((j, v.clone()));
+            }
+            if first.is_none() {
+                first = Some((j, v));
+            }
+        }
+        match unsupported.or(first) {
+            Some((issuer, signature)) => Up::Issuer { issuer, signature, candidates: candidates.len() },
+            None => Up::Missing,
         }
     }
 }
@@ -186,6 +311,10 @@ pub struct Analysis {
     pub flags: Vec<Flag>,
     pub purpose: Option<Purpose>,
     pub purpose_origin: PurposeOrigin,
+    /// For each certificate, whether it is self-signed (verified once).
+    pub self_signed: Vec<bool>,
+    /// For each certificate, its number in the plan (1-based), if it is in the plan.
+    pub step_number: Vec<Option<usize>>,
 }
 
 impl Analysis {
@@ -238,68 +367,28 @@ pub fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
     None
 }
 
-/// Builds the chains among `certs` (with the input each came from), the upload plan and every flag.
+/// How a walk up from a certificate ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    Root,
+    Missing,
+    Loop,
+}
+
+/// Builds the chains among `certs` (with the input each came from), the upload plan and every flag. Near-linear
+/// in the number of certificates: issuers are looked up in a [`Pool`], each certificate's way up is computed once,
+/// and flags about a group (duplicates, CA certificates sharing a CN) are given once per group.
 pub fn analyze(
     certs: Vec<(Certificate, Untrusted)>,
     purpose_flag: Option<Purpose>,
     at: time::OffsetDateTime,
 ) -> Analysis {
-    let mut certificates: Vec<Certificate> = Vec::new();
-    let mut origins: Vec<Untrusted> = Vec::new();
-    let mut flags = Vec::new();
-    for (cert, origin) in certs {
-        if let Some(first) = certificates.iter().position(|c| c.der == cert.der) {
-            flags.push(Flag {
-                kind: FlagKind::Duplicate,
-                severity: Severity::Warn,
-                index: first,
-                message: format!("{} appears more than once (also in {origin})", cert.display_name()),
-                consequence: "upload it once; the plan lists it once".into(),
-            });
-            continue;
-        }
-        certificates.push(cert);
-        origins.push(origin);
-    }
+    let (certificates, origins, mut flags) = without_duplicates(certs);
     let n = certificates.len();
-    // Paths start at the certificates that issued none of the others (leaves, or a lone CA).
-    let issues_another = |j: usize| (0..n).any(|i| i != j && could_issue(&certificates[j], &certificates[i]));
-    let starts: Vec<usize> = (0..n).filter(|&j| !issues_another(j)).collect();
-    let paths: Vec<Path> = starts.iter().map(|&start| path_from(start, &certificates)).collect();
-    // With real chains present, a certificate alone on its path belongs to none of them.
-    let longest = paths.iter().map(|p| p.links.len()).max().unwrap_or(0);
-    let unrelated: Vec<usize> = if longest > 1 {
-        paths.iter().filter(|p| p.links.len() == 1).map(|p| p.links[0].index).collect()
-    } else {
-        Vec::new()
-    };
-    // The plan: every path reversed (root first), CAs before leaves, each certificate once.
-    let mut plan: Vec<Step> = Vec::new();
-    let mut leaves: Vec<Step> = Vec::new();
-    for path in paths.iter().filter(|p| !unrelated.contains(&p.links[0].index)) {
-        for (pos, link) in path.links.iter().enumerate().rev() {
-            if plan.iter().chain(leaves.iter()).any(|s| s.index == link.index) {
-                continue;
-            }
-            let cert = &certificates[link.index];
-            let self_signed = link.issuer == Some(link.index);
-            let role = if self_signed && (pos > 0 || looks_like_ca(cert) || path.links.len() == 1) {
-                Role::Root
-            } else if pos > 0 || looks_like_ca(cert) {
-                Role::Intermediate
-            } else {
-                Role::Leaf
-            };
-            let step = Step {
-                index: link.index,
-                role,
-                issuer: link.issuer.filter(|&i| i != link.index),
-                signature: if self_signed { None } else { link.signature.clone() },
-            };
-            if role == Role::Leaf { leaves.push(step) } else { plan.push(step) }
-        }
-    }
-    plan.extend(leaves);
+    let pool = Pool::new(&certificates);
+    let walks = Walks::build(&pool);
+    let mut plan = walks.plan;
+    let unrelated = walks.unrelated;
     let first_leaf = plan.iter().find(|s| s.role == Role::Leaf).map(|s| s.index);
     let (purpose, purpose_origin) = match (purpose_flag, first_leaf.and_then(|i| infer_purpose(&certificates[i]))) {
         (Some(p), _) => (Some(p), PurposeOrigin::Flag),
@@ -307,42 +396,251 @@ pub fn analyze(
         (None, None) => (None, PurposeOrigin::Unknown),
     };
     let trust = purpose.and_then(|p| p.trust_store()).unwrap_or("<purpose>-trust").to_string();
-    let name = |i: usize| certificates[i].display_name();
+    flags.extend(top_flags(&certificates, &walks.tops, &trust));
+    flags.extend(step_flags(&certificates, &plan, purpose, at));
+    flags.extend(several_paths_flags(&pool, &walks.ups));
+    flags.extend(same_cn_flags(&certificates, &trust));
+    for &u in &unrelated {
+        flags.push(Flag {
+            kind: FlagKind::Unrelated,
+            severity: Severity::Warn,
+            index: u,
+            message: format!("{} ({}) belongs to no chain of the others", certificates[u].display_name(), origins[u]),
+            consequence: "it is not needed for this upload; leave it out".into(),
+        });
+    }
+    flags.sort_by_key(|f| f.severity);
+    let mut in_plan = vec![false; n];
+    plan.iter().for_each(|s| in_plan[s.index] = true);
+    let mut is_unrelated = vec![false; n];
+    unrelated.iter().for_each(|&u| is_unrelated[u] = true);
+    let alternatives = (0..n).filter(|&i| !is_unrelated[i] && !in_plan[i]).collect();
+    let self_signed = walks.all.iter().map(|u| *u == Up::Root).collect();
+    plan.shrink_to_fit();
+    let mut step_number = vec![None; n];
+    plan.iter().enumerate().for_each(|(k, s)| step_number[s.index] = Some(k + 1));
+    Analysis {
+        certificates,
+        origins,
+        plan,
+        unrelated,
+        alternatives,
+        flags,
+        purpose,
+        purpose_origin,
+        self_signed,
+        step_number,
+    }
+}
 
-    for path in paths.iter().filter(|p| !unrelated.contains(&p.links[0].index)) {
-        let Some(top) = path.links.last() else { continue };
-        if top.issuer.is_none() {
-            let top_cert = &certificates[top.index];
-            let consequence = if top.index == path.links[0].index {
-                format!("uploading it now gives \"{}\"", crate::cucm::CA_NOT_IN_TRUST_STORE)
-            } else {
-                format!(
-                    "unless that CA is already in {trust}, the uploads give \"{}\"",
-                    crate::cucm::CA_NOT_IN_TRUST_STORE
-                )
-            };
-            flags.push(Flag {
-                kind: FlagKind::IssuerMissing,
-                severity: Severity::Fail,
-                index: top.index,
+/// Each certificate once, in input order; a certificate given more than once is one flag, naming where else.
+fn without_duplicates(certs: Vec<(Certificate, Untrusted)>) -> (Vec<Certificate>, Vec<Untrusted>, Vec<Flag>) {
+    let mut certificates: Vec<Certificate> = Vec::new();
+    let mut origins: Vec<Untrusted> = Vec::new();
+    // keyed by the last bytes of the DER (the signature: distinct for distinct certificates), compared whole
+    let tail = |der: &[u8]| der[der.len().saturating_sub(32)..].to_vec();
+    let mut by_tail: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+    let mut copies: Vec<(usize, Vec<Untrusted>)> = Vec::new();
+    for (cert, origin) in certs {
+        let same =
+            by_tail.get(&tail(&cert.der)).and_then(|c| c.iter().copied().find(|&i| certificates[i].der == cert.der));
+        if let Some(first) = same {
+            match copies.iter_mut().find(|(i, _)| *i == first) {
+                Some((_, list)) => list.push(origin),
+                None => copies.push((first, vec![origin])),
+            }
+            continue;
+        }
+        by_tail.entry(tail(&cert.der)).or_default().push(certificates.len());
+        certificates.push(cert);
+        origins.push(origin);
+    }
+    let flags = copies
+        .into_iter()
+        .map(|(first, others)| {
+            let times =
+                if others.len() == 1 { "more than once".to_string() } else { format!("{} times", others.len() + 1) };
+            Flag {
+                kind: FlagKind::Duplicate,
+                severity: Severity::Warn,
+                index: first,
                 message: format!(
-                    "the issuer of {} ({}) is not among the certificates",
-                    name(top.index),
-                    top_cert.issuer.to_openssl_string()
+                    "{} appears {times} (also in {})",
+                    certificates[first].display_name(),
+                    some_of(&others)
                 ),
-                consequence,
-            });
-        } else if !path.reaches_root && top.issuer.is_some_and(|i| path.links.iter().any(|l| l.index == i)) {
-            flags.push(Flag {
+                consequence: "upload it once; the plan lists it once".into(),
+            }
+        })
+        .collect();
+    (certificates, origins, flags)
+}
+
+/// At most a few items of a list, then how many more: messages stay one line however many there are.
+fn some_of<T: std::fmt::Display>(items: &[T]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = items.iter().take(SHOWN).map(T::to_string).collect::<Vec<_>>().join(", ");
+    if items.len() > SHOWN {
+        text.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    text
+}
+
+/// The walks up from every certificate that issued none of the others, each certificate's way up computed once.
+struct Walks {
+    /// The upload plan: every walk reversed (root first), CAs before leaves, each certificate once.
+    plan: Vec<Step>,
+    /// Starts whose walk is that certificate alone, when real chains exist beside it.
+    unrelated: Vec<usize>,
+    /// Where the walks end, once per top certificate: (top, how, whether the top is itself the walk's start).
+    tops: Vec<(usize, End, bool)>,
+    /// The way up of every certificate walked through.
+    ups: Vec<(usize, Up)>,
+    /// The way up of every certificate.
+    all: Vec<Up>,
+}
+
+impl Walks {
+    fn build(pool: &Pool<'_>) -> Walks {
+        let n = pool.certs.len();
+        let issues_another = pool.issuers();
+        let up: Vec<Up> = pool.all_ups();
+        let mut starts: Vec<usize> = (0..n).filter(|&j| !issues_another[j]).collect();
+        if starts.is_empty() && n > 0 {
+            // every one could have issued another (same-named CA certificates without key identifiers, or a loop):
+            // walk from the self-signed ones, or from the first
+            starts = (0..n).filter(|&i| up[i] == Up::Root).collect();
+            if starts.is_empty() {
+                starts.push(0);
+            }
+        }
+        // the top of the walk through each certificate and how it ends, once known
+        let mut top: Vec<Option<(usize, End)>> = vec![None; n];
+        let mut ups = Vec::new();
+        let mut walks: Vec<(usize, Vec<usize>, usize, End)> = Vec::new(); // (start, new part, top, end)
+        for &start in &starts {
+            let mut part = vec![start];
+            let mut on_walk = std::collections::HashSet::from([start]);
+            let mut current = start;
+            let (top_index, end) = loop {
+                if let Some(known) = top[current].filter(|_| current != start) {
+                    part.pop(); // already placed by an earlier walk
+                    break known;
+                }
+                let step = up[current].clone();
+                ups.push((current, step.clone()));
+                match step {
+                    Up::Root => break (current, End::Root),
+                    Up::Missing => break (current, End::Missing),
+                    Up::Issuer { issuer, .. } if !on_walk.insert(issuer) => break (current, End::Loop),
+                    Up::Issuer { issuer, .. } => {
+                        current = issuer;
+                        part.push(issuer);
+                    }
+                }
+            };
+            for &i in &part {
+                top[i] = Some((top_index, end));
+            }
+            walks.push((start, part, top_index, end));
+        }
+        let single = |start: usize| matches!(up[start], Up::Root | Up::Missing);
+        let any_chain = starts.iter().any(|&s| !single(s));
+        let unrelated: Vec<usize> =
+            if any_chain { starts.iter().copied().filter(|&s| single(s)).collect() } else { Vec::new() };
+        let mut is_unrelated = vec![false; n];
+        unrelated.iter().for_each(|&u| is_unrelated[u] = true);
+        let mut planned = vec![false; n];
+        let (mut cas, mut leaves) = (Vec::new(), Vec::new());
+        let mut tops = Vec::new();
+        let mut top_seen = vec![false; n];
+        for (start, part, top_index, end) in walks.iter().filter(|w| !is_unrelated[w.0]) {
+            if !top_seen[*top_index] {
+                top_seen[*top_index] = true;
+                tops.push((*top_index, *end, *top_index == *start));
+            }
+            let alone = single(*start);
+            for (pos, &index) in part.iter().enumerate().rev() {
+                if planned[index] {
+                    continue;
+                }
+                planned[index] = true;
+                let cert = &pool.certs[index];
+                let link = up[index].link(index);
+                let self_signed = link.issuer == Some(index);
+                let role = if self_signed && (pos > 0 || looks_like_ca(cert) || alone) {
+                    Role::Root
+                } else if pos > 0 || looks_like_ca(cert) {
+                    Role::Intermediate
+                } else {
+                    Role::Leaf
+                };
+                let step = Step {
+                    index,
+                    role,
+                    issuer: link.issuer.filter(|&i| i != index),
+                    signature: if self_signed { None } else { link.signature },
+                };
+                if role == Role::Leaf { leaves.push(step) } else { cas.push(step) }
+            }
+        }
+        cas.extend(leaves);
+        Walks { plan: cas, unrelated, tops, ups, all: up }
+    }
+}
+
+/// The issuer missing at the top of a chain, or a chain that loops: once per top certificate.
+fn top_flags(certificates: &[Certificate], tops: &[(usize, End, bool)], trust: &str) -> Vec<Flag> {
+    let name = |i: usize| certificates[i].display_name();
+    let mut flags = Vec::new();
+    for &(top, end, is_start) in tops {
+        match end {
+            End::Missing => {
+                let consequence = if is_start {
+                    format!("uploading it now gives \"{}\"", crate::cucm::CA_NOT_IN_TRUST_STORE)
+                } else {
+                    format!(
+                        "unless that CA is already in {trust}, the uploads give \"{}\"",
+                        crate::cucm::CA_NOT_IN_TRUST_STORE
+                    )
+                };
+                flags.push(Flag {
+                    kind: FlagKind::IssuerMissing,
+                    severity: Severity::Fail,
+                    index: top,
+                    message: format!(
+                        "the issuer of {} ({}) is not among the certificates",
+                        name(top),
+                        certificates[top].issuer.to_openssl_string()
+                    ),
+                    consequence,
+                });
+            }
+            End::Loop => flags.push(Flag {
                 kind: FlagKind::Loop,
                 severity: Severity::Fail,
-                index: top.index,
-                message: format!("the issuers of {} go round in a loop", name(top.index)),
+                index: top,
+                message: format!("the issuers of {} go round in a loop", name(top)),
                 consequence: "no root can be found; the chain cannot be trusted".into(),
-            });
+            }),
+            End::Root => {}
         }
     }
-    for step in &plan {
+    flags
+}
+
+/// Flags about each step of the plan: its signature, its dates, its basic constraints, its hash.
+fn step_flags(
+    certificates: &[Certificate],
+    plan: &[Step],
+    purpose: Option<Purpose>,
+    at: time::OffsetDateTime,
+) -> Vec<Flag> {
+    let name = |i: usize| certificates[i].display_name();
+    let mut issues_in_plan = vec![false; certificates.len()];
+    plan.iter().filter_map(|s| s.issuer).for_each(|i| issues_in_plan[i] = true);
+    let mut flags = Vec::new();
+    for step in plan {
         let cert = &certificates[step.index];
         match (&step.signature, step.issuer) {
             (Some(Verification::Invalid), Some(issuer)) => flags.push(Flag {
@@ -390,7 +688,7 @@ pub fn analyze(
             }),
             ValidityStatus::Valid { .. } => {}
         }
-        if step.role != Role::Leaf && !cert.is_ca() && plan.iter().any(|s| s.issuer == Some(step.index)) {
+        if step.role != Role::Leaf && !cert.is_ca() && issues_in_plan[step.index] {
             flags.push(Flag {
                 kind: FlagKind::CaWithoutBasicConstraints,
                 severity: Severity::Warn,
@@ -433,61 +731,73 @@ pub fn analyze(
             });
         }
     }
-    for path in &paths {
-        for link in &path.links {
-            if link.candidates > 1 && !flags.iter().any(|f| f.kind == FlagKind::SeveralPaths && f.index == link.index) {
-                let others: Vec<String> = (0..n)
-                    .filter(|&j| j != link.index && could_issue(&certificates[j], &certificates[link.index]))
-                    .map(|j| {
-                        format!(
-                            "{} (issued by {})",
-                            name(j),
-                            certificates[j].issuer.common_name().map(Untrusted::escaped).unwrap_or("?".into())
-                        )
-                    })
-                    .collect();
-                flags.push(Flag {
-                    kind: FlagKind::SeveralPaths,
-                    severity: Severity::Warn,
-                    index: link.index,
-                    message: format!("{} can be issued by more than one certificate (cross-signing): {}", name(link.index), others.join(", ")),
-                    consequence: "the plan follows the path that verifies up to a root; the other certificate of the same name is an alternative, not an addition".into(),
-                });
-            }
+    flags
+}
+
+/// A certificate that more than one certificate at hand could have issued (cross-signing): once per certificate.
+fn several_paths_flags(pool: &Pool<'_>, ups: &[(usize, Up)]) -> Vec<Flag> {
+    let certificates = pool.certs;
+    let name = |i: usize| certificates[i].display_name();
+    let mut flagged = vec![false; certificates.len()];
+    let mut flags = Vec::new();
+    for (index, up) in ups {
+        let Up::Issuer { candidates, .. } = up else { continue };
+        if *candidates <= 1 || flagged[*index] {
+            continue;
         }
-    }
-    for i in 0..n {
-        for j in (i + 1)..n {
-            let (a, b) = (&certificates[i], &certificates[j]);
-            if let (Some(ca), Some(cb)) = (a.subject.common_name(), b.subject.common_name())
-                && ca.raw().eq_ignore_ascii_case(cb.raw())
-                && a.is_ca()
-                && b.is_ca()
-            {
-                flags.push(Flag {
-                    kind: FlagKind::SameCommonName,
-                    severity: Severity::Warn,
-                    index: j,
-                    message: format!("two CA certificates share the CN \"{ca}\""),
-                    consequence: format!(
-                        "{trust} keeps one certificate per CN: only one of them can be stored (see 'ucert trust')"
-                    ),
-                });
-            }
-        }
-    }
-    for &u in &unrelated {
+        flagged[*index] = true;
+        let others: Vec<String> = pool
+            .candidates(*index)
+            .into_iter()
+            .map(|j| {
+                let by = certificates[j].issuer.common_name().map(Untrusted::escaped).unwrap_or("?".into());
+                format!("{} (issued by {by})", name(j))
+            })
+            .collect();
         flags.push(Flag {
-            kind: FlagKind::Unrelated,
+            kind: FlagKind::SeveralPaths,
             severity: Severity::Warn,
-            index: u,
-            message: format!("{} ({}) belongs to no chain of the others", name(u), origins[u]),
-            consequence: "it is not needed for this upload; leave it out".into(),
+            index: *index,
+            message: format!("{} can be issued by more than one certificate (cross-signing): {}", name(*index), some_of(&others)),
+            consequence: "the plan follows the path that verifies up to a root; the other certificate of the same name is an alternative, not an addition".into(),
         });
     }
-    flags.sort_by_key(|f| f.severity);
-    let alternatives = (0..n).filter(|i| !unrelated.contains(i) && !plan.iter().any(|s| s.index == *i)).collect();
-    Analysis { certificates, origins, plan, unrelated, alternatives, flags, purpose, purpose_origin }
+    flags
+}
+
+/// CA certificates that share a CN (case-insensitive), which a trust store keeps one of: once per CN.
+fn same_cn_flags(certificates: &[Certificate], trust: &str) -> Vec<Flag> {
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut order = Vec::new();
+    for (i, c) in certificates.iter().enumerate().filter(|(_, c)| c.is_ca()) {
+        if let Some(cn) = c.subject.common_name() {
+            let key = cn.raw().to_ascii_lowercase();
+            let members = groups.entry(key.clone()).or_default();
+            if members.is_empty() {
+                order.push(key);
+            }
+            members.push(i);
+        }
+    }
+    let mut flags = Vec::new();
+    for key in order {
+        let members = &groups[&key];
+        if members.len() < 2 {
+            continue;
+        }
+        let cn = certificates[members[0]].subject.common_name().map(Untrusted::to_string).unwrap_or_default();
+        let how_many = if members.len() == 2 { "two".to_string() } else { members.len().to_string() };
+        flags.push(Flag {
+            kind: FlagKind::SameCommonName,
+            severity: Severity::Warn,
+            index: members[1],
+            message: format!("{how_many} CA certificates share the CN \"{cn}\""),
+            consequence: format!(
+                "{trust} keeps one certificate per CN: only one of them can be stored (see 'ucert trust')"
+            ),
+        });
+    }
+    flags
 }
 
 #[cfg(test)]
@@ -517,6 +827,64 @@ mod tests {
         assert_eq!(order, [0, 2, 1]);
         assert!(path.links.iter().all(|l| l.signature == Some(Verification::Valid)));
         assert!(path.bad_signature().is_none());
+    }
+
+    fn fixture_certs() -> Vec<Certificate> {
+        let mut out = Vec::new();
+        for dir in ["ca", "chain", "cucm", "trust"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(dir);
+            for entry in std::fs::read_dir(path).unwrap() {
+                let path = entry.unwrap().path();
+                if let Ok(decoded) = crate::input::load(&crate::input::Source::Path(path)) {
+                    for located in decoded.objects {
+                        match located.object {
+                            crate::input::Object::Certificate(c) => out.push(*c),
+                            crate::input::Object::Pkcs7(list) => out.extend(list),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        out.dedup_by(|a, b| a.der == b.der);
+        out
+    }
+
+    #[test]
+    fn the_index_agrees_with_could_issue_pair_by_pair() {
+        let certs = fixture_certs();
+        assert!(certs.len() > 50, "{}", certs.len());
+        let pool = Pool::new(&certs);
+        let issuers = pool.issuers();
+        for (i, cert) in certs.iter().enumerate() {
+            let brute: Vec<usize> = (0..certs.len())
+                .filter(|&j| j != i && could_issue(&certs[j], cert) && certs[j].der != cert.der)
+                .collect();
+            assert_eq!(pool.candidates(i), brute, "candidates of #{i}");
+            let issues = (0..certs.len()).any(|k| k != i && could_issue(cert, &certs[k]));
+            assert_eq!(issuers[i], issues, "issuers() of #{i}");
+        }
+    }
+
+    #[test]
+    fn same_named_cas_without_key_identifiers_are_planned_as_roots() {
+        let certs: Vec<(Certificate, Untrusted)> = crate::input::load(&crate::input::Source::Path(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chain/same-cn-mesh-noid.pem"),
+        ))
+        .unwrap()
+        .objects
+        .into_iter()
+        .filter_map(|l| match l.object {
+            crate::input::Object::Certificate(c) => Some((*c, Untrusted::new("mesh"))),
+            _ => None,
+        })
+        .collect();
+        let a = analyze(certs, None, at());
+        assert_eq!(a.plan.len(), 5);
+        assert!(a.plan.iter().all(|s| s.role == Role::Root));
+        let same: Vec<&Flag> = a.flags.iter().filter(|f| f.kind == FlagKind::SameCommonName).collect();
+        assert_eq!(same.len(), 1, "one flag for the group");
+        assert!(same[0].message.starts_with("5 CA certificates share the CN"));
     }
 
     #[test]

@@ -320,3 +320,24 @@ fn trust_refuses_a_bundle_in_either_slot() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds 3 certificates"));
 }
+
+/// Many certificates: each group of look-alikes is reported once, with its count, and the plan is whole.
+#[test]
+fn many_certificates_give_one_flag_per_group() {
+    let out = ucert().args(["chain", "--at", AT, &fixture("chain/linear-30.pem")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("   1. Bench CA 0 ") && text.contains("  30. Bench CA 29 "), "{text}");
+    assert!(text.contains("COMPLETE"));
+    let out = ucert().args(["chain", "--at", AT, &fixture("chain/same-cn-mesh.pem")]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("share the CN").count(), 1, "{text}");
+    assert!(text.contains("5 CA certificates share the CN \"Bench Same CN CA\""), "{text}");
+    // the same certificate given 40 times: one duplicate flag, saying how often and naming a few inputs
+    let root = fixture("ca/root-ca.pem");
+    let many: Vec<&str> = std::iter::repeat_n(root.as_str(), 40).collect();
+    let out = ucert().args(["chain", "--at", AT]).args(&many).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("duplicate").count(), 1, "{text}");
+    assert!(text.contains("Example Root CA appears 40 times (also in fixtures/ca/root-ca.pem, fixtures/ca/root-ca.pem, fixtures/ca/root-ca.pem and 36 more)"), "{text}");
+}

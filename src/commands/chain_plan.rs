@@ -51,7 +51,7 @@ pub fn chain(
         None => Vec::new(),
     };
     let validity = analysis.certificates.iter().map(|c| c.validity_at(at)).collect();
-    let self_signed = analysis.certificates.iter().map(chain::is_self_signed).collect();
+    let self_signed = analysis.self_signed.clone();
     Ok(ChainReport {
         analysis,
         validity,

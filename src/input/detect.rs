@@ -97,29 +97,43 @@ fn decode_der_stream(bytes: &[u8], origin: Origin) -> Decoded {
 }
 
 fn decode_pem_text(text: &str) -> Decoded {
+    /// From this many blocks on (a CA's bundle, a chain of thousands), blocks are decoded in parallel.
+    const PARALLEL_FROM: usize = 64;
+    let blocks = pem_text::scan(text);
+    let judged: Vec<Option<Result<Located, Problem>>> = if blocks.len() >= PARALLEL_FROM {
+        use rayon::prelude::*;
+        blocks.into_par_iter().map(judge_block).collect()
+    } else {
+        blocks.into_iter().map(judge_block).collect()
+    };
     let mut decoded = Decoded::default();
-    for block in pem_text::scan(text) {
-        let origin = Origin::Pem { label: block.label.clone(), line: block.line };
-        let expected = match expectation(&block.label) {
-            Ok(Some(e)) => e,
-            Ok(None) => continue, // EC PARAMETERS and the like: part of a key file, not an object
-            Err(error) => {
-                decoded.problems.push(Problem { origin, error });
-                continue;
-            }
-        };
-        let result = block.body.and_then(|body| {
-            let (object, _) = classify(&body.der);
-            let object = object?;
-            check_label(&block.label, expected, &object)?;
-            Ok(object)
-        });
+    for result in judged.into_iter().flatten() {
         match result {
-            Ok(object) => decoded.objects.push(Located { object, origin }),
-            Err(error) => decoded.problems.push(Problem { origin, error }),
+            Ok(located) => decoded.objects.push(located),
+            Err(problem) => decoded.problems.push(problem),
         }
     }
     decoded
+}
+
+/// One PEM block: its object, its problem, or nothing for a block that is part of a key file (EC PARAMETERS).
+fn judge_block(block: pem_text::Block) -> Option<Result<Located, Problem>> {
+    let origin = Origin::Pem { label: block.label.clone(), line: block.line };
+    let expected = match expectation(&block.label) {
+        Ok(Some(e)) => e,
+        Ok(None) => return None,
+        Err(error) => return Some(Err(Problem { origin, error })),
+    };
+    let result = block.body.and_then(|body| {
+        let (object, _) = classify(&body.der);
+        let object = object?;
+        check_label(&block.label, expected, &object)?;
+        Ok(object)
+    });
+    Some(match result {
+        Ok(object) => Ok(Located { object, origin }),
+        Err(error) => Err(Problem { origin, error }),
+    })
 }
 
 /// What a PEM label promises.

@@ -28,8 +28,11 @@ use crate::verify::Verification;
 
 /// Writes a value as pretty JSON and a final newline.
 pub fn write<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
-    writeln!(out)
+    // serde writes token by token: buffer here, so the sink behind sees large pieces
+    let mut buffered = io::BufWriter::with_capacity(64 * 1024, &mut *out);
+    serde_json::to_writer_pretty(&mut buffered, value).map_err(io::Error::other)?;
+    writeln!(buffered)?;
+    buffered.flush()
 }
 
 fn rfc3339(t: time::OffsetDateTime) -> String {
@@ -329,7 +332,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             step: n + 1,
             role: s.role,
             upload_as: a.upload_as(s.role),
-            issuer_step: s.issuer.and_then(|i| a.plan.iter().position(|p| p.index == i)).map(|p| p + 1),
+            issuer_step: s.issuer.and_then(|i| a.step_number[i]),
             signature: s.signature.as_ref(),
             source: &a.origins[s.index],
             certificate: cert_json(s.index),

@@ -232,6 +232,11 @@ fn json_escape(c: char, out: &mut String) {
 
 impl Write for Terminal<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Most output is plain ASCII text: it passes as it is, without a copy.
+        if self.pending.is_empty() && buf.iter().all(|&b| (0x20..0x7f).contains(&b) || b == b'\n') {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         let mut bytes = std::mem::take(&mut self.pending);
         bytes.extend_from_slice(buf);
         let mut out = String::with_capacity(bytes.len());

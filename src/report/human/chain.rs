@@ -36,11 +36,8 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             (None, _) if report.self_signed[step.index] => "self-signed".to_string(),
             (None, _) => "issuer not given".red().to_string(),
             (Some(i), sig) => {
-                let by = a
-                    .plan
-                    .iter()
-                    .position(|s| s.index == i)
-                    .map(|p| format!("{}", p + 1))
+                let by = a.step_number[i]
+                    .map(|p| p.to_string())
                     .unwrap_or_else(|| a.certificates[i].display_name().to_string());
                 match sig {
                     Some(Verification::Valid) => format!("signed by {by}, verifies"),
