@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 f=../fixtures
-rm -rf seeds && mkdir -p seeds/input seeds/pkcs7 seeds/match seeds/logs
+rm -rf seeds && mkdir -p seeds/input seeds/pkcs7 seeds/match seeds/logs seeds/text seeds/chain
 # input: every form, the refused kinds, the odd-but-valid ones, one of each kind of key
 for p in "$f"/forms/* "$f"/refused/* "$f"/odd/*.pem "$f"/cucm/tomcat.csr "$f"/cucm/tomcat-ECDSA.pem "$f"/chain/with-unrelated.p7b; do
   cp "$p" "seeds/input/$(basename "$p")"
@@ -31,5 +31,15 @@ i=0
 for p in "$f"/logs/*; do
   { printf "\\x$(printf %02x $((i % 4)))"; cat "$p"; } >"seeds/logs/$(basename "$p")"
   i=$((i + 1))
+done
+# text: a selector byte (odd: GeneralizedTime; the rest picks the string type), then the bytes
+printf '\x00260101120000+0200' >seeds/text/utc-offset
+printf '\x002601010000+1\xc3\xa92' >seeds/text/regression-non-ascii-zone
+printf '\x0120161231235960Z' >seeds/text/leap-second
+printf '\x18cucm\x1b]0;pwned\x07\xc2\x9b2J\xe2\x80\xae\r\n' >seeds/text/hostile-utf8
+printf '\x3c\x00\x41\x20\x2e' >seeds/text/bmp-rlo
+# chain: a repeat byte, then a bundle
+for p in "$f"/chain/*.pem "$f"/chain/*.p7b "$f"/forms/certnew.p7b "$f"/hostile/evil-ca.pem; do
+  { printf '\x01'; cat "$p"; } >"seeds/chain/$(basename "$p")"
 done
 echo "seeds: $(find seeds -type f | wc -l) files" >&2

@@ -33,6 +33,6 @@ fuzz_target!(|data: &[u8]| {
         let findings = checks::run_all(&Pair { request, certificate: leaf, cas: &certs[1..], purpose: None, at: now });
         let _ = (checks::headline(&findings), checks::cucm_error(&findings));
     }
-    let pool = certs.into_iter().map(|c| (c, String::new())).collect();
+    let pool = certs.into_iter().map(|c| (c, ucert::untrusted::Untrusted::default())).collect();
     let _ = ucert::chain::analyze(pool, None, now);
 });

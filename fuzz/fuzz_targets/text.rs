@@ -1,0 +1,52 @@
+//! Outside text on its way to a terminal: arbitrary bytes as an ASN.1 time (the first byte picks UTCTime or
+//! GeneralizedTime, the rest is the content) and as a directory string of any string type; arbitrary text through
+//! the one escaping function and arbitrary bytes through the terminal sink. Nothing may panic, and what the sink
+//! writes may hold no control or bidi character but its own line ends.
+#![no_main]
+
+use std::io::Write;
+
+use libfuzzer_sys::fuzz_target;
+use ucert::report::terminal::{Mode, Terminal};
+use ucert::untrusted::{escape, needs_escape};
+use x509_parser::asn1_rs::{Class, Tag};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    // a time element: tag, a short or long length, the content
+    let tag = if selector & 1 == 0 { 0x17 } else { 0x18 };
+    let mut element = vec![tag];
+    if rest.len() < 128 {
+        element.push(rest.len() as u8);
+    } else {
+        element.extend([0x82, (rest.len() >> 8) as u8, rest.len() as u8]);
+    }
+    element.extend_from_slice(rest);
+    if let Ok((el, _)) = ucert::der::read_element(&element) {
+        let _ = ucert::model::asn1::time(&el);
+    }
+    // a name attribute of whatever string type the selector names
+    let tag = Tag(u32::from(selector >> 1) % 31);
+    let (value, _) = ucert::model::name::decode_string(Class::Universal, tag, rest);
+    let shown = escape(&value);
+    assert!(!shown.chars().any(needs_escape), "escape left a control in {shown:?}");
+    assert_eq!(escape(&shown), shown, "escaping is idempotent");
+    // the sink, fed in two writes cut anywhere (a character may be split between them)
+    let cut = usize::from(selector) % (rest.len() + 1);
+    let mut out = Vec::new();
+    {
+        let mut sink = Terminal::new(&mut out, Mode::Human { color: selector & 0x80 != 0 });
+        let _ = sink.write_all(&rest[..cut]);
+        let _ = sink.write_all(&rest[cut..]);
+        let _ = sink.flush();
+    }
+    let text = std::str::from_utf8(&out).expect("the sink writes UTF-8");
+    assert!(!text.chars().any(|c| c != '\n' && needs_escape(c)), "raw control through the sink: {text:?}");
+    let mut json = Vec::new();
+    {
+        let mut sink = Terminal::new(&mut json, Mode::Json);
+        let _ = sink.write_all(serde_json::to_string(&value).unwrap_or_default().as_bytes());
+    }
+    let back: String = serde_json::from_slice(&json).expect("the JSON sink keeps JSON valid");
+    assert_eq!(back, value, "the JSON sink keeps the exact value");
+});
