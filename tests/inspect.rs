@@ -185,6 +185,7 @@ fn every_certificate_form_decodes_to_the_same_certificate() {
         "forms/certnew-der.cer",
         "forms/certnew.p7b",
         "forms/certnew-pem.p7b",
+        "forms/certnew-adcs-base64.p7b",
         "forms/pasted.txt",
         "forms/text-above.pem",
         "forms/bom.pem",
@@ -463,4 +464,20 @@ fn private_key_material_is_never_printed() {
         }
         assert!(!text.contains("PRIVATE KEY-----"));
     }
+}
+
+/// AD CS's "Download certificate chain, Base 64": a PKCS#7 under BEGIN CERTIFICATE, read by every command as the
+/// chain it is (issue 14's first case).
+#[test]
+fn the_ad_cs_base64_chain_is_read_by_every_command() {
+    let p7b = fixture("forms/certnew-adcs-base64.p7b");
+    let out = ucert().args(["chain", "--at", AT, &p7b]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("3. cucm-pub.example.com  -> upload as tomcat"), "{text}");
+    let out = ucert().args(["match", "--at", AT, &fixture("cucm/tomcat.csr"), &p7b]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = ucert().args(["modulus", &p7b]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 3);
 }
