@@ -157,7 +157,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             };
             let report = connect::connect(&target, options)?;
             emit(out, json, color, |o| report::json::connect(&report, o), |o| report::human::connect(&report, o))?;
-            pass_if(report.expect.as_ref().is_none_or(|e| e.matches))
+            pass_if(report.passed())
         }
         Task::Explain { text, json } => {
             let found = crate::explain::explain(&text);

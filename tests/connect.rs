@@ -69,9 +69,17 @@ fn connect_json(args: &[&str]) -> (ConnectJson, i32) {
 #[test]
 fn the_right_certificate_is_recognised() {
     let server = OpensslServer::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"), &[]);
-    let (doc, code) =
-        connect_json(&[&server.target(), "--expect", &fixture("cucm/tomcat.pem"), "--ca", &fixture("ca/root-ca.pem")]);
-    assert_eq!(code, 0);
+    let sni = ["--sni", "cucm-pub.example.com"];
+    let (doc, code) = connect_json(&[
+        &server.target(),
+        "--expect",
+        &fixture("cucm/tomcat.pem"),
+        "--ca",
+        &fixture("ca/root-ca.pem"),
+        sni[0],
+        sni[1],
+    ]);
+    assert_eq!(code, 0, "every check passes");
     assert_eq!(doc.schema, 1);
     assert_eq!(doc.port, server.port);
     assert!(doc.protocol.starts_with("TLSv1."), "{}", doc.protocol);
@@ -85,7 +93,7 @@ fn the_right_certificate_is_recognised() {
     assert_eq!(trust.path.unwrap().last().map(String::as_str), Some("Example Root CA"));
     assert!(!doc.self_signed);
     // a CSR or a key works as well: compared by key
-    let (doc, code) = connect_json(&[&server.target(), "--expect", &fixture("cucm/tomcat.csr")]);
+    let (doc, code) = connect_json(&[&server.target(), "--expect", &fixture("cucm/tomcat.csr"), sni[0], sni[1]]);
     assert_eq!(code, 0);
     assert_eq!(doc.expect.unwrap().compared, "key");
 }
@@ -111,7 +119,7 @@ fn an_old_certificate_is_exit_1_with_both_side_by_side() {
 fn a_wrong_host_name_is_reported_as_curl_51() {
     let server = OpensslServer::start("cucm/tomcat.pem", "cucm/tomcat.key", None, &[]);
     let (doc, code) = connect_json(&[&server.target()]);
-    assert_eq!(code, 0, "the fetch itself succeeded");
+    assert_eq!(code, 1, "a check failed: the name");
     assert_eq!(doc.host_match.result, "mismatch");
     assert_eq!(
         doc.host_match.curl.as_deref(),
@@ -131,7 +139,7 @@ fn a_wrong_host_name_is_reported_as_curl_51() {
 fn a_self_signed_certificate_is_flagged() {
     let server = OpensslServer::start("connect/selfsigned.pem", "connect/selfsigned.key", None, &[]);
     let (doc, code) = connect_json(&[&server.target(), "--ca", &fixture("ca/root-ca.pem")]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "checks failed: the name and the chain");
     assert!(doc.self_signed && doc.chain[0].self_signed);
     assert_eq!(doc.trust.unwrap().result, "not-issued-by-given-cas");
     let out = ucert().args(["connect", "--at", AT, &server.target()]).output().unwrap();
@@ -146,7 +154,7 @@ fn save_writes_the_presented_chain_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("served");
     let (doc, code) = connect_json(&[&server.target(), "--save", &d.to_string_lossy()]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "saved, though the name check failed (127.0.0.1 is not in the certificate)");
     assert_eq!(doc.saved.len(), 2);
     assert!(doc.saved[0].ends_with("01-cucm-pub.example.com.pem"));
     let same = std::fs::read(fixture_abs("cucm/tomcat.pem")).unwrap();
@@ -300,4 +308,14 @@ fn a_server_that_sends_one_byte_at_a_time_is_read() {
     let server = big_server(&[]);
     let port = one_byte_proxy(server.port);
     assert_big_chain_is_read(&format!("127.0.0.1:{port}"), "one byte at a time");
+}
+
+#[test]
+fn an_expired_certificate_is_exit_1() {
+    let server = OpensslServer::start("match/tomcat-expired.pem", "cucm/tomcat.key", None, &[]);
+    let out =
+        ucert().args(["connect", "--at", AT, &server.target(), "--sni", "cucm-pub.example.com"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("FAIL  the certificate expired"), "{text}");
 }

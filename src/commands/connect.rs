@@ -56,6 +56,15 @@ impl ConnectReport {
     pub fn leaf(&self) -> &CertificateFacts {
         &self.chain[0]
     }
+
+    /// Every check passed: the certificate names the host, is valid now, chains to the given CAs (when given)
+    /// and is the expected one (when given). Anything printed as FAIL makes this false, and the exit code 1.
+    pub fn passed(&self) -> bool {
+        matches!(self.host, HostMatch::Matches { .. })
+            && self.leaf().validity.is_valid()
+            && matches!(self.trust, None | Some(Trust::Chains { .. }))
+            && self.expect.as_ref().is_none_or(|e| e.matches)
+    }
 }
 
 pub struct Options<'a> {
