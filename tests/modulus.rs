@@ -98,3 +98,14 @@ fn an_unreadable_file_is_exit_2_and_the_rest_still_print() {
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "ucert: no/such/file.csr: no such file or directory\n");
 }
+
+/// A DSA certificate: `openssl x509 -modulus` prints its public value, and ucert follows; for the DSA CSR,
+/// where `openssl req` says "Wrong Algorithm type", ucert says there is no modulus (exit 1).
+#[test]
+fn a_dsa_certificate_has_openssls_modulus_and_its_csr_none() {
+    let cert = fixture("odd/dsa.pem");
+    assert_eq!(ucert_modulus(&cert), openssl_modulus_md5("x509", &fixture_abs("odd/dsa.pem").to_string_lossy()));
+    let out = ucert().args(["modulus", &fixture("odd/dsa.csr")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no modulus: DSA"));
+}

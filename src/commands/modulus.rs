@@ -33,18 +33,21 @@ pub fn modulus(inputs: &[Source]) -> Vec<ModulusLine> {
                 continue;
             }
         };
-        let keys: Vec<&PublicKey> = decoded
+        // (key, whether it is a certificate's: `openssl x509 -modulus` also answers for DSA, `req` does not)
+        let keys: Vec<(&PublicKey, bool)> = decoded
             .objects
             .iter()
             .flat_map(|l| match &l.object {
-                Object::Pkcs7(certs) => certs.iter().map(|c| &c.public_key).collect::<Vec<_>>(),
-                other => other.public_key().into_iter().collect(),
+                Object::Pkcs7(certs) => certs.iter().map(|c| (&c.public_key, true)).collect::<Vec<_>>(),
+                Object::Certificate(c) => vec![(&c.public_key, true)],
+                other => other.public_key().into_iter().map(|k| (k, false)).collect(),
             })
             .collect();
         let several = keys.len() > 1;
-        for (i, key) in keys.iter().enumerate() {
+        for (i, (key, of_certificate)) in keys.iter().enumerate() {
             let label = if several { Untrusted::new(format!("{}#{}", path.raw(), i + 1)) } else { path.clone() };
-            let outcome = match key.modulus_md5() {
+            let md5 = if *of_certificate { key.x509_modulus_md5() } else { key.modulus_md5() };
+            let outcome = match md5 {
                 Some(md5) => ModulusOutcome::Md5(md5),
                 None => ModulusOutcome::NoModulus { key: key.summary() },
             };

@@ -154,19 +154,37 @@ impl PublicKey {
     /// None for keys without a modulus.
     pub fn openssl_modulus_line(&self) -> Option<String> {
         match &self.kind {
-            KeyKind::Rsa { modulus, .. } => {
-                // BN_print drops leading zero nibbles, not just leading zero bytes.
-                let hex = digest::hex_upper(modulus);
-                let trimmed = hex.trim_start_matches('0');
-                Some(format!("Modulus={}", if trimmed.is_empty() { "0" } else { trimmed }))
-            }
+            KeyKind::Rsa { modulus, .. } => Some(format!("Modulus={}", bn_print(modulus))),
             _ => None,
         }
     }
 
     /// `openssl ... -noout -modulus | openssl md5`: the MD5 of the modulus line and its newline.
     pub fn modulus_md5(&self) -> Option<String> {
-        self.openssl_modulus_line().map(|line| digest::hex_lower(&digest::md5(format!("{line}\n").as_bytes())))
+        self.openssl_modulus_line().map(|line| md5_of_line(&line))
+    }
+
+    /// What `openssl x509 -noout -modulus` prints for a certificate's key: the modulus of an RSA key, and for a
+    /// DSA key its public value (openssl's `x509` does that; its `req` answers "Wrong Algorithm type" instead).
+    pub fn openssl_x509_modulus_line(&self) -> Option<String> {
+        self.openssl_modulus_line().or_else(|| self.dsa_public_value().map(|y| format!("Modulus={}", bn_print(&y))))
+    }
+
+    /// The MD5 of [`PublicKey::openssl_x509_modulus_line`], as `openssl x509 -noout -modulus | openssl md5`.
+    pub fn x509_modulus_md5(&self) -> Option<String> {
+        self.openssl_x509_modulus_line().map(|line| md5_of_line(&line))
+    }
+
+    /// A DSA key's public value y (the INTEGER inside the SubjectPublicKeyInfo's BIT STRING).
+    fn dsa_public_value(&self) -> Option<Vec<u8>> {
+        if !matches!(&self.kind, KeyKind::Other { oid, .. } if oid == super::oids::DSA) {
+            return None;
+        }
+        let (spki, _) = crate::der::read_element(&self.spki).ok()?;
+        let parts = crate::der::children(spki.content()).ok()?;
+        let bits = parts.get(1)?.content().split_first()?.1;
+        let (y, _) = crate::der::read_element(bits).ok()?;
+        Some(y.content().to_vec())
     }
 
     /// The PEM `PUBLIC KEY` block, exactly as `openssl x509 -noout -pubkey` prints it.
@@ -270,6 +288,18 @@ impl Serialize for PublicKey {
         st.serialize_field("spki_sha256", &self.spki_sha256())?;
         st.end()
     }
+}
+
+/// A number as openssl's `BN_print` writes it: upper-case hex without leading zero nibbles (not just bytes).
+fn bn_print(magnitude: &[u8]) -> String {
+    let hex = digest::hex_upper(magnitude);
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() { "0".into() } else { trimmed.into() }
+}
+
+/// The MD5 of a line and its newline, as `... | openssl md5` computes it.
+fn md5_of_line(line: &str) -> String {
+    digest::hex_lower(&digest::md5(format!("{line}\n").as_bytes()))
 }
 
 #[cfg(test)]
