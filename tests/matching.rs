@@ -409,3 +409,31 @@ fn snapshot_subject_and_key_usage_warnings() {
         human(&["--purpose", "tomcat", &fixture("match/san-fqdn.csr"), &fixture("match/subject-rewritten.pem")]);
     insta::assert_snapshot!(snapshot_text(&text));
 }
+
+/// A `-ECDSA` purpose takes an EC key, the others an RSA key: a pair whose key type does not fit the purpose
+/// (given, or read from a renamed file) fails, with the purpose that fits.
+#[test]
+fn a_key_type_that_does_not_fit_the_purpose_fails() {
+    let rsa = (fixture("cucm/tomcat.csr"), fixture("forms/certnew.cer"));
+    let out = ucert().args(["match", "--at", AT, &rsa.0, &rsa.1, "--purpose", "tomcat-ECDSA"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("the purpose tomcat-ECDSA takes an EC key; this certificate has RSA 2048 bits"), "{text}");
+    assert!(text.contains("upload it as tomcat, the purpose its key type fits"), "{text}");
+    let ec = (fixture("cucm/tomcat-ECDSA.csr"), fixture("cucm/tomcat-ECDSA.pem"));
+    let out = ucert().args(["match", "--at", AT, &ec.0, &ec.1, "--purpose", "tomcat"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("the purpose tomcat takes an RSA key"));
+    // an RSA CSR renamed tomcat-ECDSA.csr
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("tomcat-ECDSA.csr");
+    std::fs::copy(common::fixture_abs("cucm/tomcat.csr"), &renamed).unwrap();
+    let out = ucert().args(["match", "--at", AT, renamed.to_str().unwrap(), &rsa.1]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("purpose tomcat-ECDSA (from the file name tomcat-ECDSA.csr)"), "{text}");
+    assert!(text.contains("or the CSR file was renamed"), "{text}");
+    // and the right purpose still matches
+    let out = ucert().args(["match", "--at", AT, &ec.0, &ec.1]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -2,10 +2,13 @@
 //! bits or more warn too: in mixed mode some phones do not accept them.
 
 use super::{CheckId, Finding, Pair};
-use crate::cucm::{MAX_KEY_BITS, MIN_KEY_BITS};
+use crate::cucm::{KeyType, MAX_KEY_BITS, MIN_KEY_BITS};
 
 pub fn check(pair: &Pair<'_>) -> Finding {
     let key = &pair.certificate.public_key;
+    if let Some(wrong) = key_type_mismatch(pair) {
+        return wrong;
+    }
     let Some(bits) = key.bits().filter(|_| key.is_rsa()) else {
         return Finding::pass(CheckId::KeySize, format!("{} (no RSA size limits apply)", key.summary()));
     };
@@ -42,6 +45,39 @@ pub fn check(pair: &Pair<'_>) -> Finding {
         );
     }
     Finding::pass(CheckId::KeySize, format!("RSA {bits} bits, within CUCM's {MIN_KEY_BITS}..{MAX_KEY_BITS}"))
+}
+
+/// A `-ECDSA` purpose takes an EC key and every other purpose an RSA key (the note on CUCM's Generate CSR page): a
+/// certificate of the other type is refused for that purpose, whatever else matches.
+fn key_type_mismatch(pair: &Pair<'_>) -> Option<Finding> {
+    let purpose = pair.purpose?;
+    let key = &pair.certificate.public_key;
+    let is_ec = matches!(key.kind, crate::model::key::KeyKind::Ec { .. });
+    let (wanted, fits) = match purpose.key_type() {
+        KeyType::Ec => ("an EC key", is_ec),
+        KeyType::Rsa => ("an RSA key", key.is_rsa()),
+    };
+    if fits {
+        return None;
+    }
+    let other = match purpose.key_type() {
+        KeyType::Ec => purpose.name().trim_end_matches("-ECDSA").to_string(),
+        KeyType::Rsa => format!("{}-ECDSA", purpose.name()),
+    };
+    let has_other = crate::cucm::Purpose::parse(&other).is_some();
+    let mut finding = Finding::fail(
+        CheckId::KeySize,
+        format!("the purpose {} takes {wanted}; this certificate has {}", purpose.name(), key.summary()),
+    )
+    .cause(format!(
+        "the wrong purpose was chosen (a -ECDSA purpose takes an EC key, the others an RSA key), or the CSR file \
+         was renamed: {} was read from --purpose or the file name",
+        purpose.name()
+    ));
+    if has_other {
+        finding = finding.remedy(format!("upload it as {other}, the purpose its key type fits (--purpose {other})"));
+    }
+    Some(finding.remedy(format!("for {}, generate a CSR of that purpose in CUCM and have it signed", purpose.name())))
 }
 
 #[cfg(test)]
