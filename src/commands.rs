@@ -140,7 +140,10 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         }
         Task::Logs { inputs, json } => {
             let (report, problems) = logs::logs(&inputs);
-            emit(out, json, color, |o| report::json::logs(&report, o), |o| report::human::logs(&report, o))?;
+            // when no input could be read there is no report: only the errors, on stderr
+            if !report.files.is_empty() || problems.is_empty() {
+                emit(out, json, color, |o| report::json::logs(&report, o), |o| report::human::logs(&report, o))?;
+            }
             for p in &problems {
                 diagnostic(err, &p.path, &p.message);
             }
