@@ -33,6 +33,7 @@ struct Summary {
     mismatched: usize,
     waiting_csrs: usize,
     certificates_without_csr: usize,
+    certificates_for_superseded_csr: usize,
     lonely_keys: usize,
     ca_certificates: usize,
     unreadable: usize,
@@ -167,6 +168,7 @@ fn every_kind_of_leftover_is_reported() {
     assert!(doc.unknown[0].path.ends_with("readme.txt"));
     let s = &doc.summary;
     assert_eq!((s.files, s.pairs, s.matched, s.waiting_csrs, s.certificates_without_csr), (25, 9, 9, 1, 2));
+    assert_eq!(s.certificates_for_superseded_csr, 1, "the text's count and the JSON's agree");
 }
 
 #[test]

@@ -467,6 +467,8 @@ struct PairSummaryJson {
     mismatched: usize,
     waiting_csrs: usize,
     certificates_without_csr: usize,
+    /// Of `certificates_without_csr`, those issued for a CSR that was replaced (same subject, another key).
+    certificates_for_superseded_csr: usize,
     lonely_keys: usize,
     ca_certificates: usize,
     unreadable: usize,
@@ -536,6 +538,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
             mismatched: pairs.len() - matched,
             waiting_csrs: waiting.len(),
             certificates_without_csr: p.orphans.len(),
+            certificates_for_superseded_csr: p.orphans.iter().filter(|o| o.superseded_by.is_some()).count(),
             lonely_keys: p.lonely_keys.len(),
             ca_certificates: p.ca_certificates.len(),
             unreadable: report.unreadable.len(),

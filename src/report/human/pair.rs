@@ -88,8 +88,17 @@ fn summary(report: &PairReport) -> String {
         n => parts.push(format!("{n} {many}")),
     };
     add(waiting, "CSR waiting for a certificate", "CSRs waiting for a certificate");
-    add(p.orphans.len() - superseded, "certificate without a CSR", "certificates without a CSR");
-    add(superseded, "certificate for a superseded CSR", "certificates for a superseded CSR");
+    // counted as in the JSON summary: every certificate without a CSR, of which some were for a superseded one
+    let of_which = match superseded {
+        0 => String::new(),
+        s if s == p.orphans.len() && s == 1 => " (for a superseded CSR)".to_string(),
+        s => format!(" ({s} for a superseded CSR)"),
+    };
+    add(
+        p.orphans.len(),
+        &format!("certificate without a CSR{of_which}"),
+        &format!("certificates without a CSR{of_which}"),
+    );
     add(p.lonely_keys.len(), "key without a CSR or certificate", "keys without a CSR or certificate");
     add(p.ca_certificates.len(), "CA certificate", "CA certificates");
     add(report.unreadable.len(), "unreadable file", "unreadable files");
