@@ -275,3 +275,20 @@ fn consequences_of_a_known_failure_are_not_counted_as_unknown() {
     let (doc, _) = logs_of(&["nginx-curl51-name.log"]);
     assert_eq!(doc.unrecognised.errors + doc.unrecognised.warnings, 0, "{:?}", doc.unrecognised.samples);
 }
+
+/// Five occurrences, three shown as evidence: the count says how many are shown; "1 line", not "1 lines".
+#[test]
+fn counts_say_how_many_are_shown_and_words_agree_with_numbers() {
+    let line = std::fs::read_to_string(common::fixture_abs("logs/nginx-curl6-resolve.log")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let five = dir.path().join("five.log");
+    std::fs::write(&five, format!("{}\n", line.trim_end()).repeat(5)).unwrap();
+    let out = ucert().args(["logs", five.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("(×5, 3 shown)"), "{text}");
+    assert!(text.contains("(Domain name not found)"), "balanced parentheses: {text}");
+    assert!(text.contains("5 lines"), "{text}");
+    let one = ucert().args(["logs", &fixture("logs/nginx-curl6-resolve.log")]).output().unwrap();
+    let text = String::from_utf8(one.stdout).unwrap();
+    assert!(text.contains(", 1 line, ") && !text.contains("1 lines"), "{text}");
+}

@@ -41,7 +41,8 @@ pub enum Classified {
 }
 
 static CURL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(\w+): Curl (?:call|request)[^(]*? return code (\d+) \(([^)]*(?:\([^)]*\)[^)]*)*)\)"));
+    // the text in parentheses may hold parentheses of its own, "(Could not resolve: x (Domain name not found))"
+    LazyLock::new(|| re(r"(\w+): Curl (?:call|request)[^(]*? return code (\d+) \(([^()]*(?:\([^()]*\)[^()]*)*)\)"));
 static SUBJECT_MISMATCH: LazyLock<Regex> =
     LazyLock::new(|| re(r"certificate subject name '([^']*)' does not match target host name '([^']*)'"));
 static UNRESOLVED: LazyLock<Regex> = LazyLock::new(|| re(r"Could not resolve:? (?:host: )?([^\s()]+)"));
@@ -279,6 +280,7 @@ mod tests {
         let h = hit(&rec("6", "Could not resolve: lab-dcc.michamen.com (Domain name not found)"));
         assert_eq!(h.id, "curl-6-unresolved");
         assert_eq!(h.key, "lab-dcc.michamen.com");
+        assert!(h.what.ends_with("(Domain name not found)"), "balanced: {}", h.what);
         assert_eq!(
             hit(&rec("28", "Operation timed out after 10000 milliseconds with 0 bytes received")).id,
             "curl-28-login-timeout"

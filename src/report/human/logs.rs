@@ -25,7 +25,12 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             (Some(a), _) => format!(", at {a}"),
             _ => String::new(),
         };
-        writeln!(out, "  {tag}  {} (×{}{when})", (&f.title).bold(), f.count)?;
+        // the count is of every occurrence; only a few are shown as evidence, and the text says so
+        let shown = match f.evidence.len() {
+            n if n < f.count => format!(", {n} shown"),
+            _ => String::new(),
+        };
+        writeln!(out, "  {tag}  {} (×{}{when}{shown})", (&f.title).bold(), f.count)?;
         writeln!(out, "         {} {}", "what happened:".dimmed(), f.what)?;
         writeln!(out, "         {}  {}", "likely cause:".dimmed(), f.cause)?;
         for (i, fix) in f.fixes.iter().enumerate() {
@@ -109,7 +114,15 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", "FILES".bold())?;
     for f in &report.files {
-        writeln!(out, "  {}: {}, {} lines, {} records", f.path, f.kind.describe(), f.lines, f.records)?;
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        writeln!(
+            out,
+            "  {}: {}, {}, {}",
+            f.path,
+            f.kind.describe(),
+            plural(f.lines, "line", "lines"),
+            plural(f.records, "record", "records")
+        )?;
     }
     Ok(())
 }
