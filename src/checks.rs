@@ -237,11 +237,18 @@ pub fn headline(findings: &[Finding]) -> Option<&Finding> {
     findings.iter().filter(|f| f.status == Status::Fail).min_by_key(|f| f.id.rank())
 }
 
-/// The CUCM message the upload will hit: that of the most specific failure that has one.
+/// The CUCM message the upload will hit: the headline failure's own, so that the message and the reason given
+/// for it always name the same check (one ranking decides both). None when that failure has no known CUCM text.
 pub fn cucm_error(findings: &[Finding]) -> Option<&str> {
-    let mut failing: Vec<&Finding> = findings.iter().filter(|f| f.status == Status::Fail).collect();
-    failing.sort_by_key(|f| f.id.rank());
-    failing.iter().find_map(|f| f.cucm_error.as_deref())
+    headline(findings).and_then(|f| f.cucm_error.as_deref())
+}
+
+impl CheckId {
+    /// Whether failing this check means the certificate does not belong to the CSR (another key, other SANs, another
+    /// subject), as opposed to a certificate that belongs to it but is refused (expired, wrong usage, no chain).
+    pub fn is_mismatch(self) -> bool {
+        matches!(self, CheckId::PublicKey | CheckId::San | CheckId::Subject)
+    }
 }
 
 /// "DNS:a, DNS:b" for messages.

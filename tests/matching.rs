@@ -437,3 +437,23 @@ fn a_key_type_that_does_not_fit_the_purpose_fails() {
     let out = ucert().args(["match", "--at", AT, &ec.0, &ec.1]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// An expired certificate for the right CSR is REFUSED, not a MISMATCH, and its reason is said once; the CUCM
+/// message and the reason always name the same check.
+#[test]
+fn an_expired_certificate_is_refused_with_its_reason_said_once() {
+    let (text, code) = human(&[&fixture("cucm/tomcat.csr"), &fixture("match/tomcat-expired.pem")]);
+    assert_eq!(code, 1);
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("REFUSED: CUCM will refuse this certificate (validity): expired"), "{first}");
+    assert!(!text.contains("because"), "said once: {text}");
+    let (text, _) = human(&[&fixture("cucm/tomcat.csr"), &fixture("match/cucm-sub-tomcat.pem")]);
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("MISMATCH: CUCM will say \"CSR public key and Certificate public key do not match\"")
+    );
+    assert!(lines.next().unwrap().starts_with("  because public-key: "), "{text}");
+}

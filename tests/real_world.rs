@@ -172,6 +172,12 @@ fn every_known_pair_carries_the_same_key() {
         let checks = doc["checks"].as_array().unwrap();
         let key = checks.iter().find(|c| c["id"] == "public-key").unwrap();
         assert_eq!(key["status"], "pass", "{csr} -> {cert}: {key}");
+        // the headline's CUCM message is that of the check named as the reason (one ranking decides both)
+        if let Some(failed) = doc["failed_check"].as_str() {
+            let check = checks.iter().find(|c| c["id"] == failed).unwrap();
+            assert_eq!(check["status"], "fail", "{csr} -> {cert}");
+            assert_eq!(doc["cucm_error"], check["cucm_error"], "{csr} -> {cert}: headline and reason agree");
+        }
     }
 }
 

@@ -40,15 +40,24 @@ fn verdict(report: &MatchReport, out: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
     let head = report.headline();
-    match report.cucm_error() {
-        Some(text) => writeln!(out, "{}: CUCM will say \"{}\"", "MISMATCH".red().bold(), text.bold())?,
-        None => {
-            let why = head.map(|f| f.message.clone()).unwrap_or_default();
-            writeln!(out, "{}: CUCM will refuse this certificate: {why}", "MISMATCH".red().bold())?
+    // MISMATCH: the certificate is not the CSR's; REFUSED: it is, but CUCM will not take it (expired, usage, chain)
+    let label = if head.is_none_or(|f| f.id.is_mismatch()) { "MISMATCH" } else { "REFUSED" };
+    match (report.cucm_error(), head) {
+        (Some(text), head) => {
+            writeln!(out, "{}: CUCM will say \"{}\"", label.red().bold(), text.bold())?;
+            if let Some(f) = head {
+                writeln!(out, "  because {}: {}", f.id.as_str(), f.message)?;
+            }
         }
-    }
-    if let Some(f) = head {
-        writeln!(out, "  because {}: {}", f.id.as_str(), f.message)?;
+        // no CUCM text is known for this failure: the reason is the headline, said once
+        (None, Some(f)) => writeln!(
+            out,
+            "{}: CUCM will refuse this certificate ({}): {}",
+            label.red().bold(),
+            f.id.as_str(),
+            f.message
+        )?,
+        (None, None) => writeln!(out, "{}: CUCM will refuse this certificate", label.red().bold())?,
     }
     Ok(())
 }

@@ -132,7 +132,10 @@ fn rows(p: &Pairing) -> Vec<Row> {
                 };
                 ("match", format!("MATCH{purpose}{warn}"))
             } else {
-                ("MISMATCH", v.cucm_error.clone().or_else(|| v.message.clone()).unwrap_or_default())
+                (
+                    if v.failed_check.is_none_or(|c| c.is_mismatch()) { "MISMATCH" } else { "REFUSED" },
+                    v.cucm_error.clone().or_else(|| v.message.clone()).unwrap_or_default(),
+                )
             };
             rows.push(Row {
                 status,
