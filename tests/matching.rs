@@ -456,4 +456,6 @@ fn an_expired_certificate_is_refused_with_its_reason_said_once() {
             .starts_with("MISMATCH: CUCM will say \"CSR public key and Certificate public key do not match\"")
     );
     assert!(lines.next().unwrap().starts_with("  because public-key: "), "{text}");
+    // another node's certificate: its subject differs because it is another CSR's, not because the CA rewrote it
+    assert!(!text.contains("the CA wrote its own values"), "a cause must follow from the evidence: {text}");
 }

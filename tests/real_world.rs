@@ -167,6 +167,10 @@ fn every_known_pair_carries_the_same_key() {
         ("certbot-csr-6sans_512.pem", "certbot-cert-5sans_512.pem"),
         ("acme-csr-100sans.pem", "acme-cert-100sans.pem"),
     ];
+    // cfssl replaced the CSR's SANs: with the CSR's key in the certificate, the cause says so (not "another CSR")
+    let doc = match_json(&dir.join("cfssl-leaf-rsa2048.csr"), &dir.join("cfssl-leaf-rsa2048.pem"));
+    let san = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "san").unwrap().clone();
+    assert!(san["cause"].as_str().unwrap().contains("the CA replaced the SANs"), "{san}");
     for (csr, cert) in pairs {
         let doc = match_json(&dir.join(csr), &dir.join(cert));
         let checks = doc["checks"].as_array().unwrap();

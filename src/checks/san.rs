@@ -67,7 +67,9 @@ pub fn check(pair: &Pair<'_>) -> Finding {
         .cucm(cucm::SAN_MISMATCH)
         .evidence(format!("CSR:         {}", join(requested)))
         .evidence(format!("certificate: {}", if issued.is_empty() { "no SAN".to_string() } else { join(issued) }));
-    let causes = causes(&diff, requested.len(), csr.subject.common_name().map(Untrusted::raw), issued.is_empty());
+    let same_key = csr.public_key.same_key(&pair.certificate.public_key);
+    let cn = csr.subject.common_name().map(Untrusted::raw);
+    let causes = causes(&diff, requested.len(), cn, issued.is_empty(), same_key);
     if !causes.is_empty() {
         finding = finding.cause(causes.join("; "));
     }
@@ -88,7 +90,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
 }
 
 /// The documented ways a CA changes SANs, as far as the difference shows them.
-fn causes(diff: &SanDiff, requested: usize, cn: Option<&str>, none_issued: bool) -> Vec<String> {
+fn causes(diff: &SanDiff, requested: usize, cn: Option<&str>, none_issued: bool, same_key: bool) -> Vec<String> {
     let mut out = Vec::new();
     if none_issued {
         out.push("the CA issued the certificate without any SAN".to_string());
@@ -96,9 +98,13 @@ fn causes(diff: &SanDiff, requested: usize, cn: Option<&str>, none_issued: bool)
     }
     let extra = &diff.extra_in_certificate;
     if !extra.is_empty() && diff.missing_in_certificate.len() == requested && !domain_stripped(diff) {
-        out.push(
-            "the certificate names none of the CSR's entries: it was issued for another CSR (another node?)".into(),
-        );
+        // the key tells which: the CSR's key means the CA replaced the names; another key, another CSR
+        out.push(if same_key {
+            "the certificate names none of the CSR's entries but carries its key: the CA replaced the SANs with its own"
+                .into()
+        } else {
+            "the certificate names none of the CSR's entries: it was issued for another CSR (another node?)".into()
+        });
         return out;
     }
     if let Some(cn) = cn

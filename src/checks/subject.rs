@@ -74,7 +74,8 @@ pub fn check(pair: &Pair<'_>) -> Finding {
         && r.csr.as_deref().is_some_and(|c| c.to_ascii_lowercase().contains("-ms"))
     {
         finding = finding.cause("the CA removed \"-ms\" from the multi-server CN (some CAs refuse it)");
-    } else {
+    } else if csr.public_key.same_key(&pair.certificate.public_key) {
+        // only when the certificate carries this CSR's key: another key means another CSR's subject (see public-key)
         finding =
             finding.cause("the CA wrote its own values (a CA template or policy); CUCM accepts the certificate anyway");
     }
