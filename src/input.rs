@@ -114,23 +114,47 @@ pub struct Decoded {
 impl Decoded {
     /// The objects, or an error when any part of the input could not be read: for commands that need the whole
     /// input to be sound (`match`, `chain`), one bad block makes the input unusable.
+    /// An encrypted key beside the objects is recognised and left alone; alone, it is what the input holds.
     pub fn into_objects(self) -> Result<Vec<Located>, InputError> {
-        if let Some(first) = self.problems.first() {
-            return Err(InputError::Unreadable { first: first.to_string(), more: self.problems.len() - 1 });
+        let damaged: Vec<&Problem> = self.damaged().collect();
+        if let Some(first) = damaged.first() {
+            return Err(InputError::Unreadable { first: first.to_string(), more: damaged.len() - 1 });
         }
         if self.objects.is_empty() {
-            return Err(InputError::NothingFound);
+            return match self.encrypted_keys().next() {
+                Some(key) => Err(InputError::Unreadable { first: key.to_string(), more: 0 }),
+                None => Err(InputError::NothingFound),
+            };
         }
         Ok(self.objects)
     }
 
-    /// The problems as one line (the first one, and how many more), or None if there were none.
+    /// The damaged or refused parts as one line (the first one, and how many more), or None if there were none.
+    /// Encrypted keys are not among them: they are recognised objects ([`Decoded::encrypted_keys`]).
     pub fn problem_summary(&self) -> Option<String> {
-        let first = self.problems.first()?;
-        Some(match self.problems.len() {
+        let damaged: Vec<&Problem> = self.damaged().collect();
+        let first = damaged.first()?;
+        Some(match damaged.len() {
             1 => first.to_string(),
             n => format!("{first} (and {} more unreadable blocks)", n - 1),
         })
+    }
+
+    /// Why the input gave no object to use: its damaged part, else its encrypted key, else nothing found.
+    pub fn why_nothing(&self) -> String {
+        self.problem_summary()
+            .or_else(|| self.encrypted_keys().next().map(|p| p.to_string()))
+            .unwrap_or_else(|| InputError::NothingFound.to_string())
+    }
+
+    /// Encrypted private keys found (recognised, never decrypted).
+    pub fn encrypted_keys(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| matches!(p.error, ObjectError::Encrypted(_)))
+    }
+
+    /// Blocks that could not be read, encrypted keys aside.
+    pub fn damaged(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| !matches!(p.error, ObjectError::Encrypted(_)))
     }
 }
 
@@ -153,6 +177,12 @@ pub enum ObjectError {
     EmptyBlock,
     #[error("{0}")]
     Unrecognized(String),
+    /// An encrypted private key: recognised, not read (ucert never decrypts). The text says its kind and cipher.
+    #[error(
+        "an encrypted private key ({0}): ucert reads only unencrypted keys; decrypt a copy with \
+         'openssl pkey -in FILE -out plain.key'"
+    )]
+    Encrypted(String),
 }
 
 /// Why an input as a whole could not be used. Turned into `ucert: <path>: <message>` at the edge.

@@ -432,10 +432,17 @@ fn expired_and_future_dates_are_described() {
 
 #[test]
 fn refused_kinds_say_what_the_file_is() {
+    // an encrypted key is recognised: inspect lists it; a command that needs the key says why it cannot have it
+    for file in ["refused/encrypted-pkcs8.key", "refused/encrypted-pkcs8.der", "refused/encrypted-legacy.key"] {
+        let out = ucert().args(["inspect", &fixture(file)]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{file}");
+        assert!(String::from_utf8(out.stdout).unwrap().contains("encrypted private key ("), "{file}");
+        let out = ucert().args(["modulus", &fixture(file)]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("an encrypted private key") && err.contains("openssl pkey"), "{file}: {err}");
+    }
     for (file, needle) in [
-        ("refused/encrypted-pkcs8.key", "encrypted private key"),
-        ("refused/encrypted-pkcs8.der", "encrypted private key"),
-        ("refused/encrypted-legacy.key", "encrypted private key"),
         ("refused/issuing.crl", "certificate revocation list"),
         ("refused/issuing-crl.der", "certificate revocation list"),
         ("refused/tomcat.p12", "PKCS#12"),

@@ -17,8 +17,12 @@ pub struct InspectReport {
 pub struct FileReport {
     pub path: Untrusted,
     pub objects: Vec<Inspected>,
-    /// Why the input (or part of it) could not be read; the objects that could be read are still listed.
+    /// Why the input could not be read (nothing in it was); exit 2.
     pub error: Option<String>,
+    /// Encrypted private keys: recognised and listed, never decrypted (where it is, what it is).
+    pub encrypted: Vec<(Origin, String)>,
+    /// Blocks that could not be read beside the objects that could: warnings, not a failure of the file.
+    pub warnings: Vec<String>,
 }
 
 pub struct Inspected {
@@ -70,12 +74,29 @@ fn inspect_one(source: &Source, at: OffsetDateTime) -> FileReport {
     let path = source.display_name();
     let decoded = match input::load(source) {
         Ok(d) => d,
-        Err(e) => return FileReport { path, objects: Vec::new(), error: Some(e.to_string()) },
+        Err(e) => {
+            return FileReport {
+                path,
+                objects: Vec::new(),
+                error: Some(e.to_string()),
+                encrypted: Vec::new(),
+                warnings: Vec::new(),
+            };
+        }
     };
-    let mut error = decoded.problem_summary();
-    if decoded.objects.is_empty() && error.is_none() {
-        error = Some(input::InputError::NothingFound.to_string());
-    }
+    let encrypted: Vec<(Origin, String)> = decoded
+        .encrypted_keys()
+        .map(|p| match &p.error {
+            input::ObjectError::Encrypted(what) => (p.origin.clone(), what.clone()),
+            other => (p.origin.clone(), other.to_string()),
+        })
+        .collect();
+    let found = !decoded.objects.is_empty() || !encrypted.is_empty();
+    let (error, warnings) = if found {
+        (None, decoded.damaged().map(|p| p.to_string()).collect())
+    } else {
+        (Some(decoded.problem_summary().unwrap_or_else(|| input::InputError::NothingFound.to_string())), Vec::new())
+    };
     let objects = decoded
         .objects
         .into_iter()
@@ -92,5 +113,5 @@ fn inspect_one(source: &Source, at: OffsetDateTime) -> FileReport {
             },
         })
         .collect();
-    FileReport { path, objects, error }
+    FileReport { path, objects, error, encrypted, warnings }
 }

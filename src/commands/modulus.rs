@@ -56,8 +56,7 @@ pub fn modulus(inputs: &[Source]) -> Vec<ModulusLine> {
         if let Some(problem) = decoded.problem_summary() {
             lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(problem) });
         } else if keys.is_empty() {
-            let none = input::InputError::NothingFound.to_string();
-            lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(none) });
+            lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(decoded.why_nothing()) });
         }
     }
     lines

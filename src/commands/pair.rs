@@ -202,7 +202,7 @@ fn scan(path: &Path) -> Scanned {
         Err(e) => return Scanned::Unknown(e.to_string()),
     };
     if decoded.objects.is_empty() {
-        return Scanned::Unknown(decoded.problem_summary().unwrap_or_else(|| InputError::NothingFound.to_string()));
+        return Scanned::Unknown(decoded.why_nothing());
     }
     let several = decoded.objects.len() > 1;
     Scanned::Objects(

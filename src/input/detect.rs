@@ -196,11 +196,7 @@ fn check_label(label: &str, expected: Expect, object: &Object) -> Result<(), Obj
 }
 
 fn encrypted_key_refusal() -> ObjectError {
-    ObjectError::Refused(
-        "an encrypted private key (PKCS#8): ucert reads only unencrypted keys; decrypt a copy with \
-         'openssl pkey -in FILE -out plain.key'"
-            .into(),
-    )
+    ObjectError::Encrypted("PKCS#8 ENCRYPTED PRIVATE KEY".into())
 }
 
 fn crl_refusal() -> ObjectError {

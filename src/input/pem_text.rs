@@ -164,10 +164,7 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
     {
         let cipher = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("DEK-Info")).map(|(_, v)| v.as_str());
         let cipher = cipher.and_then(|c| c.split(',').next()).unwrap_or("unknown cipher");
-        return Err(ObjectError::Refused(format!(
-            "an encrypted private key ({label}, legacy PEM encryption with {cipher}): ucert reads only unencrypted \
-             keys; decrypt a copy with 'openssl pkey -in FILE -out plain.key'"
-        )));
+        return Err(ObjectError::Encrypted(format!("{label}, legacy PEM encryption with {cipher}")));
     }
     base64_body(b64)
 }
@@ -249,12 +246,12 @@ mod tests {
     }
 
     #[test]
-    fn legacy_encrypted_key_is_refused_with_its_cipher() {
+    fn legacy_encrypted_key_is_recognised_with_its_cipher() {
         let text = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00\n\nMAMCAQA=\n\
                     -----END RSA PRIVATE KEY-----\n";
         match &scan(text)[0].body {
-            Err(ObjectError::Refused(msg)) => assert!(msg.contains("AES-256-CBC")),
-            _ => panic!("expected refusal"),
+            Err(ObjectError::Encrypted(what)) => assert!(what.contains("AES-256-CBC")),
+            _ => panic!("expected an encrypted key"),
         }
     }
 

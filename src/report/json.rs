@@ -167,6 +167,16 @@ struct FileJson<'a> {
     path: &'a Untrusted,
     error: Option<&'a str>,
     objects: Vec<ObjectJson<'a>>,
+    /// Encrypted private keys, recognised and never decrypted.
+    encrypted_keys: Vec<EncryptedJson<'a>>,
+    /// Blocks that could not be read beside the objects that could.
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct EncryptedJson<'a> {
+    source: SourceJson<'a>,
+    encryption: &'a str,
 }
 
 #[derive(Serialize)]
@@ -183,6 +193,12 @@ pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
         .map(|f| FileJson {
             path: &f.path,
             error: f.error.as_deref(),
+            encrypted_keys: f
+                .encrypted
+                .iter()
+                .map(|(origin, what)| EncryptedJson { source: SourceJson::new(origin), encryption: what })
+                .collect(),
+            warnings: &f.warnings,
             objects: f
                 .objects
                 .iter()

@@ -14,7 +14,7 @@ use crate::model::extensions::Extensions;
 pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
     let mut first = true;
     for file in &report.files {
-        if file.objects.is_empty() {
+        if file.objects.is_empty() && file.encrypted.is_empty() {
             continue; // unreadable: said on stderr
         }
         if !first {
@@ -57,6 +57,16 @@ pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
                     key_fields(out, 4, public)?;
                 }
             }
+        }
+        for (origin, what) in &file.encrypted {
+            writeln!(out, "  {} ({what}; {})", "encrypted private key".cyan().bold(), origin_phrase(origin))?;
+            writeln!(
+                out,
+                "    not decrypted (ucert never does); 'openssl pkey -in FILE -out plain.key' makes a plain copy to compare"
+            )?;
+        }
+        for w in &file.warnings {
+            warning(out, 2, &format!("{w} (the rest of the file was read)"))?;
         }
     }
     Ok(())
