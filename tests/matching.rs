@@ -459,3 +459,21 @@ fn an_expired_certificate_is_refused_with_its_reason_said_once() {
     // another node's certificate: its subject differs because it is another CSR's, not because the CA rewrote it
     assert!(!text.contains("the CA wrote its own values"), "a cause must follow from the evidence: {text}");
 }
+
+/// A key in the first slot reads as a key ("this key"), and the failing evidence shows the modulus MD5 for RSA,
+/// the figure the modulus block below and TAC compare.
+#[test]
+fn a_key_is_named_as_a_key_and_evidence_shows_the_modulus_md5() {
+    let key = fixture("forms/tomcat-pkcs1.key");
+    let (text, code) = human(&[&key, &fixture("forms/certnew.cer")]);
+    assert_eq!(code, 0);
+    assert!(text.contains("the certificate carries this key (RSA 2048 bits"), "{text}");
+    let (text, code) = human(&[&key, &fixture("match/cucm-sub-tomcat.pem")]);
+    assert_eq!(code, 1);
+    assert!(text.contains("the certificate carries a key other than this one"), "{text}");
+    assert!(!text.contains("key's key") && !text.contains("than the key"), "{text}");
+    let modulus = |s: &str| s.split("modulus MD5 ").nth(1).map(|r| r[..32].to_string());
+    let evidence = text.lines().find(|l| l.trim_start().starts_with("certificate: RSA")).unwrap();
+    let block = text.lines().find(|l| l.trim_start().starts_with("certificate  ")).unwrap();
+    assert_eq!(modulus(evidence), block.split_whitespace().nth(1).map(str::to_string), "{text}");
+}

@@ -11,9 +11,10 @@ pub fn check(pair: &Pair<'_>) -> Finding {
     let ours = pair.request.public_key();
     let theirs = &pair.certificate.public_key;
     let details = Detail::Keys { csr: KeyEvidence::of(ours), certificate: KeyEvidence::of(theirs) };
-    let slot = match pair.request {
-        Request::Csr(_) => "CSR",
-        Request::Key(_) => "key",
+    // how the request is named in the sentences: "the CSR's key", "this key"
+    let (slot, its_key, other_than) = match pair.request {
+        Request::Csr(_) => ("CSR", "the CSR's key", "a key other than the CSR's"),
+        Request::Key(_) => ("key", "this key", "a key other than this one"),
     };
     if ours.same_key(theirs) {
         let hash = ours
@@ -22,14 +23,19 @@ pub fn check(pair: &Pair<'_>) -> Finding {
             .unwrap_or_else(|| format!("pubkey MD5 {}", ours.pubkey_md5()));
         return Finding::pass(
             CheckId::PublicKey,
-            format!("the certificate carries the {slot}'s key ({}, {hash})", ours.summary()),
+            format!("the certificate carries {its_key} ({}, {hash})", ours.summary()),
         )
         .details(details);
     }
-    let mut finding = Finding::fail(CheckId::PublicKey, format!("the certificate carries another key than the {slot}"))
+    // the modulus MD5 is what TAC compares (and what the block below the checks shows); the pubkey MD5 for others
+    let hashes = |k: &crate::model::PublicKey| match k.modulus_md5() {
+        Some(m) => format!("modulus MD5 {m}"),
+        None => format!("pubkey MD5 {}", k.pubkey_md5()),
+    };
+    let mut finding = Finding::fail(CheckId::PublicKey, format!("the certificate carries {other_than}"))
         .cucm(cucm::PUBLIC_KEY_MISMATCH)
-        .evidence(format!("{slot}: {} (pubkey MD5 {})", ours.summary(), ours.pubkey_md5()))
-        .evidence(format!("certificate: {} (pubkey MD5 {})", theirs.summary(), theirs.pubkey_md5()))
+        .evidence(format!("{slot}: {} ({})", ours.summary(), hashes(ours)))
+        .evidence(format!("certificate: {} ({})", theirs.summary(), hashes(theirs)))
         .details(details);
     if ours.algorithm() != theirs.algorithm() {
         return finding
