@@ -115,7 +115,12 @@ impl Pairing {
 pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
     let Inventory { csrs, certificates, keys } = inventory;
     let (entries, orphans, lonely_keys, ca_certificates, duplicate_certificates) = {
-        // CA certificates are not leaves; copies of the same certificate are counted once.
+        // Copies of the same certificate are counted once. A certificate with a CSR's key is that CSR's, whatever its
+        // basic constraints (CAPF's is CA:TRUE, and some CAs issue leaves so); without one, it is a CA when it
+        // issued another certificate at hand or looks like one (CA:TRUE, may sign, not a server's), else a leaf.
+        let request_keys: std::collections::HashSet<KeyIdentity<'_>> =
+            csrs.iter().map(|(c, _)| c.public_key.identity()).collect();
+        let issuers = Issuers::new(&certificates);
         let mut ca_certificates = Vec::new();
         let mut duplicate_certificates = Vec::new();
         let mut seen: HashMap<&[u8], usize> = HashMap::with_capacity(certificates.len());
@@ -123,7 +128,9 @@ pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
         for (i, (cert, _)) in certificates.iter().enumerate() {
             if seen.insert(cert.der.as_slice(), i).is_some() {
                 duplicate_certificates.push(i);
-            } else if chain::looks_like_ca(cert) {
+            } else if request_keys.contains(&cert.public_key.identity()) {
+                leaves.push(i);
+            } else if chain::looks_like_ca(cert) || issuers.issued_another(i) {
                 ca_certificates.push(i);
             } else {
                 leaves.push(i);
@@ -222,6 +229,33 @@ pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
 }
 
 /// The verdict a pair holds until the parallel pass over the entries runs its checks.
+/// "Did this certificate issue another one at hand?", asked only of the few certificates without a CSR: other
+/// certificates are found by the CN of their issuer, then judged by [`chain::could_issue`].
+struct Issuers<'a> {
+    certificates: &'a [(Certificate, Place)],
+    by_issuer_cn: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Issuers<'a> {
+    fn new(certificates: &'a [(Certificate, Place)]) -> Issuers<'a> {
+        let mut by_issuer_cn: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (c, _)) in certificates.iter().enumerate() {
+            let cn = c.issuer.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default();
+            by_issuer_cn.entry(cn).or_default().push(i);
+        }
+        Issuers { certificates, by_issuer_cn }
+    }
+
+    fn issued_another(&self, j: usize) -> bool {
+        let candidate = &self.certificates[j].0;
+        let cn = candidate.subject.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default();
+        self.by_issuer_cn.get(&cn).into_iter().flatten().any(|&i| {
+            let issued = &self.certificates[i].0;
+            i != j && issued.der != candidate.der && chain::could_issue(candidate, issued)
+        })
+    }
+}
+
 fn not_yet_checked() -> Verdict {
     Verdict { matched: false, cucm_error: None, failed_check: None, message: None, warnings: Vec::new() }
 }

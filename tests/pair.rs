@@ -267,3 +267,32 @@ fn a_reader_that_leaves_early_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(0), "a closed pipe is not an error");
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A certificate with a CSR's key is that CSR's, whatever its basic constraints (CAPF's is CA:TRUE); a CA
+/// certificate is one because it issued another certificate at hand: an intermediate without CA:TRUE is used as
+/// the issuer, not listed as a certificate without a CSR.
+#[test]
+fn ca_true_leaves_are_paired_and_issuers_without_ca_true_are_cas() {
+    let copy = |dir: &std::path::Path, files: &[&str]| {
+        for f in files {
+            let from = common::fixture_abs(f);
+            std::fs::copy(&from, dir.join(from.file_name().unwrap())).unwrap();
+        }
+    };
+    let capf = tempfile::tempdir().unwrap();
+    copy(capf.path(), &["cucm/CAPF.csr", "cucm/CAPF.pem", "ca/root-ca.pem", "ca/issuing-ca.pem"]);
+    let out = ucert().args(["pair", "--at", AT, capf.path().to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("MATCH as CAPF") && text.contains("1 pair (1 match, 0 mismatch), 2 CA certificates"),
+        "{text}"
+    );
+    let no_bc = tempfile::tempdir().unwrap();
+    copy(no_bc.path(), &["cucm/ipsec.csr", "chain/no-bc-leaf.pem", "chain/no-bc-ca.pem", "ca/root-ca.pem"]);
+    let out = ucert().args(["pair", "--at", AT, no_bc.path().to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("1 pair (1 match, 0 mismatch), 2 CA certificates"), "{text}");
+    assert!(!text.contains("without a CSR"), "{text}");
+}
