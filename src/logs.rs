@@ -213,7 +213,7 @@ impl Analyzer {
 
     fn record(&mut self, path: &Untrusted, kind: LogKind, line: usize, record: &str) {
         if kind == LogKind::Iis {
-            self.iis_record(path, line, record, record.get(..19).map(str::to_string));
+            self.iis_record(path, line, record, iis_time(record));
             return;
         }
         let found = phrases::scan(record);
@@ -511,7 +511,7 @@ fn time_of(kind: LogKind, record: &str) -> Option<String> {
     match kind {
         LogKind::Capf => capture(&CAPF_TIME),
         LogKind::Nginx | LogKind::CiscoRa => capture(&NGINX_TIME),
-        LogKind::Iis => record.get(..19).map(str::to_string),
+        LogKind::Iis => iis_time(record),
     }
 }
 
@@ -539,6 +539,12 @@ fn level(kind: LogKind, record: &str, found: Found) -> Option<Severity> {
         }
         LogKind::Iis => None,
     }
+}
+
+/// An IIS record's date and time (its first two fields), however many spaces separate them.
+fn iis_time(record: &str) -> Option<String> {
+    let mut fields = record.split_whitespace();
+    Some(format!("{} {}", fields.next()?, fields.next()?))
 }
 
 /// At most the first `max` bytes of `text`, cut at a character boundary.

@@ -292,3 +292,18 @@ fn counts_say_how_many_are_shown_and_words_agree_with_numbers() {
     let text = String::from_utf8(one.stdout).unwrap();
     assert!(text.contains(", 1 line, ") && !text.contains("1 lines"), "{text}");
 }
+
+/// An IIS log whose fields are separated by runs of spaces (pasted into a ticket or a web page) reads as the
+/// original does.
+#[test]
+fn an_iis_log_with_runs_of_spaces_reads_as_the_original() {
+    let original = std::fs::read_to_string(common::fixture_abs("logs/iis-enroll.log")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pasted = dir.path().join("pasted.log");
+    std::fs::write(&pasted, original.replace(' ', "   ")).unwrap();
+    let (a, code_a) = logs_json(&[fixture("logs/iis-enroll.log")]);
+    let (b, code_b) = logs_json(&[pasted.to_string_lossy().into_owned()]);
+    assert_eq!(code_a, code_b);
+    assert_eq!(format!("{:?}", a.files[0].kind), format!("{:?}", b.files[0].kind));
+    assert_eq!(format!("{:?}", a.iis), format!("{:?}", b.iis), "the same requests, statuses and handshakes");
+}

@@ -35,15 +35,15 @@ impl LogKind {
 static CAPF_RECORD: LazyLock<Regex> = LazyLock::new(|| re(r"\d{2}:\d{2}:\d{2}\.\d{3} \|"));
 static NGINX_STAMP: LazyLock<Regex> = LazyLock::new(|| re(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \[\w+\] \d+#\d+:"));
 static IIS_RECORD: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \S+ (GET|POST|HEAD|PUT|OPTIONS|DELETE) /"));
+    // runs of spaces too: an IIS log pasted into a ticket or a web page is often re-spaced
+    LazyLock::new(|| re(r"\d{4}-\d{2}-\d{2} +\d{2}:\d{2}:\d{2} +\S+ +(GET|POST|HEAD|PUT|OPTIONS|DELETE) +/"));
+static IIS_FIELDS: LazyLock<Regex> = LazyLock::new(|| re(r"^#Fields:\s+date\s+time"));
 
 /// Decides the kind from the first lines of a file; None when it is none of the four.
 pub fn detect(sample: &[String]) -> Option<LogKind> {
     let mut scores = [0usize; 4];
     for line in sample {
-        if line.starts_with("#Software: Microsoft Internet Information Services")
-            || line.starts_with("#Fields: date time")
-        {
+        if line.starts_with("#Software: Microsoft Internet Information Services") || IIS_FIELDS.is_match(line) {
             scores[3] += 100;
         }
         scores[3] += IIS_RECORD.find_iter(line).count() * 3;
@@ -105,7 +105,7 @@ fn matches_shape(bytes: &[u8], shape: &[u8]) -> bool {
         && bytes.iter().zip(shape).all(|(b, s)| if *s == b'd' { b.is_ascii_digit() } else { b == s })
 }
 
-static IIS_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} "));
+static IIS_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\d{4}-\d{2}-\d{2} +\d{2}:\d{2}:\d{2} "));
 
 fn split_at(line: &str, starts: impl Iterator<Item = usize>) -> Vec<&str> {
     let mut out = Vec::new();
