@@ -375,7 +375,11 @@ impl Analyzer {
         if text.starts_with("enrollment started") {
             phone.outcome = Outcome::Unfinished; // a new attempt
         }
-        if phone.steps.last().is_none_or(|s| s.step != text) && phone.steps.len() < MAX_STEPS {
+        // the same step at the same time is one step: two traces of one period (overlapping RTMT downloads, or the
+        // same file given twice) must not print a phone's timeline twice
+        let repeated = phone.steps.last().is_some_and(|s| s.step == text)
+            || (time.is_some() && phone.steps.iter().any(|s| s.step == text && s.time == time));
+        if !repeated && phone.steps.len() < MAX_STEPS {
             phone.steps.push(Step { time, step: text });
         }
         match outcome {

@@ -307,3 +307,13 @@ fn an_iis_log_with_runs_of_spaces_reads_as_the_original() {
     assert_eq!(format!("{:?}", a.files[0].kind), format!("{:?}", b.files[0].kind));
     assert_eq!(format!("{:?}", a.iis), format!("{:?}", b.iis), "the same requests, statuses and handshakes");
 }
+
+/// Two traces of the same period (or one file given twice): each phone's timeline is shown once.
+#[test]
+fn overlapping_traces_show_each_timeline_once() {
+    let trace = fixture("logs/capf-ssl-read.txt");
+    let out = ucert().args(["logs", &trace, &trace]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("enrollCertUsingEST called").count(), 1, "{text}");
+    assert!(text.contains("PHONES (1)"), "{text}");
+}
