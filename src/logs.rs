@@ -61,8 +61,12 @@ pub struct Startup {
     pub online_ca_template: Option<String>,
     /// Whether CES logged in to /certsrv successfully (None: not seen).
     pub login_succeeded: Option<bool>,
+    /// The log line that said so (given several logs, which one: they may be of different services or days).
+    pub login_seen_at: Option<Evidence>,
     /// Whether CES retrieved the CA chain (None: not seen).
     pub ca_chain_retrieved: Option<bool>,
+    /// The log line that said so.
+    pub ca_chain_seen_at: Option<Evidence>,
     pub urls: Vec<String>,
 }
 
@@ -217,7 +221,7 @@ impl Analyzer {
             return;
         }
         let found = phrases::scan(record);
-        self.startup(record, found);
+        self.startup(path, line, record, found);
         if kind == LogKind::Capf {
             self.timeline(record, found);
         }
@@ -271,7 +275,8 @@ impl Analyzer {
         }
     }
 
-    fn startup(&mut self, record: &str, found: Found) {
+    fn startup(&mut self, path: &Untrusted, line: usize, record: &str, found: Found) {
+        let seen = || Some(Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) });
         let s = &mut self.report.startup;
         if !(found.has(Phrase::OnlineCa)
             || found.has(Phrase::Certsrv)
@@ -292,14 +297,18 @@ impl Analyzer {
         }
         if found.has(Phrase::ChainRetrieved) {
             s.ca_chain_retrieved = Some(true);
+            s.ca_chain_seen_at = seen();
         } else if found.has(Phrase::ChainNotRetrieved) {
             s.ca_chain_retrieved = Some(false);
+            s.ca_chain_seen_at = seen();
         }
         if found.has(Phrase::Login) {
             if found.has(Phrase::CompletedOk) {
                 s.login_succeeded = Some(true);
+                s.login_seen_at = seen();
             } else if found.has(Phrase::Failed) {
                 s.login_succeeded = Some(false);
+                s.login_seen_at = seen();
             }
         }
         if (found.has(Phrase::UrlUsed) || found.has(Phrase::FollowingUrl))

@@ -317,3 +317,17 @@ fn overlapping_traces_show_each_timeline_once() {
     assert_eq!(text.matches("enrollCertUsingEST called").count(), 1, "{text}");
     assert!(text.contains("PHONES (1)"), "{text}");
 }
+
+/// Given several logs, the CES start-up facts say which file said them (one service's success is not shown as if
+/// it stood beside another's errors).
+#[test]
+fn start_up_facts_name_the_file_that_said_them() {
+    let (ok, bad) = (fixture("logs/nginx-success.log"), fixture("logs/nginx-curl6-resolve.log"));
+    let out = ucert().args(["logs", &ok, &bad]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let login = text.lines().find(|l| l.contains("login to /certsrv:")).unwrap();
+    assert!(login.contains("(fixtures/logs/"), "{login}");
+    let one = ucert().args(["logs", &bad]).output().unwrap();
+    let text = String::from_utf8(one.stdout).unwrap();
+    assert!(text.lines().any(|l| l == "  login to /certsrv: failed"), "one file: no attribution needed: {text}");
+}

@@ -59,8 +59,15 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             Some(false) => no.red().to_string(),
             None => "(not in these logs)".to_string(),
         };
-        writeln!(out, "  login to /certsrv: {}", yes_no(s.login_succeeded, "succeeded", "failed"))?;
-        writeln!(out, "  CA chain: {}", yes_no(s.ca_chain_retrieved, "retrieved", "not retrieved"))?;
+        // where it was said: given several logs, the reader must see which file (and so which service) said it
+        let at = |e: &Option<crate::logs::Evidence>| {
+            e.as_ref().map(|e| format!(" ({}:{})", e.file, e.line)).unwrap_or_default()
+        };
+        let several = report.files.len() > 1;
+        let (login_at, chain_at) =
+            if several { (at(&s.login_seen_at), at(&s.ca_chain_seen_at)) } else { (String::new(), String::new()) };
+        writeln!(out, "  login to /certsrv: {}{login_at}", yes_no(s.login_succeeded, "succeeded", "failed"))?;
+        writeln!(out, "  CA chain: {}{chain_at}", yes_no(s.ca_chain_retrieved, "retrieved", "not retrieved"))?;
         for url in &s.urls {
             writeln!(out, "  URL {url}")?;
         }
