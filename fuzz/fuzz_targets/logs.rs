@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     // the detected kind when there is one, else the kind the first byte picks: every splitter gets fuzzed
     let kind = detected.unwrap_or([LogKind::Capf, LogKind::CiscoRa, LogKind::Nginx, LogKind::Iis][selector as usize % 4]);
     let mut analyzer = Analyzer::new();
-    analyzer.file("fuzz.log", kind);
+    analyzer.file(&ucert::untrusted::Untrusted::new("fuzz.log"), kind);
     for (i, line) in all.iter().enumerate() {
         analyzer.line(i + 1, line);
     }

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(decoded) = ucert::input::decode(&info) {
         for located in decoded.objects {
             if let ucert::input::Object::Pkcs7(certs) = located.object {
-                let pool: Vec<_> = certs.into_iter().map(|c| (c, "fuzz".to_string())).collect();
+                let pool: Vec<_> = certs.into_iter().map(|c| (c, ucert::untrusted::Untrusted::new("fuzz"))).collect();
                 let _ = ucert::chain::analyze(pool, None, time::OffsetDateTime::UNIX_EPOCH);
             }
         }
