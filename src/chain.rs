@@ -145,9 +145,7 @@ impl<'a> Pool<'a> {
         let name = self.issuer[i];
         let mut out: Vec<usize> = match &cert.extensions.authority_key_id {
             Some(aki) => {
-                let with_id = self.by_key_id.get(&(name, Some(aki.0.as_slice()))).into_iter().flatten();
-                let without = self.by_key_id.get(&(name, None)).into_iter().flatten();
-                let mut both: Vec<usize> = with_id.chain(without).copied().collect();
+                let mut both = self.subjects_with_key_id(name, &aki.0);
                 both.sort_unstable();
                 both
             }
@@ -155,6 +153,14 @@ impl<'a> Pool<'a> {
         };
         out.retain(|&j| j != i && self.certs[j].der != cert.der);
         out
+    }
+
+    /// The certificates named `name` whose subject key identifier is `key_id`, or that carry none: those an
+    /// authority key identifier of `key_id` allows as issuer ([`could_issue`]).
+    fn subjects_with_key_id(&self, name: NameId, key_id: &[u8]) -> Vec<usize> {
+        let with_id = self.by_key_id.get(&(name, Some(key_id))).into_iter().flatten();
+        let without = self.by_key_id.get(&(name, None)).into_iter().flatten();
+        with_id.chain(without).copied().collect()
     }
 
     /// For every certificate, whether it could have issued another of the pool ([`could_issue`]). Linear, even
@@ -167,10 +173,7 @@ impl<'a> Pool<'a> {
         for i in 0..n {
             match &self.certs[i].extensions.authority_key_id {
                 Some(aki) => {
-                    let name = self.issuer[i];
-                    let with_id = self.by_key_id.get(&(name, Some(aki.0.as_slice()))).into_iter().flatten();
-                    let without = self.by_key_id.get(&(name, None)).into_iter().flatten();
-                    for &j in with_id.chain(without) {
+                    for j in self.subjects_with_key_id(self.issuer[i], &aki.0) {
                         if j != i {
                             issues[j] = true;
                         }

@@ -35,6 +35,13 @@ pub struct Evidence {
     pub text: Untrusted,
 }
 
+impl Evidence {
+    /// A record as evidence: its file and line, its text shortened.
+    fn of(path: &Untrusted, line: usize, record: &str) -> Evidence {
+        Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) }
+    }
+}
+
 /// A problem found, with every occurrence counted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -258,7 +265,7 @@ impl Analyzer {
             finding.last_seen = time;
         }
         if finding.evidence.len() < EVIDENCE {
-            finding.evidence.push(Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) });
+            finding.evidence.push(Evidence::of(path, line, record));
         }
     }
 
@@ -271,12 +278,12 @@ impl Analyzer {
             _ => u.warnings += 1,
         }
         if u.samples.len() < SAMPLES {
-            u.samples.push(Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) });
+            u.samples.push(Evidence::of(path, line, record));
         }
     }
 
     fn startup(&mut self, path: &Untrusted, line: usize, record: &str, found: Found) {
-        let seen = || Some(Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) });
+        let seen = || Some(Evidence::of(path, line, record));
         let s = &mut self.report.startup;
         if !(found.has(Phrase::OnlineCa)
             || found.has(Phrase::Certsrv)
@@ -477,7 +484,7 @@ impl Analyzer {
             let u = &mut self.report.unrecognised;
             u.errors += 1;
             if u.samples.len() < SAMPLES {
-                u.samples.push(Evidence { file: path.clone(), line, text: Untrusted::new(shorten(record)) });
+                u.samples.push(Evidence::of(path, line, record));
             }
         }
         if let Some(hit) = hit {

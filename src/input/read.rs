@@ -69,7 +69,7 @@ pub fn read_source(source: &Source) -> Result<Vec<u8>, InputError> {
                 read_capped(stdin.lock())?
             } else {
                 // a pipe from a program that never writes or never ends must not hold ucert forever
-                read_stdin_with_idle_timeout(device_idle_timeout())?
+                read_with_idle_timeout(source)?
             }
         }
         Source::Path(path) => read_path(path)?,
@@ -96,7 +96,7 @@ fn read_path(path: &Path) -> Result<Vec<u8>, InputError> {
     // A FIFO, a device, or a "file" that declares no size (as /proc's do, /proc/kmsg among them, which blocks
     // forever): opening may wait for a writer and reading may never end, so both happen on a helper thread and
     // ucert stops waiting when it goes quiet.
-    read_with_idle_timeout(path.to_path_buf(), device_idle_timeout())
+    read_with_idle_timeout(&Source::Path(path.to_path_buf()))
 }
 
 /// Whether `path` lies in /proc or /sys, the kernel's interfaces dressed as files: their sizes are not what reading
@@ -144,22 +144,10 @@ fn read_capped_with<R: Read>(reader: R, capacity: usize) -> Result<Vec<u8>, Inpu
     Ok(buf)
 }
 
-/// Opens and reads in chunks on a helper thread; gives up when nothing arrives within `idle`. The thread is left
-/// blocked in `open` or `read` on timeout; it ends with the process.
-fn read_with_idle_timeout(path: PathBuf, idle: Duration) -> Result<Vec<u8>, InputError> {
-    collect_with_idle_timeout(idle, move || File::open(&path))
-}
-
-/// Standard input from a pipe, with the same idle limit as a FIFO.
-fn read_stdin_with_idle_timeout(idle: Duration) -> Result<Vec<u8>, InputError> {
-    collect_with_idle_timeout(idle, || Ok(io::stdin()))
-}
-
-fn collect_with_idle_timeout<R: Read + 'static>(
-    idle: Duration,
-    open: impl FnOnce() -> io::Result<R> + Send + 'static,
-) -> Result<Vec<u8>, InputError> {
-    let reader = IdleReader::spawn(idle, open);
+/// The whole of a source that may block, read through an [`IdleReader`], up to [`MAX_INPUT_BYTES`].
+fn read_with_idle_timeout(source: &Source) -> Result<Vec<u8>, InputError> {
+    let idle = device_idle_timeout();
+    let reader = IdleReader::for_source(source);
     let mut buf = Vec::new();
     match reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf) {
         Ok(_) if buf.len() as u64 > MAX_INPUT_BYTES => Err(InputError::TooLarge),

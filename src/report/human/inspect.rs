@@ -59,6 +59,8 @@ pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
             }
         }
         for (origin, what) in &file.encrypted {
+            // its kind and cipher come from the file's own header lines: outside text
+            let what = crate::untrusted::escape(what);
             writeln!(out, "  {} ({what}; {})", "encrypted private key".cyan().bold(), origin_phrase(origin))?;
             writeln!(
                 out,
@@ -66,7 +68,8 @@ pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         for w in &file.warnings {
-            warning(out, 2, &format!("{w} (the rest of the file was read)"))?;
+            // the problem quotes the block's label, which is the file's text
+            warning(out, 2, &format!("{} (the rest of the file was read)", crate::untrusted::escape(w)))?;
         }
     }
     Ok(())
