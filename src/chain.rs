@@ -356,7 +356,10 @@ pub fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
         return Some((Purpose::Capf, "a CA certificate with Certificate Sign and serverAuth, as CAPF's".into()));
     }
     if eku.is_some_and(|e| e.purposes.iter().any(|p| p == "ipsecEndSystem")) {
-        return Some((Purpose::Ipsec, "its extended key usage ipsecEndSystem".into()));
+        return Some((
+            Purpose::Ipsec,
+            "its extended key usage ipsecEndSystem (IM and Presence's cup certificates may carry it too)".into(),
+        ));
     }
     if leaf.public_key.algorithm() == "ec" {
         return Some((Purpose::TomcatEcdsa, "its EC key (CallManager-ECDSA certificates look the same)".into()));

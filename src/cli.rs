@@ -252,7 +252,8 @@ pub struct MatchArgs {
     pub cert: PathBuf,
 
     /// The certificate purpose (tomcat, tomcat-ECDSA, CallManager, CallManager-ECDSA, ipsec, CAPF, TVS,
-    /// ITLRecovery; any case). Default: from the CSR's file name, e.g. tomcat.csr.
+    /// ITLRecovery; IM and Presence: cup, cup-xmpp, cup-xmpp-s2s and their -ECDSA twins; any case). Default: from the
+    /// CSR's file name, e.g. tomcat.csr.
     #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
     pub purpose: Option<Purpose>,
 

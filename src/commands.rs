@@ -35,12 +35,30 @@ impl Problem {
     }
 }
 
-/// Every object of an input, in order; an unreadable input, or one with a bad block, is the problem that stops
-/// the command (as `match`, `chain`, `trust` and `connect` need every object they are given).
-fn objects(source: &Source) -> Result<Vec<Object>, Problem> {
-    let located =
+/// A damaged block beside readable objects of the same input: the command goes on with the rest and says what was
+/// left out on stderr (`ucert: <path>: warning: ...`), as `inspect` lists it under the file.
+#[derive(Debug)]
+pub struct InputWarning {
+    pub path: Untrusted,
+    pub message: String,
+}
+
+/// Every object of an input, in order; an input with nothing readable is the problem that stops the command. A
+/// damaged block beside readable objects goes into `warnings`.
+fn objects(source: &Source, warnings: &mut Vec<InputWarning>) -> Result<Vec<Object>, Problem> {
+    let (located, damaged) =
         input::load(source).and_then(|d| d.into_objects()).map_err(|e| Problem::about(source, e.to_string()))?;
+    if let Some(message) = damaged {
+        warnings.push(InputWarning { path: source.display_name(), message });
+    }
     Ok(located.into_iter().map(|l| l.object).collect())
+}
+
+/// Says each warning on stderr, one line each.
+fn warn_all(err: &mut dyn Write, warnings: &[InputWarning]) {
+    for w in warnings {
+        diagnostic(err, &w.path, &format!("warning: {} (left out; the rest of the file was read)", w.message));
+    }
 }
 
 impl From<crate::pem_files::WriteError> for Problem {
@@ -107,6 +125,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
     Ok(match config.task {
         Task::Match { csr, cert, cas, purpose, at, output } => {
             let report = matching::gather(&csr, &cert, &cas, purpose, at)?;
+            warn_all(err, &report.input_warnings);
             if output != Output::Quiet {
                 let json = output == Output::Json;
                 emit(
@@ -121,11 +140,13 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         }
         Task::Chain { inputs, purpose, split, at, json } => {
             let report = chain_plan::chain(&inputs, purpose, split.as_deref(), at)?;
+            warn_all(err, &report.input_warnings);
             emit(out, json, color, |o| report::json::chain(&report, o), |o| report::human::chain(&report, o))?;
             pass_if(report.analysis.complete())
         }
         Task::Trust { existing, new, at, json } => {
             let report = trust::trust(&existing, &new, at)?;
+            warn_all(err, &report.input_warnings);
             emit(out, json, color, |o| report::json::trust(&report, o), |o| report::human::trust(&report, o))?;
             pass_if(report.decision.outcome.new_is_stored())
         }
@@ -159,6 +180,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
                 at,
             };
             let report = connect::connect(&target, options)?;
+            warn_all(err, &report.input_warnings);
             emit(out, json, color, |o| report::json::connect(&report, o), |o| report::human::connect(&report, o))?;
             pass_if(report.passed())
         }

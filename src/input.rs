@@ -112,21 +112,23 @@ pub struct Decoded {
 }
 
 impl Decoded {
-    /// The objects, or an error when any part of the input could not be read: for commands that need the whole
-    /// input to be sound (`match`, `chain`), one bad block makes the input unusable.
+    /// The objects, and what could not be read beside them (one line, see [`Decoded::problem_summary`]); an error
+    /// when no object could be read. A damaged block beside readable ones does not make the input unusable: the
+    /// caller says it as a warning and goes on with the rest, as `inspect` does.
     /// An encrypted key beside the objects is recognised and left alone; alone, it is what the input holds.
-    pub fn into_objects(self) -> Result<Vec<Located>, InputError> {
-        let damaged: Vec<&Problem> = self.damaged().collect();
-        if let Some(first) = damaged.first() {
-            return Err(InputError::Unreadable { first: first.to_string(), more: damaged.len() - 1 });
-        }
+    pub fn into_objects(self) -> Result<(Vec<Located>, Option<String>), InputError> {
         if self.objects.is_empty() {
+            let damaged: Vec<&Problem> = self.damaged().collect();
+            if let Some(first) = damaged.first() {
+                return Err(InputError::Unreadable { first: first.to_string(), more: damaged.len() - 1 });
+            }
             return match self.encrypted_keys().next() {
                 Some(key) => Err(InputError::Unreadable { first: key.to_string(), more: 0 }),
                 None => Err(InputError::NothingFound),
             };
         }
-        Ok(self.objects)
+        let damaged = self.problem_summary();
+        Ok((self.objects, damaged))
     }
 
     /// The damaged or refused parts as one line (the first one, and how many more), or None if there were none.

@@ -84,8 +84,8 @@ pub struct Orphan {
     /// A CSR of the same subject with another key: the certificate was issued for a CSR since regenerated.
     pub superseded_by: Option<usize>,
     pub keys: Vec<usize>,
-    /// What CUCM says when it is uploaded.
-    pub cucm_error: String,
+    /// What CUCM says when it is uploaded (None where the text is not documented: IM and Presence's missing CSR).
+    pub cucm_error: Option<String>,
 }
 
 /// The result of pairing.
@@ -205,10 +205,10 @@ pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
             });
             let purpose = superseded_by.and_then(purpose_of).or(looks_like);
             let cucm_error = match (superseded_by, purpose) {
-                (Some(_), _) => cucm::PUBLIC_KEY_MISMATCH.to_string(),
+                (Some(_), _) => Some(cucm::PUBLIC_KEY_MISMATCH.to_string()),
                 (None, Some(p)) => p.csr_missing_message(),
                 (None, None) => {
-                    "The file /usr/local/platform/.security/<purpose>/keys/<purpose>.csr does not exist".into()
+                    Some("The file /usr/local/platform/.security/<purpose>/keys/<purpose>.csr does not exist".into())
                 }
             };
             let keys_here = keys_by_key.get(&id).cloned().unwrap_or_default();

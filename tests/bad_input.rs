@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{fixture_abs, ucert};
+use common::{fixture, fixture_abs, ucert};
 
 /// Deterministic pseudo-random bytes (no dependency, same bytes on every run).
 fn junk(len: usize, seed: u64) -> Vec<u8> {
@@ -314,10 +314,24 @@ fn one_bad_block_does_not_hide_the_good_ones() {
     assert_eq!(stdout.matches("certificate (PEM CERTIFICATE").count(), 2, "{stdout}");
     let bad_line = good.lines().count() + 1;
     assert!(stdout.contains(&format!("warning: PEM block CERTIFICATE at line {bad_line}: invalid base64")), "{stdout}");
-    // commands that need the whole input sound still refuse it, with the same line
-    let out = ucert().args(["chain", &path]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains(&format!("line {bad_line}:")));
+    // the other commands go on with what was read and name the block left out on stderr: `chain` plans the leaf
+    // (its issuer is not in the file: exit 1), `match` and `trust` use the certificate
+    let path = fixture("odd/cert-and-damaged-block.pem");
+    let warning = format!("{path}: warning: PEM block CERTIFICATE at line 24: invalid base64");
+    let ca = fixture("ca/issuing-ca.pem");
+    let runs: [(&[&str], i32); 4] = [
+        (&["chain", &path], 1),
+        (&["chain", &path, &ca, &fixture("ca/root-ca.pem")], 0),
+        (&["match", &fixture("cucm/tomcat.csr"), &path], 0),
+        (&["trust", &path, &fixture("cucm/tomcat.pem")], 0),
+    ];
+    for (args, code) in runs {
+        let out = ucert().args(args).args(["--at", common::AT]).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(&warning) && stderr.contains("(left out; the rest of the file was read)"), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
 }
 
 /// A certificate with its key below it, encrypted: the key is listed (kind and cipher), never decrypted, and the

@@ -341,3 +341,17 @@ fn many_certificates_give_one_flag_per_group() {
     assert_eq!(text.matches("duplicate").count(), 1, "{text}");
     assert!(text.contains("Example Root CA appears 40 times (also in fixtures/ca/root-ca.pem, fixtures/ca/root-ca.pem, fixtures/ca/root-ca.pem and 36 more)"), "{text}");
 }
+
+/// IM and Presence purposes upload their CA certificates to their own trust stores.
+#[test]
+fn im_and_presence_purposes_name_their_trust_store() {
+    let out = ucert()
+        .args(["chain", "--at", AT, "--purpose", "cup-xmpp-s2s"])
+        .args([fixture("imp/cup-xmpp.pem"), fixture("ca/issuing-ca.pem"), fixture("ca/root-ca.pem")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("-> upload as cup-xmpp-trust"), "{text}");
+    assert!(text.contains("-> upload as cup-xmpp-s2s"), "{text}");
+}

@@ -477,3 +477,40 @@ fn a_key_is_named_as_a_key_and_evidence_shows_the_modulus_md5() {
     let block = text.lines().find(|l| l.trim_start().starts_with("certificate  ")).unwrap();
     assert_eq!(modulus(evidence), block.split_whitespace().nth(1).map(str::to_string), "{text}");
 }
+
+/// IM and Presence's purposes: read from the file name like CUCM's, with their key type, their trust store and the
+/// product that takes the upload in the verdict.
+#[test]
+fn im_and_presence_purposes_are_known_with_their_key_type() {
+    for purpose in ["cup", "cup-xmpp", "cup-xmpp-ECDSA"] {
+        let csr = fixture(&format!("imp/{purpose}.csr"));
+        let cert = fixture(&format!("imp/{purpose}.pem"));
+        let (doc, code) = run_json(&[&csr, &cert]);
+        assert_eq!(code, 0, "{purpose}");
+        assert_eq!(doc.purpose.as_deref(), Some(purpose));
+        assert_eq!(doc.purpose_source, "file-name");
+        let (text, _) = human(&[&csr, &cert]);
+        assert!(
+            text.starts_with(&format!("MATCH: IM and Presence will accept this certificate as {purpose}\n")),
+            "{text}"
+        );
+    }
+    // an RSA cup-xmpp pair said to be cup-xmpp-ECDSA: refused, with the twin that fits
+    let (text, code) =
+        human(&["--purpose", "cup-xmpp-ecdsa", &fixture("imp/cup-xmpp.csr"), &fixture("imp/cup-xmpp.pem")]);
+    assert_eq!(code, 1);
+    assert!(text.contains("the purpose cup-xmpp-ECDSA takes an EC key"), "{text}");
+    assert!(text.contains("upload it as cup-xmpp, the purpose its key type fits"), "{text}");
+    // a missing issuer names the IM and Presence trust store
+    let (doc, code) = run_json(&[
+        "--purpose",
+        "cup-xmpp-s2s",
+        "--ca",
+        &fixture("ca/root-ca.pem"),
+        &fixture("imp/cup-xmpp.csr"),
+        &fixture("imp/cup-xmpp.pem"),
+    ]);
+    assert_eq!(code, 1);
+    let chain = check(&doc, "chain");
+    assert!(chain.remedies.iter().any(|r| r.contains("as cup-xmpp-trust before the certificate")), "{chain:?}");
+}

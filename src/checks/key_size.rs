@@ -60,11 +60,6 @@ fn key_type_mismatch(pair: &Pair<'_>) -> Option<Finding> {
     if fits {
         return None;
     }
-    let other = match purpose.key_type() {
-        KeyType::Ec => purpose.name().trim_end_matches("-ECDSA").to_string(),
-        KeyType::Rsa => format!("{}-ECDSA", purpose.name()),
-    };
-    let has_other = crate::cucm::Purpose::parse(&other).is_some();
     let mut finding = Finding::fail(
         CheckId::KeySize,
         format!("the purpose {} takes {wanted}; this certificate has {}", purpose.name(), key.summary()),
@@ -74,7 +69,7 @@ fn key_type_mismatch(pair: &Pair<'_>) -> Option<Finding> {
          was renamed: {} was read from --purpose or the file name",
         purpose.name()
     ));
-    if has_other {
+    if let Some(other) = purpose.twin() {
         finding = finding.remedy(format!("upload it as {other}, the purpose its key type fits (--purpose {other})"));
     }
     Some(finding.remedy(format!("for {}, generate a CSR of that purpose in CUCM and have it signed", purpose.name())))

@@ -22,6 +22,8 @@ pub struct ChainReport {
     /// Files written by `--split`, in order.
     pub written: Vec<PathBuf>,
     pub at: OffsetDateTime,
+    /// Damaged blocks left out of the inputs.
+    pub input_warnings: Vec<super::InputWarning>,
 }
 
 pub fn chain(
@@ -31,10 +33,11 @@ pub fn chain(
     at: OffsetDateTime,
 ) -> Result<ChainReport, Problem> {
     let mut certs: Vec<(Certificate, Untrusted)> = Vec::new();
+    let mut input_warnings = Vec::new();
     for source in sources {
         let name = source.display_name();
         let before = certs.len();
-        for object in super::objects(source)? {
+        for object in super::objects(source, &mut input_warnings)? {
             match object {
                 Object::Certificate(c) => certs.push((*c, name.clone())),
                 Object::Pkcs7(list) => certs.extend(list.into_iter().map(|c| (c, name.clone()))),
@@ -59,6 +62,7 @@ pub fn chain(
         inputs: sources.iter().map(Source::display_name).collect(),
         written,
         at,
+        input_warnings,
     })
 }
 

@@ -50,6 +50,8 @@ pub struct ConnectReport {
     pub expect: Option<Expectation>,
     pub saved: Vec<PathBuf>,
     pub at: OffsetDateTime,
+    /// Damaged blocks left out of `--ca` and `--expect`.
+    pub input_warnings: Vec<super::InputWarning>,
 }
 
 impl ConnectReport {
@@ -78,8 +80,9 @@ pub struct Options<'a> {
 
 pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem> {
     // read the local files first: a typo there should not cost a connection
-    let cas = load_cas(o.cas)?;
-    let expected = o.expect.map(load_expected).transpose()?;
+    let mut input_warnings = Vec::new();
+    let cas = load_cas(o.cas, &mut input_warnings)?;
+    let expected = o.expect.map(|e| load_expected(e, &mut input_warnings)).transpose()?;
     let fail = |e: FetchError| Problem { path: Untrusted::new(target.to_string()), message: e.to_string() };
     let presented = tls::fetch(target, o.sni, o.timeout).map_err(fail)?;
     let mut chain = Vec::with_capacity(presented.chain.len());
@@ -110,14 +113,15 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
         expect,
         saved,
         at: o.at,
+        input_warnings,
     })
 }
 
-fn load_cas(sources: &[Source]) -> Result<Vec<Certificate>, Problem> {
+fn load_cas(sources: &[Source], warnings: &mut Vec<super::InputWarning>) -> Result<Vec<Certificate>, Problem> {
     let mut cas = Vec::new();
     for source in sources {
         let before = cas.len();
-        for object in super::objects(source)? {
+        for object in super::objects(source, warnings)? {
             match object {
                 Object::Certificate(c) => cas.push(*c),
                 Object::Pkcs7(list) => cas.extend(list),
@@ -137,9 +141,9 @@ enum Expected {
     Key(PublicKey),
 }
 
-fn load_expected(source: &Source) -> Result<Expected, Problem> {
+fn load_expected(source: &Source, warnings: &mut Vec<super::InputWarning>) -> Result<Expected, Problem> {
     let err = |message: &str| Problem::about(source, message);
-    let first = super::objects(source)?.into_iter().next().ok_or_else(|| err("holds nothing"))?;
+    let first = super::objects(source, warnings)?.into_iter().next().ok_or_else(|| err("holds nothing"))?;
     Ok(match first {
         Object::Certificate(c) => Expected::Certificate(c),
         Object::Pkcs7(mut list) if !list.is_empty() => Expected::Certificate(Box::new(list.remove(0))),

@@ -40,6 +40,8 @@ pub struct MatchReport {
     pub purpose_source: PurposeSource,
     pub at: OffsetDateTime,
     pub findings: Vec<Finding>,
+    /// Damaged blocks left out of the inputs.
+    pub input_warnings: Vec<super::InputWarning>,
 }
 
 impl MatchReport {
@@ -143,8 +145,13 @@ pub fn gather(
     purpose_flag: Option<Purpose>,
     at: OffsetDateTime,
 ) -> Result<MatchReport, Problem> {
-    let request = request_from(request_source, super::objects(request_source)?)?;
-    let mut certs = certificates_from(certificate_source, super::objects(certificate_source)?, "the certificate")?;
+    let mut input_warnings = Vec::new();
+    let request = request_from(request_source, super::objects(request_source, &mut input_warnings)?)?;
+    let mut certs = certificates_from(
+        certificate_source,
+        super::objects(certificate_source, &mut input_warnings)?,
+        "the certificate",
+    )?;
     let key = match &request {
         RequestFacts::Csr(c) => c.csr.public_key.clone(),
         RequestFacts::Key { public, .. } => public.clone(),
@@ -152,7 +159,7 @@ pub fn gather(
     let leaf = certs.remove(pick_leaf(&certs, &key));
     let mut cas = certs;
     for source in ca_sources {
-        cas.extend(certificates_from(source, super::objects(source)?, "a CA certificate")?);
+        cas.extend(certificates_from(source, super::objects(source, &mut input_warnings)?, "a CA certificate")?);
     }
     let (purpose, purpose_source) =
         match (purpose_flag, request_source.file_name().and_then(|n| Purpose::from_file_name(&n).map(|p| (p, n)))) {
@@ -177,5 +184,6 @@ pub fn gather(
         purpose_source,
         at,
         findings,
+        input_warnings,
     })
 }

@@ -16,14 +16,16 @@ pub struct TrustReport {
     pub new_path: Untrusted,
     pub decision: Decision,
     pub at: OffsetDateTime,
+    /// Damaged blocks left out of the inputs.
+    pub input_warnings: Vec<super::InputWarning>,
 }
 
 /// The one certificate of an input (a bundle or p7b of several is ambiguous: refused).
-fn one_certificate(source: &Source) -> Result<Certificate, Problem> {
+fn one_certificate(source: &Source, warnings: &mut Vec<super::InputWarning>) -> Result<Certificate, Problem> {
     let err = |message: String| Problem::about(source, message);
     let mut certs: Vec<Certificate> = Vec::new();
     let mut other = None;
-    for object in super::objects(source)? {
+    for object in super::objects(source, warnings)? {
         match object {
             Object::Certificate(c) => certs.push(*c),
             Object::Pkcs7(list) => certs.extend(list),
@@ -43,8 +45,9 @@ fn one_certificate(source: &Source) -> Result<Certificate, Problem> {
 }
 
 pub fn trust(existing: &Source, new: &Source, at: OffsetDateTime) -> Result<TrustReport, Problem> {
-    let old = one_certificate(existing)?;
-    let incoming = one_certificate(new)?;
+    let mut input_warnings = Vec::new();
+    let old = one_certificate(existing, &mut input_warnings)?;
+    let incoming = one_certificate(new, &mut input_warnings)?;
     let decision = trust_store::decide(&old, &incoming, at);
     Ok(TrustReport {
         existing: CertificateFacts::new(old, at),
@@ -53,5 +56,6 @@ pub fn trust(existing: &Source, new: &Source, at: OffsetDateTime) -> Result<Trus
         new_path: new.display_name(),
         decision,
         at,
+        input_warnings,
     })
 }

@@ -465,7 +465,8 @@ struct OrphanJson<'a> {
     purpose: Option<Purpose>,
     /// The CSR of the same subject (another key) when the certificate was issued for a CSR since regenerated.
     superseded_csr: Option<PlaceJson<'a>>,
-    cucm_error: &'a str,
+    /// null where CUCM's text is not documented (a missing CSR of an IM and Presence purpose).
+    cucm_error: Option<&'a str>,
     keys: Vec<PlaceJson<'a>>,
 }
 
@@ -569,7 +570,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
                 certificate: cert(o.certificate),
                 purpose: o.purpose,
                 superseded_csr: o.superseded_by.map(|c| PlaceJson::new(&p.csrs[c].1)),
-                cucm_error: &o.cucm_error,
+                cucm_error: o.cucm_error.as_deref(),
                 keys: keys(&o.keys),
             })
             .collect(),

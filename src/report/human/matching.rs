@@ -28,7 +28,7 @@ fn verdict(report: &MatchReport, out: &mut dyn Write) -> io::Result<()> {
     if report.matched() {
         let what = match (key_slot, report.purpose) {
             (true, _) => "the key belongs to this certificate".to_string(),
-            (false, Some(p)) => format!("CUCM will accept this certificate as {p}"),
+            (false, Some(p)) => format!("{} will accept this certificate as {p}", p.product()),
             (false, None) => "CUCM will accept this certificate".to_string(),
         };
         let warnings = match report.warnings() {

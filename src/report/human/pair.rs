@@ -156,13 +156,18 @@ fn rows(p: &Pairing) -> Vec<Row> {
         });
     }
     for o in &p.orphans {
+        let says = match (&o.cucm_error, o.purpose) {
+            (Some(text), _) => format!("\"{text}\""),
+            (None, Some(p)) => format!("no {p} CSR on the node (IM and Presence's message is not documented)"),
+            (None, None) => "no CSR on the node".into(),
+        };
         let (status, csr, verdict) = match o.superseded_by {
             Some(c) => (
                 "OLD CSR",
                 p.csrs[c].1.to_string(),
-                format!("issued for a superseded CSR (same subject, other key): \"{}\"", o.cucm_error),
+                format!("issued for a superseded CSR (same subject, other key): {says}"),
             ),
-            None => ("NO CSR", "-".to_string(), format!("\"{}\"", o.cucm_error)),
+            None => ("NO CSR", "-".to_string(), says),
         };
         rows.push(Row {
             status,
