@@ -186,3 +186,26 @@ fn usage_errors_quote_arguments_escaped() {
         assert_clean(&out.stderr, "usage error", false);
     }
 }
+
+/// A damaged block whose label carries escape codes, beside a readable certificate: `match`, `chain` and `trust`
+/// name it on stderr escaped, in one line.
+#[test]
+fn a_hostile_damaged_block_is_named_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(common::fixture_abs("cucm/tomcat.pem")).unwrap();
+    let label = "CERTIFICATE\x1b]0;pwned\x07";
+    let path = dir.path().join("bundle.pem");
+    std::fs::write(&path, format!("{good}-----BEGIN {label}-----\nMIIB!!\n-----END {label}-----\n")).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    for args in [
+        vec!["match", "--at", AT, "fixtures/cucm/tomcat.csr", &path],
+        vec!["chain", "--at", AT, &path],
+        vec!["trust", "--at", AT, &path, "fixtures/cucm/tomcat.pem"],
+    ] {
+        let out = ucert().args(&args).output().unwrap();
+        assert_clean(&out.stderr, &format!("stderr of {args:?}"), false);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("warning: ") && stderr.contains("\\x1b]0;pwned\\x07"), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
