@@ -8,6 +8,7 @@ pub mod logs;
 pub mod matching;
 pub mod modulus;
 pub mod pair;
+pub mod pem_files;
 pub mod trust;
 
 use crate::untrusted::Untrusted;
@@ -61,8 +62,8 @@ fn warn_all(err: &mut dyn Write, warnings: &[InputWarning]) {
     }
 }
 
-impl From<crate::pem_files::WriteError> for Problem {
-    fn from(e: crate::pem_files::WriteError) -> Problem {
+impl From<crate::commands::pem_files::WriteError> for Problem {
+    fn from(e: crate::commands::pem_files::WriteError) -> Problem {
         Problem { path: e.path, message: e.message }
     }
 }
@@ -185,7 +186,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             pass_if(report.passed())
         }
         Task::Explain { text, json } => {
-            let found = crate::explain::explain(&text);
+            let found = crate::cucm::explain::explain(&text);
             emit(
                 out,
                 json,

@@ -53,7 +53,7 @@ pub enum Task {
         json: bool,
     },
     Connect {
-        target: crate::tls::Target,
+        target: crate::input::tls::Target,
         sni: Option<String>,
         timeout: std::time::Duration,
         cas: Vec<Source>,
@@ -134,7 +134,7 @@ impl Config {
             }
             Command::Connect(a) => {
                 color &= !a.json;
-                let target = crate::tls::Target::parse(&a.target)?;
+                let target = crate::input::tls::Target::parse(&a.target)?;
                 Task::Connect {
                     target,
                     sni: a.sni,

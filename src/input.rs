@@ -7,6 +7,7 @@ mod key;
 mod pem_text;
 mod pkcs7;
 mod read;
+pub mod tls;
 
 use std::fmt;
 

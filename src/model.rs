@@ -4,6 +4,8 @@
 pub mod asn1;
 pub mod certificate;
 pub mod csr;
+pub mod der;
+pub mod digest;
 pub mod extensions;
 pub mod key;
 pub mod name;

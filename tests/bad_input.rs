@@ -43,7 +43,7 @@ fn cases(dir: &Path) -> Vec<Case> {
     let far_beyond = [&[0x30, 0x84, 0x7f, 0xff, 0xff, 0xff][..], &cert_der[4..64]].concat();
     // indefinite lengths that never end (no end-of-contents octets)
     let unterminated = [&[0x30, 0x80, 0x30, 0x80, 0x02, 0x01, 0x01][..], &junk(200, 5)].concat();
-    let deep = (0..10_000).fold(vec![0x05, 0x00], |inner, _| ucert::der::tlv(0x30, &inner));
+    let deep = (0..10_000).fold(vec![0x05, 0x00], |inner, _| ucert::model::der::tlv(0x30, &inner));
     let mut bad_blocks = String::new();
     for i in 0..10_000 {
         bad_blocks.push_str(&format!("-----BEGIN CERTIFICATE-----\nMIIB{i}!!!\n-----END CERTIFICATE-----\n"));
@@ -277,7 +277,7 @@ fn a_duplicated_extension_and_indefinite_lengths_are_read() {
 
 /// Re-encodes a certificate with the first extension of its [3] list repeated.
 fn with_duplicated_first_extension(der: &[u8]) -> Vec<u8> {
-    use ucert::der::{children, read_element, tlv};
+    use ucert::model::der::{children, read_element, tlv};
     let (cert, _) = read_element(der).unwrap();
     let parts = children(cert.content()).unwrap();
     let tbs_fields = children(parts[0].content()).unwrap();

@@ -94,7 +94,7 @@ fn every_cucm_message_ucert_prints_is_one_explain_knows() {
         &ucert::cucm::Purpose::Tomcat.csr_missing_message().unwrap_or_default(),
     ] {
         assert!(
-            ucert::explain::explain(text).is_some_and(|e| e.score >= 1.0 || e.entry.text.contains("<purpose>")),
+            ucert::cucm::explain::explain(text).is_some_and(|e| e.score >= 1.0 || e.entry.text.contains("<purpose>")),
             "{text}"
         );
     }

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         .map(|c| (c.clone(), Untrusted::new("fuzz")))
         .collect();
     let now = time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
-    let a = ucert::chain::analyze(given, None, now);
+    let a = ucert::analysis::chain::analyze(given, None, now);
     let placed = a.plan.len() + a.alternatives.len() + a.unrelated.len();
     assert_eq!(placed, a.certificates.len(), "every certificate is placed once");
 });

@@ -14,10 +14,10 @@ fuzz_target!(|data: &[u8]| {
             Object::Certificate(c) => {
                 let _ = (c.fingerprints(), c.display_name(), c.subject.to_openssl_string(), c.to_pem());
                 let _ = (c.public_key.modulus_md5(), c.public_key.pubkey_md5(), c.public_key.summary());
-                let _ = ucert::chain::is_self_signed(c);
+                let _ = ucert::analysis::chain::is_self_signed(c);
             }
             Object::Csr(c) => {
-                let _ = (c.verify_self(), c.fingerprints(), c.public_key.summary());
+                let _ = (ucert::analysis::verify::csr_self_signature(c), c.fingerprints(), c.public_key.summary());
             }
             Object::Pkcs7(list) => {
                 for c in list {

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ucert::logs::read::Lines;
-use ucert::logs::{Analyzer, LogKind};
+use ucert::analysis::logs::read::Lines;
+use ucert::analysis::logs::{Analyzer, LogKind};
 
 /// Inputs are cut to this size: long logs repeat the same records, and short ones run ten times as many cases.
 const MAX: usize = 4096;
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     while let Ok(Some(line)) = lines.next_line() {
         all.push(line);
     }
-    let detected = ucert::logs::kind::detect(&all);
+    let detected = ucert::analysis::logs::kind::detect(&all);
     // the detected kind when there is one, else the kind the first byte picks: every splitter gets fuzzed
     let kind = detected.unwrap_or([LogKind::Capf, LogKind::CiscoRa, LogKind::Nginx, LogKind::Iis][selector as usize % 4]);
     let mut analyzer = Analyzer::new();

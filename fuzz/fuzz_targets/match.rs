@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ucert::checks::{self, Pair, Request};
+use ucert::analysis::checks::{self, Pair, Request};
 use ucert::input::{self, Object};
 use ucert::model::Certificate;
 
@@ -34,5 +34,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = (checks::headline(&findings), checks::cucm_error(&findings));
     }
     let pool = certs.into_iter().map(|c| (c, ucert::untrusted::Untrusted::default())).collect();
-    let _ = ucert::chain::analyze(pool, None, now);
+    let _ = ucert::analysis::chain::analyze(pool, None, now);
 });

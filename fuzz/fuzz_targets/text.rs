@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         element.extend([0x82, (rest.len() >> 8) as u8, rest.len() as u8]);
     }
     element.extend_from_slice(rest);
-    if let Ok((el, _)) = ucert::der::read_element(&element) {
+    if let Ok((el, _)) = ucert::model::der::read_element(&element) {
         let _ = ucert::model::asn1::time(&el);
     }
     // a name attribute of whatever string type the selector names

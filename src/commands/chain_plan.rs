@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
 
-use crate::chain::{self, Analysis};
+use crate::analysis::chain::{self, Analysis};
 use crate::cucm::Purpose;
 use crate::input::{Object, Source};
 use crate::model::Certificate;
@@ -76,5 +76,5 @@ fn split_into(dir: &Path, analysis: &Analysis) -> Result<Vec<PathBuf>, Problem> 
         .chain(analysis.unrelated.iter().copied())
         .map(|i| &analysis.certificates[i])
         .collect();
-    Ok(crate::pem_files::write_all(dir, &order)?)
+    Ok(crate::commands::pem_files::write_all(dir, &order)?)
 }

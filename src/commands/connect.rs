@@ -9,12 +9,12 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::inspect::CertificateFacts;
-use crate::chain;
-use crate::hostname::{self, HostMatch};
+use crate::analysis::chain;
+use crate::analysis::hostname::{self, HostMatch};
+use crate::analysis::verify::Verification;
+use crate::input::tls::{self, FetchError, Target};
 use crate::input::{Object, Source};
 use crate::model::{Certificate, PublicKey};
-use crate::tls::{self, FetchError, Target};
-use crate::verify::Verification;
 
 /// What the chain is checked against with `--ca`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -98,7 +98,7 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
     let trust = (!cas.is_empty()).then(|| judge_trust(&chain, &cas));
     let expect = expected.map(|e| e.compare(&chain[0]));
     let saved = match o.save {
-        Some(dir) => crate::pem_files::write_all(dir, &chain.iter().collect::<Vec<_>>())?,
+        Some(dir) => crate::commands::pem_files::write_all(dir, &chain.iter().collect::<Vec<_>>())?,
         None => Vec::new(),
     };
     Ok(ConnectReport {

@@ -3,10 +3,10 @@
 use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 
+use crate::analysis::verify::Verification;
 use crate::input::{self, KeyFormat, Origin, Source};
 use crate::model::certificate::ValidityStatus;
 use crate::model::{Certificate, Csr, PublicKey};
-use crate::verify::Verification;
 
 /// The result of inspecting all inputs, in order.
 pub struct InspectReport {
@@ -53,14 +53,14 @@ pub struct CsrFacts {
 
 impl CertificateFacts {
     pub fn new(certificate: Certificate, at: OffsetDateTime) -> CertificateFacts {
-        let self_signed = crate::chain::is_self_signed(&certificate);
+        let self_signed = crate::analysis::chain::is_self_signed(&certificate);
         CertificateFacts { validity: certificate.validity_at(at), self_signed, certificate }
     }
 }
 
 impl CsrFacts {
     pub fn new(csr: Csr) -> CsrFacts {
-        let signature = csr.verify_self();
+        let signature = crate::analysis::verify::csr_self_signature(&csr);
         CsrFacts { csr, signature }
     }
 }

@@ -4,9 +4,9 @@ use crate::untrusted::Untrusted;
 use std::io::BufRead;
 
 use super::Problem;
+use crate::analysis::logs::read::{self, Lines};
+use crate::analysis::logs::{self, Analyzer, LogReport};
 use crate::input::Source;
-use crate::logs::read::{self, Lines};
-use crate::logs::{self, Analyzer, LogReport};
 
 /// Lines looked at to tell the kind of a log.
 const SAMPLE_LINES: usize = 200;

@@ -6,8 +6,8 @@ use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 
 use super::inspect::{CertificateFacts, CsrFacts};
-use crate::chain;
-use crate::checks::{self, Finding, Pair, Request, Status};
+use crate::analysis::chain;
+use crate::analysis::checks::{self, Finding, Pair, Request, Status};
 use crate::cucm::Purpose;
 use crate::input::{KeyFormat, Object, Source};
 use crate::model::{Certificate, PublicKey};

@@ -14,8 +14,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use time::OffsetDateTime;
 
+use crate::analysis::pairing::{self, Inventory, LooseKey, Pairing, Place};
 use crate::input::{self, InputError, Object, Source};
-use crate::pairing::{self, Inventory, LooseKey, Pairing, Place};
 
 /// The most files one run reads: a cluster's certificates are hundreds, a mistaken `pair /` millions.
 pub const MAX_FILES: usize = 200_000;

@@ -5,9 +5,9 @@ use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 
 use super::inspect::CertificateFacts;
+use crate::analysis::trust_store::{self, Decision};
 use crate::input::{Object, Source};
 use crate::model::Certificate;
-use crate::trust_store::{self, Decision};
 
 pub struct TrustReport {
     pub existing: CertificateFacts,

@@ -8,7 +8,7 @@ use x509_parser::asn1_rs::Tag;
 
 use super::pem_text;
 use super::{Decoded, InputError, KeyFormat, Located, Object, ObjectError, Origin, Problem, key, pkcs7};
-use crate::der::{self, DerProblem, Element};
+use crate::model::der::{self, DerProblem, Element};
 use crate::model::{Certificate, Csr};
 
 /// Decodes everything in one input.

@@ -8,7 +8,7 @@ use x509_parser::prelude::FromDer;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
 use super::ObjectError;
-use crate::der::{self, Element};
+use crate::model::der::{self, Element};
 use crate::model::key::PublicKey;
 use crate::model::oids;
 

@@ -4,7 +4,7 @@
 use x509_parser::asn1_rs::Tag;
 
 use super::ObjectError;
-use crate::der::{self, Element};
+use crate::model::der::{self, Element};
 use crate::model::{Certificate, oids};
 
 /// The certificates of a ContentInfo whose children are `kids` (OID, [0] content).

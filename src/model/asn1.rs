@@ -10,7 +10,7 @@ use x509_parser::extensions::X509Extension;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::AlgorithmIdentifier;
 
-use crate::der::{self, Element};
+use crate::model::der::{self, Element};
 
 /// `SEQUENCE { toBeSigned, signatureAlgorithm, signature BIT STRING }`, the frame of certificates and CSRs.
 pub struct SignedFrame<'a> {

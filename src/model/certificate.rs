@@ -12,8 +12,8 @@ use super::extensions::Extensions;
 use super::key::PublicKey;
 use super::name::DistinguishedName;
 use super::signature::{SignatureAlgorithm, Signed};
-use crate::der;
-use crate::digest::Fingerprints;
+use crate::model::der;
+use crate::model::digest::Fingerprints;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Certificate {
@@ -151,11 +151,6 @@ impl Certificate {
     /// certificates needs none of them).
     pub fn fingerprints(&self) -> Fingerprints {
         Fingerprints::of(&self.der)
-    }
-
-    /// Whether `signer`'s key made this certificate's signature.
-    pub fn verify_with(&self, signer: &PublicKey) -> crate::verify::Verification {
-        crate::verify::verify(&self.der, &self.signed, signer)
     }
 
     /// True when the certificate carries basicConstraints CA:TRUE.

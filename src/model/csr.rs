@@ -13,8 +13,8 @@ use super::extensions::Extensions;
 use super::key::PublicKey;
 use super::name::DistinguishedName;
 use super::signature::{SignatureAlgorithm, Signed};
-use crate::der::{self, Element};
-use crate::digest::Fingerprints;
+use crate::model::der::{self, Element};
+use crate::model::digest::Fingerprints;
 
 /// A CSR attribute other than the extension request. Values are shown, except a challenge password's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -98,11 +98,6 @@ impl Csr {
     /// MD5, SHA-1 and SHA-256 of the DER (computed on demand).
     pub fn fingerprints(&self) -> Fingerprints {
         Fingerprints::of(&self.der)
-    }
-
-    /// Whether the CSR's self-signature verifies with its own key.
-    pub fn verify_self(&self) -> crate::verify::Verification {
-        crate::verify::verify(&self.der, &self.signed, &self.public_key)
     }
 
     pub fn has_challenge_password(&self) -> bool {

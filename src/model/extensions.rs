@@ -9,7 +9,7 @@ use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
 
 use super::name::DistinguishedName;
 use super::oids;
-use crate::digest;
+use crate::model::digest;
 use crate::untrusted::Untrusted;
 
 /// One entry of a subjectAltName.
@@ -317,8 +317,8 @@ fn san_entry(g: &GeneralName<'_>, notes: &mut Vec<String>) -> SanEntry {
 }
 
 fn inner_utf8(value: &[u8]) -> Option<String> {
-    let (outer, _) = crate::der::read_element(value).ok()?;
-    let (inner, _) = crate::der::read_element(outer.content()).ok()?;
+    let (outer, _) = crate::model::der::read_element(value).ok()?;
+    let (inner, _) = crate::model::der::read_element(outer.content()).ok()?;
     std::str::from_utf8(inner.content()).ok().map(str::to_string)
 }
 

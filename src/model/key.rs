@@ -6,8 +6,8 @@ use x509_parser::public_key::PublicKey as X509PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
 use super::oids;
-use crate::der;
-use crate::digest;
+use crate::model::der;
+use crate::model::digest;
 
 /// The algorithm-specific part of a public key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,10 +180,10 @@ impl PublicKey {
         if !matches!(&self.kind, KeyKind::Other { oid, .. } if oid == super::oids::DSA) {
             return None;
         }
-        let (spki, _) = crate::der::read_element(&self.spki).ok()?;
-        let parts = crate::der::children(spki.content()).ok()?;
+        let (spki, _) = crate::model::der::read_element(&self.spki).ok()?;
+        let parts = crate::model::der::children(spki.content()).ok()?;
         let bits = parts.get(1)?.content().split_first()?.1;
-        let (y, _) = crate::der::read_element(bits).ok()?;
+        let (y, _) = crate::model::der::read_element(bits).ok()?;
         Some(y.content().to_vec())
     }
 

@@ -120,7 +120,7 @@ impl Serialize for DistinguishedName {
 /// their type, a note saying so (the text then holds what could be recovered).
 pub fn decode_string(class: Class, tag: Tag, data: &[u8]) -> (String, Option<String>) {
     if class != Class::Universal {
-        return (format!("#{}", crate::digest::hex_lower(data)), Some("value of a non-universal type".into()));
+        return (format!("#{}", crate::model::digest::hex_lower(data)), Some("value of a non-universal type".into()));
     }
     match tag {
         Tag::Utf8String => match std::str::from_utf8(data) {
@@ -169,7 +169,7 @@ pub fn decode_string(class: Class, tag: Tag, data: &[u8]) -> (String, Option<Str
             (s, bad.then(|| "UniversalString holds invalid code points".into()))
         }
         other => (
-            format!("#{}", crate::digest::hex_lower(data)),
+            format!("#{}", crate::model::digest::hex_lower(data)),
             Some(format!("value of type {} is not a string", tag_name(other))),
         ),
     }

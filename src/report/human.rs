@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use crate::report::terminal::Colorize;
 
+use crate::analysis::verify::Verification;
 use crate::input::Origin;
 use crate::model::certificate::ValidityStatus;
-use crate::verify::Verification;
 
 mod chain;
 mod connect;

@@ -5,26 +5,26 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::chain::{Flag, PurposeOrigin, Role};
-use crate::checks::{CheckId, Finding};
+use crate::analysis::chain::{Flag, PurposeOrigin, Role};
+use crate::analysis::checks::{CheckId, Finding};
+use crate::analysis::pairing::{Place, Verdict};
+use crate::analysis::trust_store::Outcome;
+use crate::analysis::verify::Verification;
 use crate::commands::chain_plan::ChainReport;
 use crate::commands::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
 use crate::commands::matching::{MatchReport, PurposeSource, RequestFacts};
 use crate::commands::pair::PairReport;
 use crate::commands::trust::TrustReport;
 use crate::cucm::Purpose;
-use crate::digest::Fingerprints;
 use crate::input::{KeyFormat, Origin};
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
 use crate::model::csr::CsrAttribute;
+use crate::model::digest::Fingerprints;
 use crate::model::extensions::{BasicConstraints, ExtendedKeyUsage, ExtensionInfo, KeyId, KeyUsage, SanEntry};
 use crate::model::signature::SignatureAlgorithm;
 use crate::model::{DistinguishedName, PublicKey};
-use crate::pairing::{Place, Verdict};
-use crate::trust_store::Outcome;
 use crate::untrusted::Untrusted;
-use crate::verify::Verification;
 
 /// Writes a value as pretty JSON and a final newline.
 pub fn write<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
@@ -75,7 +75,7 @@ impl<'a> CertificateJson<'a> {
         CertificateJson {
             subject: &c.subject,
             issuer: &c.issuer,
-            serial: crate::digest::hex_colons_lower(&c.serial),
+            serial: crate::model::digest::hex_colons_lower(&c.serial),
             not_before: c.not_before.map(rfc3339),
             not_after: c.not_after.map(rfc3339),
             validity,
@@ -516,7 +516,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         PairCertJson {
             place: PlaceJson::new(place),
             common_name: c.subject.common_name(),
-            serial: crate::digest::hex_colons_lower(&c.serial),
+            serial: crate::model::digest::hex_colons_lower(&c.serial),
             not_after: c.not_after.map(rfc3339),
             sha256: c.fingerprints().sha256,
         }
@@ -597,10 +597,10 @@ fn skipped_json(list: &[crate::commands::pair::Skipped]) -> Vec<SkippedJson<'_>>
 struct LogsJson<'a> {
     schema: u32,
     #[serde(flatten)]
-    report: &'a crate::logs::LogReport,
+    report: &'a crate::analysis::logs::LogReport,
 }
 
-pub fn logs(report: &crate::logs::LogReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn logs(report: &crate::analysis::logs::LogReport, out: &mut dyn Write) -> io::Result<()> {
     write(out, &LogsJson { schema: super::JSON_SCHEMA, report })
 }
 
@@ -618,7 +618,7 @@ struct ConnectJson<'a> {
     /// The presented certificates, leaf first.
     chain: Vec<CertificateJson<'a>>,
     /// Whether the leaf names the host (as curl judges it) and, if not, curl's error 51 text.
-    host_match: &'a crate::hostname::HostMatch,
+    host_match: &'a crate::analysis::hostname::HostMatch,
     self_signed: bool,
     /// With --ca: does the chain lead to one of them; null without --ca.
     trust: Option<&'a crate::commands::connect::Trust>,
@@ -653,12 +653,13 @@ struct ExplainJson<'a> {
     schema: u32,
     text: &'a str,
     /// null when the text is not an error ucert knows.
-    explanation: Option<&'a crate::explain::Explanation>,
+    explanation: Option<&'a crate::cucm::explain::Explanation>,
     /// The errors ucert knows, when the text is none of them.
     known: Vec<&'static str>,
 }
 
-pub fn explain(text: &str, found: Option<&crate::explain::Explanation>, out: &mut dyn Write) -> io::Result<()> {
-    let known = if found.is_none() { crate::explain::ENTRIES.iter().map(|e| e.text).collect() } else { Vec::new() };
+pub fn explain(text: &str, found: Option<&crate::cucm::explain::Explanation>, out: &mut dyn Write) -> io::Result<()> {
+    let known =
+        if found.is_none() { crate::cucm::explain::ENTRIES.iter().map(|e| e.text).collect() } else { Vec::new() };
     write(out, &ExplainJson { schema: super::JSON_SCHEMA, text, explanation: found, known })
 }

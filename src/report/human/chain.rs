@@ -5,12 +5,12 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use super::{field, validity_phrase};
-use crate::chain::{PurposeOrigin, Role, Severity};
+use crate::analysis::chain::{PurposeOrigin, Role, Severity};
+use crate::analysis::trust_store::Outcome;
+use crate::analysis::verify::Verification;
 use crate::commands::chain_plan::ChainReport;
 use crate::commands::trust::TrustReport;
 use crate::model::certificate::format_utc_opt;
-use crate::trust_store::Outcome;
-use crate::verify::Verification;
 
 pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
     let a = &report.analysis;
@@ -121,7 +121,7 @@ pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
         let c = &facts.certificate;
         writeln!(out, "  {} {}", label.bold(), path)?;
         field(out, 4, "subject", c.subject.to_openssl_string())?;
-        field(out, 4, "serial", crate::digest::hex_colons_lower(&c.serial))?;
+        field(out, 4, "serial", crate::model::digest::hex_colons_lower(&c.serial))?;
         field(out, 4, "not before", format_utc_opt(c.not_before))?;
         field(out, 4, "not after", format!("{} ({})", format_utc_opt(c.not_after), validity_phrase(facts.validity)))?;
         field(out, 4, "sha256", &c.fingerprints().sha256)?;

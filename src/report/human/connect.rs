@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use super::{field, validity_phrase};
+use crate::analysis::hostname::HostMatch;
 use crate::commands::connect::{ConnectReport, Trust};
-use crate::hostname::HostMatch;
 use crate::model::certificate::format_utc_opt;
 
 pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {

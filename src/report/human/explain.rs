@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::report::terminal::Colorize;
 
-use crate::explain::{ENTRIES, Explanation};
+use crate::cucm::explain::{ENTRIES, Explanation};
 
 pub fn explain(text: &str, found: Option<&Explanation>, out: &mut dyn Write) -> io::Result<()> {
     // what the user pasted: copied from a log or a web page, it may hold anything

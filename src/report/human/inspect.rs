@@ -88,7 +88,7 @@ pub(crate) fn certificate(out: &mut dyn Write, indent: usize, facts: &Certificat
     let c = &facts.certificate;
     field(out, indent, "subject", c.subject.to_openssl_string())?;
     field(out, indent, "issuer", c.issuer.to_openssl_string())?;
-    field(out, indent, "serial", crate::digest::hex_colons_lower(&c.serial))?;
+    field(out, indent, "serial", crate::model::digest::hex_colons_lower(&c.serial))?;
     field(out, indent, "not before", format_utc_opt(c.not_before))?;
     field(out, indent, "not after", format!("{} ({})", format_utc_opt(c.not_after), validity_phrase(facts.validity)))?;
     key_fields(out, indent, &c.public_key)?;
@@ -161,10 +161,10 @@ fn extension_fields(out: &mut dyn Write, indent: usize, e: &Extensions) -> io::R
         field(out, indent, "basic constr.", text)?;
     }
     if let Some(id) = &e.subject_key_id {
-        field(out, indent, "subject key id", crate::digest::hex_colons_upper(&id.0))?;
+        field(out, indent, "subject key id", crate::model::digest::hex_colons_upper(&id.0))?;
     }
     if let Some(id) = &e.authority_key_id {
-        field(out, indent, "auth. key id", crate::digest::hex_colons_upper(&id.0))?;
+        field(out, indent, "auth. key id", crate::model::digest::hex_colons_upper(&id.0))?;
     }
     let others: Vec<String> = e
         .all

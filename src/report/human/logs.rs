@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::report::terminal::Colorize;
 
-use crate::logs::{LogReport, Outcome, Severity};
+use crate::analysis::logs::{LogReport, Outcome, Severity};
 
 pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
@@ -60,7 +60,7 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             None => "(not in these logs)".to_string(),
         };
         // where it was said: given several logs, the reader must see which file (and so which service) said it
-        let at = |e: &Option<crate::logs::Evidence>| {
+        let at = |e: &Option<crate::analysis::logs::Evidence>| {
             e.as_ref().map(|e| format!(" ({}:{})", e.file, e.line)).unwrap_or_default()
         };
         let several = report.files.len() > 1;

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::report::terminal::Colorize;
 
-use crate::checks::{Detail, Finding, Status};
+use crate::analysis::checks::{Detail, Finding, Status};
 use crate::commands::matching::{MatchReport, PurposeSource, RequestFacts};
 
 const ID_WIDTH: usize = 18;

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use crate::report::terminal::Colorize;
 
+use crate::analysis::pairing::Pairing;
 use crate::commands::pair::PairReport;
-use crate::pairing::Pairing;
 
 struct Row {
     status: &'static str,

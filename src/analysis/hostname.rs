@@ -73,7 +73,7 @@ fn name_matches(pattern: &str, host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::cert;
+    use crate::analysis::checks::testing::cert;
 
     #[test]
     fn wildcards_cover_exactly_one_label() {

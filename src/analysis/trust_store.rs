@@ -116,7 +116,7 @@ pub fn decide(existing: &Certificate, new: &Certificate, at: OffsetDateTime) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{at, cert};
+    use crate::analysis::checks::testing::{at, cert};
 
     #[test]
     fn each_outcome_follows_the_rule() {

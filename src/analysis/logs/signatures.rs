@@ -246,7 +246,7 @@ mod tests {
     use super::*;
 
     fn classify(record: &str) -> Classified {
-        super::classify(record, crate::logs::phrases::scan(record))
+        super::classify(record, crate::analysis::logs::phrases::scan(record))
     }
 
     fn hit(record: &str) -> Hit {

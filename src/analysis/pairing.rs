@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use time::OffsetDateTime;
 
-use crate::chain;
-use crate::checks::{self, CheckId, Pair, Request, Status};
+use crate::analysis::chain;
+use crate::analysis::checks::{self, CheckId, Pair, Request, Status};
 use crate::cucm::{self, Purpose};
 use crate::model::key::KeyIdentity;
 use crate::model::{Certificate, Csr, PublicKey};

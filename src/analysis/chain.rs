@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::verify::{self, Verification};
 use crate::cucm::Purpose;
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
 use crate::untrusted::Untrusted;
-use crate::verify::Verification;
 
 /// Whether `candidate` could have issued `cert`: its subject is `cert`'s issuer and, when both carry them, the
 /// authority key identifier of `cert` names `candidate`'s subject key identifier.
@@ -206,7 +206,7 @@ impl<'a> Pool<'a> {
         let mut unsupported = None;
         let mut first = None;
         for &j in candidates.iter().take(MAX_TRIED_ISSUERS) {
-            let v = cert.verify_with(&self.certs[j].public_key);
+            let v = verify::certificate_signed_by(cert, &self.certs[j].public_key);
             if v.is_valid() {
                 return Up::Issuer { issuer: j, signature: v, candidates: candidates.len() };
             }
@@ -226,7 +226,7 @@ impl<'a> Pool<'a> {
 
 /// Self-issued and its own key verifies its signature: a root (or a self-signed server certificate).
 pub fn is_self_signed(cert: &Certificate) -> bool {
-    cert.is_self_issued() && cert.verify_with(&cert.public_key).is_valid()
+    cert.is_self_issued() && verify::certificate_signed_by(cert, &cert.public_key).is_valid()
 }
 
 /// A certificate's place in the upload plan.
@@ -809,7 +809,7 @@ fn same_cn_flags(certificates: &[Certificate], trust: &str) -> Vec<Flag> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{at, cert};
+    use crate::analysis::checks::testing::{at, cert};
 
     #[test]
     fn could_issue_needs_the_name_and_a_matching_key_identifier() {

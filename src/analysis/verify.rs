@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::model::key::{KeyKind, PublicKey};
 use crate::model::signature::{Hash, SignatureScheme, Signed};
+use crate::model::{Certificate, Csr};
 
 /// The outcome of checking one signature.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -24,8 +25,18 @@ impl Verification {
     }
 }
 
+/// Whether `signer`'s key made `cert`'s signature.
+pub fn certificate_signed_by(cert: &Certificate, signer: &PublicKey) -> Verification {
+    verify(&cert.der, &cert.signed, signer)
+}
+
+/// Whether a CSR's self-signature verifies with its own key (a CSR whose does not is corrupt).
+pub fn csr_self_signature(csr: &Csr) -> Verification {
+    verify(&csr.der, &csr.signed, &csr.public_key)
+}
+
 /// Checks that `signer` made the signature in `signed`, over the bytes of `der` it points at.
-pub fn verify(der: &[u8], signed: &Signed, signer: &PublicKey) -> Verification {
+fn verify(der: &[u8], signed: &Signed, signer: &PublicKey) -> Verification {
     let Some(message) = der.get(signed.message.clone()) else {
         return Verification::Unsupported("the signed part lies outside the object".into());
     };
@@ -97,8 +108,8 @@ fn pick_algorithm(signed: &Signed, signer: &PublicKey) -> Result<&'static dyn Ve
 
 /// The subjectPublicKey BIT STRING content of a SubjectPublicKeyInfo (what ring takes).
 fn spki_key_bits(spki: &[u8]) -> Option<&[u8]> {
-    let (outer, _) = crate::der::read_element(spki).ok()?;
-    let parts = crate::der::children(outer.content()).ok()?;
+    let (outer, _) = crate::model::der::read_element(spki).ok()?;
+    let parts = crate::model::der::children(outer.content()).ok()?;
     let bits = parts.get(1)?.content();
     // skip the "unused bits" byte
     bits.split_first().map(|(_, rest)| rest)

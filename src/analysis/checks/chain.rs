@@ -3,10 +3,10 @@
 //! the issuer, says "CA Certificate not available in Trust-Store".
 
 use super::{CheckId, Finding, Pair};
-use crate::chain;
+use crate::analysis::chain;
+use crate::analysis::verify::Verification;
 use crate::cucm;
 use crate::model::Certificate;
-use crate::verify::Verification;
 
 pub fn check(pair: &Pair<'_>) -> Finding {
     if pair.cas.is_empty() {

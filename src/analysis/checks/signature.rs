@@ -2,13 +2,13 @@
 //! truncated or mangled in transfer), and so is anything issued from it.
 
 use super::{CheckId, Finding, Pair, Request};
-use crate::verify::Verification;
+use crate::analysis::verify::Verification;
 
 pub fn check(pair: &Pair<'_>) -> Finding {
     let Request::Csr(csr) = pair.request else {
         return Finding::skip(CheckId::Signature, "a key carries no signature to verify");
     };
-    match csr.verify_self() {
+    match crate::analysis::verify::csr_self_signature(csr) {
         Verification::Valid => Finding::pass(CheckId::Signature, format!("the CSR's self-signature verifies ({})", csr.signature_algorithm.name)),
         Verification::Invalid => Finding::fail(CheckId::Signature, "the CSR's self-signature does not verify: the CSR is corrupt")
             .cause("the CSR was edited or damaged after CUCM generated it (a hand edit, a bad copy and paste, a transfer that changed bytes)")

@@ -1,0 +1,11 @@
+//! The deciders: everything that judges the model. The checks of one CSR/certificate pair, chains and the upload
+//! plan, pairing a cluster's files, CUCM's trust-store rule, host names, signatures, and the diagnosis of logs.
+//! Nothing here reads files or writes output: commands hand the results to a report.
+
+pub mod chain;
+pub mod checks;
+pub mod hostname;
+pub mod logs;
+pub mod pairing;
+pub mod trust_store;
+pub mod verify;
