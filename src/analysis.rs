@@ -7,5 +7,6 @@ pub mod checks;
 pub mod hostname;
 pub mod logs;
 pub mod pairing;
+pub mod served;
 pub mod trust_store;
 pub mod verify;

@@ -1,7 +1,7 @@
 //! One module per subcommand. Each gathers its inputs and returns a report; [`run`] hands the report to a
 //! renderer, writes diagnostics to stderr and works out the exit code.
 
-pub mod chain_plan;
+pub mod chain;
 pub mod connect;
 pub mod inspect;
 pub mod logs;
@@ -17,8 +17,9 @@ use std::io::{self, Write};
 use crate::config::{Config, Output, Task};
 use crate::exit::Exit;
 use crate::input::{self, Object, Source};
-use crate::report;
+use crate::report::modulus::ModulusOutcome;
 use crate::report::terminal::{Mode, Terminal};
+use crate::report::{self, InputWarning};
 
 /// Why a command could not run on its inputs: the path (file, directory, server) concerned and what is wrong.
 /// Printed as one line, `ucert: <path>: <message>`, with exit code 2.
@@ -34,14 +35,6 @@ impl Problem {
     pub fn about(source: &Source, message: impl Into<String>) -> Problem {
         Problem { path: source.display_name(), message: message.into() }
     }
-}
-
-/// A damaged block beside readable objects of the same input: the command goes on with the rest and says what was
-/// left out on stderr (`ucert: <path>: warning: ...`), as `inspect` lists it under the file.
-#[derive(Debug)]
-pub struct InputWarning {
-    pub path: Untrusted,
-    pub message: String,
 }
 
 /// Every object of an input, in order; an input with nothing readable is the problem that stops the command. A
@@ -140,7 +133,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             pass_if(report.matched())
         }
         Task::Chain { inputs, purpose, split, at, json } => {
-            let report = chain_plan::chain(&inputs, purpose, split.as_deref(), at)?;
+            let report = chain::chain(&inputs, purpose, split.as_deref(), at)?;
             warn_all(err, &report.input_warnings);
             emit(out, json, color, |o| report::json::chain(&report, o), |o| report::human::chain(&report, o))?;
             pass_if(report.analysis.complete())
@@ -226,8 +219,8 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             let mut exit = Exit::Ok;
             for line in &lines {
                 match &line.outcome {
-                    modulus::ModulusOutcome::Md5(_) => {}
-                    modulus::ModulusOutcome::NoModulus { key } => {
+                    ModulusOutcome::Md5(_) => {}
+                    ModulusOutcome::NoModulus { key } => {
                         let why = format!(
                             "no modulus: {key}; openssl's modulus pipeline cannot compare it, \
                              compare pubkey_md5 from 'ucert inspect' instead"
@@ -235,7 +228,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
                         diagnostic(err, &line.label, &why);
                         exit = exit.worst(Exit::CheckFailed);
                     }
-                    modulus::ModulusOutcome::Unreadable(problem) => {
+                    ModulusOutcome::Unreadable(problem) => {
                         diagnostic(err, &line.label, problem);
                         exit = Exit::Error;
                     }

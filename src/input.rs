@@ -12,12 +12,11 @@ pub mod tls;
 use std::fmt;
 
 pub use detect::decode;
-pub use key::KeyFormat;
 pub use read::{
     IdleReader, MAX_INPUT_BYTES, Source, is_kernel_interface, may_block, read_source, set_device_idle_timeout,
 };
 
-use crate::model::{Certificate, Csr, PublicKey};
+use crate::model::{Certificate, Csr, KeyFormat, Origin, PublicKey};
 
 /// One thing found in an input.
 #[derive(Clone, Debug)]
@@ -57,27 +56,6 @@ impl Object {
             Object::Csr(c) => Some(&c.public_key),
             Object::PrivateKey { public, .. } | Object::PublicKey { public, .. } => Some(public),
             Object::Pkcs7(_) => None,
-        }
-    }
-}
-
-/// Where in an input an object was found, for messages and for `modulus`'s `#N` suffixes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// The whole input was binary DER.
-    Der,
-    /// The whole input was base64 without BEGIN/END lines.
-    Base64,
-    /// A PEM block with this label, starting on this line (1-based).
-    Pem { label: String, line: usize },
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::Der => write!(f, "DER"),
-            Origin::Base64 => write!(f, "base64 without BEGIN/END lines"),
-            Origin::Pem { label, line } => write!(f, "PEM block {label} at line {line}"),
         }
     }
 }

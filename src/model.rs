@@ -6,6 +6,7 @@ pub mod certificate;
 pub mod csr;
 pub mod der;
 pub mod digest;
+pub mod encoding;
 pub mod extensions;
 pub mod key;
 pub mod name;
@@ -14,5 +15,6 @@ pub mod signature;
 
 pub use certificate::Certificate;
 pub use csr::Csr;
+pub use encoding::{KeyFormat, Origin};
 pub use key::PublicKey;
 pub use name::DistinguishedName;

@@ -1,9 +1,26 @@
-//! Renderers: the human text and the JSON of every command's report. Nothing here decides or parses; each
-//! function takes a finished report and writes it.
+//! Reports and their renderers. Each command's report type (`report::matching::MatchReport`, ...) holds what the
+//! deciders found; `human` writes it as text and `json` as the documented JSON. Nothing here decides or parses.
 
+pub mod chain;
+pub mod connect;
 pub mod human;
+pub mod inspect;
 pub mod json;
+pub mod matching;
+pub mod modulus;
+pub mod pair;
 pub mod terminal;
+pub mod trust;
+
+use crate::untrusted::Untrusted;
+
+/// A damaged block beside readable objects of the same input: the command went on with the rest and says what was
+/// left out on stderr (`ucert: <path>: warning: ...`), as `inspect` lists it under the file.
+#[derive(Debug)]
+pub struct InputWarning {
+    pub path: Untrusted,
+    pub message: String,
+}
 
 /// The version of every JSON document's shape; bumped only when a field changes meaning or disappears.
 pub const JSON_SCHEMA: u32 = 1;

@@ -1,73 +1,20 @@
 //! `ucert connect HOST[:PORT]`: what a server really presents, and whether it is what was uploaded.
 
-use super::Problem;
-use crate::untrusted::Untrusted;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::inspect::CertificateFacts;
-use crate::analysis::chain;
-use crate::analysis::hostname::{self, HostMatch};
-use crate::analysis::verify::Verification;
+use super::Problem;
+use crate::analysis::hostname;
+use crate::analysis::served::{self, Expected};
 use crate::input::tls::{self, FetchError, Target};
 use crate::input::{Object, Source};
-use crate::model::{Certificate, PublicKey};
-
-/// What the chain is checked against with `--ca`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", rename_all = "kebab-case")]
-pub enum Trust {
-    /// The path from the leaf reaches one of the given CAs and every signature on it verifies.
-    Chains { path: Vec<String> },
-    /// No given CA is on the path: `path` is how far it goes.
-    NotIssuedByGivenCas { path: Vec<String> },
-    /// A signature on the path does not verify.
-    BadSignature { certificate: String },
-}
-
-/// `--expect`: is the served certificate the expected one (or does it carry the expected key)?
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Expectation {
-    pub matches: bool,
-    /// "certificate" (compared by fingerprint) or "key" (compared by public key).
-    pub compared: &'static str,
-    pub expected: String,
-    pub served: String,
-}
-
-pub struct ConnectReport {
-    pub target: Target,
-    pub sni: Option<String>,
-    pub address: String,
-    pub protocol: String,
-    pub cipher_suite: String,
-    pub chain: Vec<CertificateFacts>,
-    pub host: HostMatch,
-    pub trust: Option<Trust>,
-    pub expect: Option<Expectation>,
-    pub saved: Vec<PathBuf>,
-    pub at: OffsetDateTime,
-    /// Damaged blocks left out of `--ca` and `--expect`.
-    pub input_warnings: Vec<super::InputWarning>,
-}
-
-impl ConnectReport {
-    pub fn leaf(&self) -> &CertificateFacts {
-        &self.chain[0]
-    }
-
-    /// Every check passed: the certificate names the host, is valid now, chains to the given CAs (when given)
-    /// and is the expected one (when given). Anything printed as FAIL makes this false, and the exit code 1.
-    pub fn passed(&self) -> bool {
-        matches!(self.host, HostMatch::Matches { .. })
-            && self.leaf().validity.is_valid()
-            && matches!(self.trust, None | Some(Trust::Chains { .. }))
-            && self.expect.as_ref().is_none_or(|e| e.matches)
-    }
-}
+use crate::model::Certificate;
+use crate::report::InputWarning;
+use crate::report::connect::ConnectReport;
+use crate::report::inspect::CertificateFacts;
+use crate::untrusted::Untrusted;
 
 pub struct Options<'a> {
     pub sni: Option<&'a str>,
@@ -95,14 +42,16 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
     }
     let host_name = o.sni.unwrap_or(&target.host);
     let host = hostname::check(&chain[0], host_name);
-    let trust = (!cas.is_empty()).then(|| judge_trust(&chain, &cas));
+    let trust = (!cas.is_empty()).then(|| served::judge_trust(&chain, &cas));
     let expect = expected.map(|e| e.compare(&chain[0]));
     let saved = match o.save {
         Some(dir) => crate::commands::pem_files::write_all(dir, &chain.iter().collect::<Vec<_>>())?,
         None => Vec::new(),
     };
     Ok(ConnectReport {
-        target: target.clone(),
+        target: target.to_string(),
+        host_name: target.host.clone(),
+        port: target.port,
         sni: o.sni.map(str::to_string),
         address: presented.address.to_string(),
         protocol: presented.protocol,
@@ -117,7 +66,7 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
     })
 }
 
-fn load_cas(sources: &[Source], warnings: &mut Vec<super::InputWarning>) -> Result<Vec<Certificate>, Problem> {
+fn load_cas(sources: &[Source], warnings: &mut Vec<InputWarning>) -> Result<Vec<Certificate>, Problem> {
     let mut cas = Vec::new();
     for source in sources {
         let before = cas.len();
@@ -135,13 +84,7 @@ fn load_cas(sources: &[Source], warnings: &mut Vec<super::InputWarning>) -> Resu
     Ok(cas)
 }
 
-/// What `--expect` names: a certificate (compared whole) or a key (from a key, a CSR).
-enum Expected {
-    Certificate(Box<Certificate>),
-    Key(PublicKey),
-}
-
-fn load_expected(source: &Source, warnings: &mut Vec<super::InputWarning>) -> Result<Expected, Problem> {
+fn load_expected(source: &Source, warnings: &mut Vec<InputWarning>) -> Result<Expected, Problem> {
     let err = |message: &str| Problem::about(source, message);
     let first = super::objects(source, warnings)?.into_iter().next().ok_or_else(|| err("holds nothing"))?;
     Ok(match first {
@@ -151,43 +94,4 @@ fn load_expected(source: &Source, warnings: &mut Vec<super::InputWarning>) -> Re
         Object::PrivateKey { public, .. } | Object::PublicKey { public, .. } => Expected::Key(public),
         Object::Pkcs7(_) => return Err(err("holds an empty PKCS#7")),
     })
-}
-
-impl Expected {
-    fn compare(&self, served: &Certificate) -> Expectation {
-        match self {
-            Expected::Certificate(c) => Expectation {
-                matches: c.der == served.der,
-                compared: "certificate",
-                expected: format!("{} (SHA-256 {})", c.display_name(), c.fingerprints().sha256),
-                served: format!("{} (SHA-256 {})", served.display_name(), served.fingerprints().sha256),
-            },
-            Expected::Key(k) => Expectation {
-                matches: k.same_key(&served.public_key),
-                compared: "key",
-                expected: format!("{} (pubkey MD5 {})", k.summary(), k.pubkey_md5()),
-                served: format!("{} (pubkey MD5 {})", served.public_key.summary(), served.public_key.pubkey_md5()),
-            },
-        }
-    }
-}
-
-/// Does the presented chain lead to one of the given CAs, every signature verifying?
-fn judge_trust(presented: &[Certificate], cas: &[Certificate]) -> Trust {
-    let mut pool: Vec<Certificate> = presented.to_vec();
-    pool.extend(cas.iter().cloned());
-    let path = chain::path_from(0, &pool);
-    let names: Vec<String> = path.links.iter().map(|l| pool[l.index].display_name().to_string()).collect();
-    if let Some(bad) = path.links.iter().find(|l| l.signature == Some(Verification::Invalid)) {
-        return Trust::BadSignature { certificate: pool[bad.index].display_name().to_string() };
-    }
-    let is_given = |c: &Certificate| {
-        cas.iter()
-            .any(|ca| ca.der == c.der || (ca.subject.same_as(&c.subject) && ca.public_key.same_key(&c.public_key)))
-    };
-    if path.links.iter().skip(1).any(|l| is_given(&pool[l.index])) || (path.links.len() == 1 && is_given(&pool[0])) {
-        Trust::Chains { path: names }
-    } else {
-        Trust::NotIssuedByGivenCas { path: names }
-    }
 }

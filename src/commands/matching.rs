@@ -1,69 +1,16 @@
 //! `ucert match CSR CERT`: gathers the two slots (and `--ca`), picks the leaf, runs every check and hands the
 //! findings over as a [`MatchReport`].
 
-use super::Problem;
-use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 
-use super::inspect::{CertificateFacts, CsrFacts};
+use super::Problem;
 use crate::analysis::chain;
-use crate::analysis::checks::{self, Finding, Pair, Request, Status};
+use crate::analysis::checks::{self, Pair, Request};
 use crate::cucm::Purpose;
-use crate::input::{KeyFormat, Object, Source};
+use crate::input::{Object, Source};
 use crate::model::{Certificate, PublicKey};
-
-/// What the first slot held.
-pub enum RequestFacts {
-    Csr(Box<CsrFacts>),
-    Key { public: PublicKey, format: KeyFormat, private: bool },
-}
-
-/// How the purpose was decided.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PurposeSource {
-    /// Given with `--purpose`.
-    Flag,
-    /// Read from the CSR's file name.
-    FileName(String),
-    /// Not known.
-    Unknown,
-}
-
-pub struct MatchReport {
-    pub request_path: Untrusted,
-    pub certificate_path: Untrusted,
-    pub request: RequestFacts,
-    pub certificate: CertificateFacts,
-    /// CA certificates at hand: those in the certificate file besides the leaf, then those from `--ca`.
-    pub cas: Vec<Certificate>,
-    pub purpose: Option<Purpose>,
-    pub purpose_source: PurposeSource,
-    pub at: OffsetDateTime,
-    pub findings: Vec<Finding>,
-    /// Damaged blocks left out of the inputs.
-    pub input_warnings: Vec<super::InputWarning>,
-}
-
-impl MatchReport {
-    /// No check failed (warnings allowed).
-    pub fn matched(&self) -> bool {
-        !self.findings.iter().any(|f| f.status == Status::Fail)
-    }
-
-    /// The failure that heads the verdict.
-    pub fn headline(&self) -> Option<&Finding> {
-        checks::headline(&self.findings)
-    }
-
-    /// CUCM's message for the upload, if it will fail with one.
-    pub fn cucm_error(&self) -> Option<&str> {
-        checks::cucm_error(&self.findings)
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.findings.iter().filter(|f| f.status == Status::Warn).count()
-    }
-}
+use crate::report::inspect::{CertificateFacts, CsrFacts};
+use crate::report::matching::{MatchReport, PurposeSource, RequestFacts};
 
 /// The first slot: one CSR, or else one private or public key.
 fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, Problem> {

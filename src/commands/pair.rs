@@ -14,30 +14,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use time::OffsetDateTime;
 
-use crate::analysis::pairing::{self, Inventory, LooseKey, Pairing, Place};
+use crate::analysis::pairing::{self, Inventory, LooseKey, Place};
 use crate::input::{self, InputError, Object, Source};
+use crate::report::pair::{PairReport, Skipped};
 
 /// The most files one run reads: a cluster's certificates are hundreds, a mistaken `pair /` millions.
 pub const MAX_FILES: usize = 200_000;
-
-/// A file that gave nothing to pair, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Skipped {
-    pub path: Untrusted,
-    pub reason: String,
-}
-
-pub struct PairReport {
-    pub pairing: Pairing,
-    /// Files that could not be read (permissions, I/O, too large).
-    pub unreadable: Vec<Skipped>,
-    /// Files read but holding nothing ucert pairs (text, CRLs, encrypted keys, malformed data).
-    pub unknown: Vec<Skipped>,
-    /// Entries not read: symbolic links out of the tree, pipes and devices.
-    pub skipped: Vec<Skipped>,
-    pub files: usize,
-    pub at: OffsetDateTime,
-}
 
 enum Scanned {
     Objects(Vec<(Object, Option<usize>)>),

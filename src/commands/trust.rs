@@ -1,27 +1,17 @@
 //! `ucert trust EXISTING NEW`: what CUCM does when NEW is uploaded as a trust certificate while EXISTING is stored.
 
-use super::Problem;
-use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 
-use super::inspect::CertificateFacts;
-use crate::analysis::trust_store::{self, Decision};
+use super::Problem;
+use crate::analysis::trust_store;
 use crate::input::{Object, Source};
 use crate::model::Certificate;
-
-pub struct TrustReport {
-    pub existing: CertificateFacts,
-    pub new: CertificateFacts,
-    pub existing_path: Untrusted,
-    pub new_path: Untrusted,
-    pub decision: Decision,
-    pub at: OffsetDateTime,
-    /// Damaged blocks left out of the inputs.
-    pub input_warnings: Vec<super::InputWarning>,
-}
+use crate::report::InputWarning;
+use crate::report::inspect::CertificateFacts;
+use crate::report::trust::TrustReport;
 
 /// The one certificate of an input (a bundle or p7b of several is ambiguous: refused).
-fn one_certificate(source: &Source, warnings: &mut Vec<super::InputWarning>) -> Result<Certificate, Problem> {
+fn one_certificate(source: &Source, warnings: &mut Vec<InputWarning>) -> Result<Certificate, Problem> {
     let err = |message: String| Problem::about(source, message);
     let mut certs: Vec<Certificate> = Vec::new();
     let mut other = None;

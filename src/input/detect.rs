@@ -7,9 +7,10 @@ use base64::Engine;
 use x509_parser::asn1_rs::Tag;
 
 use super::pem_text;
-use super::{Decoded, InputError, KeyFormat, Located, Object, ObjectError, Origin, Problem, key, pkcs7};
+use super::{Decoded, InputError, Located, Object, ObjectError, Problem, key, pkcs7};
 use crate::model::der::{self, DerProblem, Element};
 use crate::model::{Certificate, Csr};
+use crate::model::{KeyFormat, Origin};
 
 /// Decodes everything in one input.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, InputError> {

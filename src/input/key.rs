@@ -1,8 +1,6 @@
 //! Private and public key containers (PKCS#1, PKCS#8, SEC1, SubjectPublicKeyInfo). Only the public half is ever
 //! kept: the private numbers are read past, never copied into the model.
 
-use std::fmt;
-
 use x509_parser::asn1_rs::Tag;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::SubjectPublicKeyInfo;
@@ -11,30 +9,6 @@ use super::ObjectError;
 use crate::model::der::{self, Element};
 use crate::model::key::PublicKey;
 use crate::model::oids;
-
-/// The container a key came in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub enum KeyFormat {
-    #[serde(rename = "pkcs1")]
-    Pkcs1,
-    #[serde(rename = "pkcs8")]
-    Pkcs8,
-    #[serde(rename = "sec1")]
-    Sec1,
-    #[serde(rename = "spki")]
-    Spki,
-}
-
-impl fmt::Display for KeyFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            KeyFormat::Pkcs1 => "PKCS#1",
-            KeyFormat::Pkcs8 => "PKCS#8",
-            KeyFormat::Sec1 => "SEC1",
-            KeyFormat::Spki => "SubjectPublicKeyInfo",
-        })
-    }
-}
 
 fn malformed(what: &str, detail: impl Into<String>) -> ObjectError {
     ObjectError::Malformed { what: what.into(), detail: detail.into() }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use crate::analysis::verify::Verification;
-use crate::input::Origin;
+use crate::model::Origin;
 use crate::model::certificate::ValidityStatus;
 
 mod chain;

@@ -10,13 +10,7 @@ use crate::analysis::checks::{CheckId, Finding};
 use crate::analysis::pairing::{Place, Verdict};
 use crate::analysis::trust_store::Outcome;
 use crate::analysis::verify::Verification;
-use crate::commands::chain_plan::ChainReport;
-use crate::commands::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
-use crate::commands::matching::{MatchReport, PurposeSource, RequestFacts};
-use crate::commands::pair::PairReport;
-use crate::commands::trust::TrustReport;
 use crate::cucm::Purpose;
-use crate::input::{KeyFormat, Origin};
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
 use crate::model::csr::CsrAttribute;
@@ -24,6 +18,12 @@ use crate::model::digest::Fingerprints;
 use crate::model::extensions::{BasicConstraints, ExtendedKeyUsage, ExtensionInfo, KeyId, KeyUsage, SanEntry};
 use crate::model::signature::SignatureAlgorithm;
 use crate::model::{DistinguishedName, PublicKey};
+use crate::model::{KeyFormat, Origin};
+use crate::report::chain::ChainReport;
+use crate::report::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
+use crate::report::matching::{MatchReport, PurposeSource, RequestFacts};
+use crate::report::pair::PairReport;
+use crate::report::trust::TrustReport;
 use crate::untrusted::Untrusted;
 
 /// Writes a value as pretty JSON and a final newline.
@@ -589,7 +589,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
     write(out, &doc)
 }
 
-fn skipped_json(list: &[crate::commands::pair::Skipped]) -> Vec<SkippedJson<'_>> {
+fn skipped_json(list: &[crate::report::pair::Skipped]) -> Vec<SkippedJson<'_>> {
     list.iter().map(|s| SkippedJson { path: &s.path, reason: &s.reason }).collect()
 }
 
@@ -621,18 +621,18 @@ struct ConnectJson<'a> {
     host_match: &'a crate::analysis::hostname::HostMatch,
     self_signed: bool,
     /// With --ca: does the chain lead to one of them; null without --ca.
-    trust: Option<&'a crate::commands::connect::Trust>,
+    trust: Option<&'a crate::analysis::served::Trust>,
     /// With --expect: is the presented certificate (or key) the expected one; null without --expect.
-    expect: Option<&'a crate::commands::connect::Expectation>,
+    expect: Option<&'a crate::analysis::served::Expectation>,
     saved: Vec<String>,
 }
 
-pub fn connect(report: &crate::commands::connect::ConnectReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn connect(report: &crate::report::connect::ConnectReport, out: &mut dyn Write) -> io::Result<()> {
     let doc = ConnectJson {
         schema: super::JSON_SCHEMA,
-        target: report.target.to_string(),
-        host: &report.target.host,
-        port: report.target.port,
+        target: report.target.clone(),
+        host: &report.host_name,
+        port: report.port,
         sni: report.sni.as_deref(),
         address: &report.address,
         protocol: &report.protocol,

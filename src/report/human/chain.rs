@@ -8,9 +8,9 @@ use super::{field, validity_phrase};
 use crate::analysis::chain::{PurposeOrigin, Role, Severity};
 use crate::analysis::trust_store::Outcome;
 use crate::analysis::verify::Verification;
-use crate::commands::chain_plan::ChainReport;
-use crate::commands::trust::TrustReport;
 use crate::model::certificate::format_utc_opt;
+use crate::report::chain::ChainReport;
+use crate::report::trust::TrustReport;
 
 pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
     let a = &report.analysis;

@@ -6,8 +6,9 @@ use crate::report::terminal::Colorize;
 
 use super::{field, validity_phrase};
 use crate::analysis::hostname::HostMatch;
-use crate::commands::connect::{ConnectReport, Trust};
+use crate::analysis::served::Trust;
 use crate::model::certificate::format_utc_opt;
+use crate::report::connect::ConnectReport;
 
 pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
     let leaf = report.leaf();
@@ -61,7 +62,7 @@ pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
             out,
             "  {}  the certificate names {} ({by})",
             "ok  ".green(),
-            report.sni.as_deref().unwrap_or(&report.target.host)
+            report.sni.as_deref().unwrap_or(&report.host_name)
         )?,
         HostMatch::Mismatch { curl } => writeln!(
             out,

@@ -5,11 +5,11 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use super::{field, origin_phrase, validity_phrase, verification_phrase, warning};
-use crate::commands::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
-use crate::commands::modulus::{ModulusLine, ModulusOutcome};
 use crate::model::PublicKey;
 use crate::model::certificate::format_utc_opt;
 use crate::model::extensions::Extensions;
+use crate::report::inspect::{CertificateFacts, CsrFacts, InspectReport, Item};
+use crate::report::modulus::{ModulusLine, ModulusOutcome};
 
 pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
     let mut first = true;

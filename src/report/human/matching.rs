@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use crate::analysis::checks::{Detail, Finding, Status};
-use crate::commands::matching::{MatchReport, PurposeSource, RequestFacts};
+use crate::report::matching::{MatchReport, PurposeSource, RequestFacts};
 
 const ID_WIDTH: usize = 18;
 

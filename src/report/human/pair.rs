@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use crate::analysis::pairing::Pairing;
-use crate::commands::pair::PairReport;
+use crate::report::pair::PairReport;
 
 struct Row {
     status: &'static str,

@@ -1,30 +1,17 @@
 //! `ucert chain FILE...`: every certificate from every input, the chains among them, the CUCM upload plan and its
 //! flags; with `--split DIR`, each certificate written to its own PEM file in plan order (never overwriting).
 
-use super::Problem;
-use crate::untrusted::Untrusted;
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
 
+use super::Problem;
 use crate::analysis::chain::{self, Analysis};
 use crate::cucm::Purpose;
 use crate::input::{Object, Source};
 use crate::model::Certificate;
-use crate::model::certificate::ValidityStatus;
-
-pub struct ChainReport {
-    pub analysis: Analysis,
-    /// For each certificate of the analysis: its validity at `at`, and whether it is self-signed.
-    pub validity: Vec<ValidityStatus>,
-    pub self_signed: Vec<bool>,
-    pub inputs: Vec<Untrusted>,
-    /// Files written by `--split`, in order.
-    pub written: Vec<PathBuf>,
-    pub at: OffsetDateTime,
-    /// Damaged blocks left out of the inputs.
-    pub input_warnings: Vec<super::InputWarning>,
-}
+use crate::report::chain::ChainReport;
+use crate::untrusted::Untrusted;
 
 pub fn chain(
     sources: &[Source],

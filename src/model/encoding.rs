@@ -1,0 +1,49 @@
+//! How an object was written in its input: where it was found (DER, bare base64, a PEM block and its line) and the
+//! container a key came in. Facts about the object that messages and reports name, read once by `input`.
+
+use std::fmt;
+
+/// Where in an input an object was found, for messages and for `modulus`'s `#N` suffixes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The whole input was binary DER.
+    Der,
+    /// The whole input was base64 without BEGIN/END lines.
+    Base64,
+    /// A PEM block with this label, starting on this line (1-based).
+    Pem { label: String, line: usize },
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Der => write!(f, "DER"),
+            Origin::Base64 => write!(f, "base64 without BEGIN/END lines"),
+            Origin::Pem { label, line } => write!(f, "PEM block {label} at line {line}"),
+        }
+    }
+}
+
+/// The container a key came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum KeyFormat {
+    #[serde(rename = "pkcs1")]
+    Pkcs1,
+    #[serde(rename = "pkcs8")]
+    Pkcs8,
+    #[serde(rename = "sec1")]
+    Sec1,
+    #[serde(rename = "spki")]
+    Spki,
+}
+
+impl fmt::Display for KeyFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyFormat::Pkcs1 => "PKCS#1",
+            KeyFormat::Pkcs8 => "PKCS#8",
+            KeyFormat::Sec1 => "SEC1",
+            KeyFormat::Spki => "SubjectPublicKeyInfo",
+        })
+    }
+}

@@ -1,0 +1,23 @@
+//! What `chain` found: the analysis of every certificate given, their validity, and the files `--split` wrote.
+
+use std::path::PathBuf;
+
+use time::OffsetDateTime;
+
+use super::InputWarning;
+use crate::analysis::chain::Analysis;
+use crate::model::certificate::ValidityStatus;
+use crate::untrusted::Untrusted;
+
+pub struct ChainReport {
+    pub analysis: Analysis,
+    /// For each certificate of the analysis: its validity at `at`, and whether it is self-signed.
+    pub validity: Vec<ValidityStatus>,
+    pub self_signed: Vec<bool>,
+    pub inputs: Vec<Untrusted>,
+    /// Files written by `--split`, in order.
+    pub written: Vec<PathBuf>,
+    pub at: OffsetDateTime,
+    /// Damaged blocks left out of the inputs.
+    pub input_warnings: Vec<InputWarning>,
+}
