@@ -21,6 +21,3 @@ pub struct InputWarning {
     pub path: Untrusted,
     pub message: String,
 }
-
-/// The version of every JSON document's shape; bumped only when a field changes meaning or disappears.
-pub const JSON_SCHEMA: u32 = 1;

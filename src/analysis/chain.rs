@@ -7,6 +7,7 @@ use crate::analysis::verify::{self, Verification};
 use crate::cucm::Purpose;
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
+use crate::model::extensions::{KeyPurpose, KeyUsageBit};
 use crate::untrusted::Untrusted;
 
 /// Whether `candidate` could have issued `cert`: its subject is `cert`'s issuer and, when both carry them, the
@@ -230,8 +231,7 @@ pub fn is_self_signed(cert: &Certificate) -> bool {
 }
 
 /// A certificate's place in the upload plan.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     Root,
     Intermediate,
@@ -249,16 +249,14 @@ pub struct Step {
     pub signature: Option<Verification>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// Would make an upload fail.
     Fail,
     Warn,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlagKind {
     IssuerMissing,
     BadSignature,
@@ -276,13 +274,34 @@ pub enum FlagKind {
     Loop,
 }
 
+impl FlagKind {
+    /// The stable id (JSON `flags[].kind`, and the text's second column).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::IssuerMissing => "issuer-missing",
+            FlagKind::BadSignature => "bad-signature",
+            FlagKind::UnverifiableSignature => "unverifiable-signature",
+            FlagKind::Expired => "expired",
+            FlagKind::NotYetValid => "not-yet-valid",
+            FlagKind::CaWithoutBasicConstraints => "ca-without-basic-constraints",
+            FlagKind::LeafIsCa => "leaf-is-ca",
+            FlagKind::CapfNotCa => "capf-not-ca",
+            FlagKind::Duplicate => "duplicate",
+            FlagKind::Unrelated => "unrelated",
+            FlagKind::WeakHash => "weak-hash",
+            FlagKind::SeveralPaths => "several-paths",
+            FlagKind::SameCommonName => "same-common-name",
+            FlagKind::Loop => "loop",
+        }
+    }
+}
+
 /// Something about the set of certificates that an admin must know before uploading.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Flag {
     pub kind: FlagKind,
     pub severity: Severity,
     /// Index into [`Analysis::certificates`] of the certificate concerned.
-    #[serde(skip)]
     pub index: usize,
     pub message: String,
     /// What happens at upload time because of it.
@@ -341,8 +360,8 @@ impl Analysis {
 /// CA but a leaf.
 pub fn looks_like_ca(cert: &Certificate) -> bool {
     let ext = &cert.extensions;
-    let signs = ext.key_usage.as_ref().is_none_or(|ku| ku.has("keyCertSign"));
-    let server = ext.extended_key_usage.as_ref().is_some_and(|e| e.has("serverAuth"));
+    let signs = ext.key_usage.as_ref().is_none_or(|ku| ku.has(KeyUsageBit::KeyCertSign));
+    let server = ext.extended_key_usage.as_ref().is_some_and(|e| e.has(KeyPurpose::ServerAuth));
     cert.is_ca() && signs && !server
 }
 
@@ -350,12 +369,12 @@ pub fn looks_like_ca(cert: &Certificate) -> bool {
 pub fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
     let ext = &leaf.extensions;
     let eku = ext.extended_key_usage.as_ref();
-    let cert_sign = ext.key_usage.as_ref().is_some_and(|ku| ku.has("keyCertSign"));
+    let cert_sign = ext.key_usage.as_ref().is_some_and(|ku| ku.has(KeyUsageBit::KeyCertSign));
     let cn = leaf.subject.common_name().map(Untrusted::raw).unwrap_or("").to_ascii_lowercase();
-    if cn.starts_with("capf") || (leaf.is_ca() && cert_sign && eku.is_some_and(|e| e.has("serverAuth"))) {
+    if cn.starts_with("capf") || (leaf.is_ca() && cert_sign && eku.is_some_and(|e| e.has(KeyPurpose::ServerAuth))) {
         return Some((Purpose::Capf, "a CA certificate with Certificate Sign and serverAuth, as CAPF's".into()));
     }
-    if eku.is_some_and(|e| e.purposes.iter().any(|p| p == "ipsecEndSystem")) {
+    if eku.is_some_and(|e| e.lists(KeyPurpose::IpsecEndSystem)) {
         return Some((
             Purpose::Ipsec,
             "its extended key usage ipsecEndSystem (IM and Presence's cup certificates may carry it too)".into(),
@@ -364,7 +383,7 @@ pub fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
     if leaf.public_key.algorithm() == "ec" {
         return Some((Purpose::TomcatEcdsa, "its EC key (CallManager-ECDSA certificates look the same)".into()));
     }
-    if leaf.public_key.is_rsa() && eku.is_none_or(|e| e.has("serverAuth")) {
+    if leaf.public_key.is_rsa() && eku.is_none_or(|e| e.has(KeyPurpose::ServerAuth)) {
         return Some((
             Purpose::Tomcat,
             "its RSA key and serverAuth usage (CallManager and TVS certificates look the same)".into(),

@@ -14,18 +14,17 @@ mod subject;
 mod validity;
 mod wildcard;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cucm::Purpose;
+use crate::model::extensions::{Eku, KeyUsageBit};
 use crate::model::{Certificate, Csr, PublicKey};
 
 pub use san::SanDiff;
 pub use subject::SubjectRow;
 
 /// The stable identifiers of the checks (JSON `checks[].id`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckId {
     PublicKey,
     San,
@@ -76,8 +75,7 @@ impl CheckId {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Pass,
     Fail,
@@ -86,13 +84,12 @@ pub enum Status {
 }
 
 /// Structured evidence of a check, for JSON (`checks[].details`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Detail {
     San(SanDiff),
     Subject { fields: Vec<SubjectRow> },
     Keys { csr: KeyEvidence, certificate: KeyEvidence },
-    KeyUsage { missing_key_usage: Vec<String>, missing_extended_key_usage: Vec<String> },
+    KeyUsage { missing_key_usage: Vec<KeyUsageBit>, missing_extended_key_usage: Vec<Eku> },
 }
 
 /// A key as TAC compares it: algorithm and size, and (in JSON) the openssl-pipeline hashes. The hashes are
@@ -108,19 +105,8 @@ impl KeyEvidence {
     }
 }
 
-impl Serialize for KeyEvidence {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("KeyEvidence", 3)?;
-        st.serialize_field("summary", &self.key.summary())?;
-        st.serialize_field("modulus_md5", &self.key.modulus_md5())?;
-        st.serialize_field("pubkey_md5", &self.key.pubkey_md5())?;
-        st.end()
-    }
-}
-
 /// What one check found.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     pub id: CheckId,
     pub status: Status,

@@ -5,13 +5,10 @@
 
 use std::net::IpAddr;
 
-use serde::Serialize;
-
 use crate::model::Certificate;
 use crate::model::extensions::SanEntry;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HostMatch {
     /// The host is named; `by` says by which entry (`DNS:cucm-pub.example.com`, `CN=...`).
     Matches { by: String },

@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
 
 pub use kind::LogKind;
 use phrases::{Found, Phrase};
@@ -27,7 +26,7 @@ const MAX_PHONES: usize = 10_000;
 const MAX_STEPS: usize = 40;
 
 /// A line that shows a finding (or an unrecognised problem).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Evidence {
     pub file: Untrusted,
     pub line: usize,
@@ -43,7 +42,7 @@ impl Evidence {
 }
 
 /// A problem found, with every occurrence counted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub id: &'static str,
     pub severity: Severity,
@@ -56,12 +55,11 @@ pub struct Finding {
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     pub evidence: Vec<Evidence>,
-    #[serde(skip)]
     key: String,
 }
 
 /// What CES's start-up says about the Online CA.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Startup {
     pub online_ca_host: Option<String>,
     pub online_ca_port: Option<String>,
@@ -77,14 +75,13 @@ pub struct Startup {
     pub urls: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     pub time: Option<String>,
     pub step: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Success,
     Failed,
@@ -93,7 +90,7 @@ pub enum Outcome {
 }
 
 /// One phone's enrollment, as far as the CAPF trace shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Phone {
     pub device: String,
     pub steps: Vec<Step>,
@@ -101,7 +98,7 @@ pub struct Phone {
 }
 
 /// Requests to the CA's web enrollment, from its IIS log.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Iis {
     pub requests: usize,
     /// URL path -> HTTP status -> count.
@@ -115,7 +112,7 @@ pub struct Iis {
 }
 
 /// Error and warning lines no signature knows: counted and shown, never dropped.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Unrecognised {
     pub errors: usize,
     pub warnings: usize,
@@ -123,7 +120,7 @@ pub struct Unrecognised {
 }
 
 /// A log file as read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogFile {
     pub path: Untrusted,
     pub kind: LogKind,
@@ -132,7 +129,7 @@ pub struct LogFile {
 }
 
 /// Everything found in all the logs.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default)]
 pub struct LogReport {
     pub files: Vec<LogFile>,
     /// Most severe first, then by first occurrence.

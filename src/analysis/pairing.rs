@@ -48,7 +48,7 @@ pub struct Inventory {
 }
 
 /// The brief verdict of `match` for one pair.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
     pub matched: bool,
     pub cucm_error: Option<String>,

@@ -1,15 +1,12 @@
 //! What a server presented, judged: does its chain lead to the CAs given with `--ca`, and is its certificate (or
 //! key) the one given with `--expect`.
 
-use serde::Serialize;
-
 use super::chain;
 use super::verify::Verification;
 use crate::model::{Certificate, PublicKey};
 
 /// What the chain is checked against with `--ca`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Trust {
     /// The path from the leaf reaches one of the given CAs and every signature on it verifies.
     Chains { path: Vec<String> },
@@ -20,7 +17,7 @@ pub enum Trust {
 }
 
 /// `--expect`: is the served certificate the expected one (or does it carry the expected key)?
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expectation {
     pub matches: bool,
     /// "certificate" (compared by fingerprint) or "key" (compared by public key).

@@ -3,14 +3,12 @@
 //! never uploaded; another CN is simply added.
 
 use crate::untrusted::Untrusted;
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::model::Certificate;
 use crate::model::certificate::{ValidityStatus, format_utc_opt};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// NEW is stored in place of EXISTING.
     Replaces,
@@ -31,7 +29,7 @@ impl Outcome {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub outcome: Outcome,
     pub same_cn: bool,

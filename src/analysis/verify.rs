@@ -3,15 +3,13 @@
 //! check is reported as "cannot verify", never as "does not match".
 
 use ring::signature::{self, VerificationAlgorithm};
-use serde::Serialize;
 
 use crate::model::key::{KeyKind, PublicKey};
 use crate::model::signature::{Hash, SignatureScheme, Signed};
 use crate::model::{Certificate, Csr};
 
 /// The outcome of checking one signature.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", content = "reason", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verification {
     Valid,
     Invalid,

@@ -2,16 +2,13 @@
 //! what to check, and the ucert command that checks it. Pasted text is matched tolerantly: any case, with or
 //! without the path, CUCM's own wording or the HCS adapter's (CAA10xx codes), a few words missing or changed.
 
-use serde::Serialize;
-
 /// One error CUCM (or CAPF Online CA) shows, and what is known about it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub id: &'static str,
     /// The text as CUCM shows it.
     pub text: &'static str,
     /// Other wordings of the same failure (the HCS adapter's codes, older versions, log lines).
-    #[serde(skip)]
     pub also: &'static [&'static str],
     pub meaning: &'static str,
     pub causes: &'static [&'static str],
@@ -217,7 +214,7 @@ pub const ENTRIES: &[Entry] = &[
 ];
 
 /// How well a text fits an entry, and the entry.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Explanation {
     pub entry: &'static Entry,
     /// 0..1: how much of the entry's wording the text has.

@@ -3,39 +3,27 @@
 
 use std::fmt;
 
+use crate::model::extensions::{KeyPurpose, KeyUsageBit};
+
 /// A certificate purpose ("certificate type") of CUCM's certificate management.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Purpose {
-    #[serde(rename = "tomcat")]
     Tomcat,
-    #[serde(rename = "tomcat-ECDSA")]
     TomcatEcdsa,
-    #[serde(rename = "CallManager")]
     CallManager,
-    #[serde(rename = "CallManager-ECDSA")]
     CallManagerEcdsa,
-    #[serde(rename = "ipsec")]
     Ipsec,
-    #[serde(rename = "CAPF")]
     Capf,
-    #[serde(rename = "TVS")]
     Tvs,
-    #[serde(rename = "ITLRecovery")]
     ItlRecovery,
     /// IM and Presence: Cisco SIP Proxy and Presence Engine.
-    #[serde(rename = "cup")]
     Cup,
-    #[serde(rename = "cup-ECDSA")]
     CupEcdsa,
     /// IM and Presence: the XCP connection managers, directory and router (XMPP clients).
-    #[serde(rename = "cup-xmpp")]
     CupXmpp,
-    #[serde(rename = "cup-xmpp-ECDSA")]
     CupXmppEcdsa,
     /// IM and Presence: XMPP federation with other domains.
-    #[serde(rename = "cup-xmpp-s2s")]
     CupXmppS2s,
-    #[serde(rename = "cup-xmpp-s2s-ECDSA")]
     CupXmppS2sEcdsa,
 }
 
@@ -48,8 +36,8 @@ pub enum KeyType {
 
 /// Key usage a purpose needs, and how sure the source is.
 pub struct Requirements {
-    pub key_usage: &'static [&'static str],
-    pub extended_key_usage: &'static [&'static str],
+    pub key_usage: &'static [KeyUsageBit],
+    pub extended_key_usage: &'static [KeyPurpose],
     /// The row is inferred, not read off a source: the ECDSA rows (the guide gives one row for a purpose and its
     /// -ECDSA twin, whose EC key cannot encipher), and the IM and Presence rows, read from a copy of the Security
     /// Guide's table whose empty cells were lost (the filled ones are assumed to be the leftmost, as they are in
@@ -59,9 +47,12 @@ pub struct Requirements {
     pub needs_ca_basic_constraints: bool,
 }
 
-const SERVER_KU: &[&str] = &["digitalSignature", "keyEncipherment", "dataEncipherment"];
-const SERVER_EKU: &[&str] = &["serverAuth", "clientAuth"];
-const IPSEC_EKU: &[&str] = &["serverAuth", "clientAuth", "ipsecEndSystem"];
+const SERVER_KU: &[KeyUsageBit] =
+    &[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment, KeyUsageBit::DataEncipherment];
+/// An EC key signs and agrees on keys; it cannot encipher.
+const EC_KU: &[KeyUsageBit] = &[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyAgreement];
+const SERVER_EKU: &[KeyPurpose] = &[KeyPurpose::ServerAuth, KeyPurpose::ClientAuth];
+const IPSEC_EKU: &[KeyPurpose] = &[KeyPurpose::ServerAuth, KeyPurpose::ClientAuth, KeyPurpose::IpsecEndSystem];
 
 impl Purpose {
     pub const ALL: [Purpose; 14] = [
@@ -209,7 +200,7 @@ impl Purpose {
     /// The key usage CUCM's Security Guide lists for the purpose (a fallback: the CSR's own request comes first).
     pub fn requirements(self) -> Requirements {
         let server = |inferred| Requirements {
-            key_usage: if inferred { &["digitalSignature", "keyAgreement"] } else { SERVER_KU },
+            key_usage: if inferred { EC_KU } else { SERVER_KU },
             extended_key_usage: SERVER_EKU,
             inferred,
             needs_ca_basic_constraints: false,
@@ -224,8 +215,8 @@ impl Purpose {
                 needs_ca_basic_constraints: false,
             },
             Purpose::Capf => Requirements {
-                key_usage: &["digitalSignature", "keyCertSign"],
-                extended_key_usage: &["serverAuth"],
+                key_usage: &[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyCertSign],
+                extended_key_usage: &[KeyPurpose::ServerAuth],
                 inferred: false,
                 needs_ca_basic_constraints: true,
             },
@@ -244,7 +235,7 @@ impl Purpose {
                 needs_ca_basic_constraints: false,
             },
             Purpose::CupEcdsa | Purpose::CupXmppEcdsa | Purpose::CupXmppS2sEcdsa => Requirements {
-                key_usage: &["digitalSignature", "keyAgreement"],
+                key_usage: EC_KU,
                 extended_key_usage: IPSEC_EKU,
                 inferred: true,
                 needs_ca_basic_constraints: false,

@@ -1,7 +1,6 @@
 //! An X.509 certificate as owned, plain data: what inspect shows and the checks read.
 
 use crate::untrusted::Untrusted;
-use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::Tag;
 use x509_parser::prelude::FromDer;
@@ -171,8 +170,7 @@ impl Certificate {
 }
 
 /// Where a certificate stands in time at a given moment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValidityStatus {
     /// Valid; `days_left` whole days until it expires.
     Valid {

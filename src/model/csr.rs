@@ -1,7 +1,6 @@
 //! A certificate signing request as owned data: the subject, key and extensions CUCM put into it.
 
 use crate::untrusted::Untrusted;
-use serde::Serialize;
 use x509_parser::asn1_rs::Tag;
 use x509_parser::extensions::X509Extension;
 use x509_parser::prelude::FromDer;
@@ -17,7 +16,7 @@ use crate::model::der::{self, Element};
 use crate::model::digest::Fingerprints;
 
 /// A CSR attribute other than the extension request. Values are shown, except a challenge password's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsrAttribute {
     pub oid: String,
     pub name: String,

@@ -58,7 +58,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 /// The MD5, SHA-1 and SHA-256 fingerprints of a DER encoding, in `AA:BB:..` form.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprints {
     pub md5: String,
     pub sha1: String,

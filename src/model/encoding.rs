@@ -25,15 +25,11 @@ impl fmt::Display for Origin {
 }
 
 /// The container a key came in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyFormat {
-    #[serde(rename = "pkcs1")]
     Pkcs1,
-    #[serde(rename = "pkcs8")]
     Pkcs8,
-    #[serde(rename = "sec1")]
     Sec1,
-    #[serde(rename = "spki")]
     Spki,
 }
 

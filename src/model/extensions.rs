@@ -4,7 +4,6 @@
 
 use std::net::IpAddr;
 
-use serde::Serialize;
 use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
 
 use super::name::DistinguishedName;
@@ -78,66 +77,206 @@ impl std::fmt::Display for SanEntry {
     }
 }
 
-impl Serialize for SanEntry {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let kind = match self {
-            SanEntry::Dns(_) => "dns",
-            SanEntry::Ip(_) | SanEntry::IpInvalid(_) => "ip",
-            SanEntry::Email(_) => "email",
-            SanEntry::Uri(_) => "uri",
-            SanEntry::DirName(_) => "dirname",
-            SanEntry::RegisteredId(_) => "rid",
-            SanEntry::OtherName { .. } => "othername",
-            SanEntry::Other(_) => "other",
-        };
-        let mut st = s.serialize_struct("SanEntry", 2)?;
-        st.serialize_field("type", kind)?;
-        st.serialize_field("value", &self.value())?;
-        st.end()
+/// A keyUsage bit, in the order of the bit string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyUsageBit {
+    DigitalSignature,
+    NonRepudiation,
+    KeyEncipherment,
+    DataEncipherment,
+    KeyAgreement,
+    KeyCertSign,
+    CrlSign,
+    EncipherOnly,
+    DecipherOnly,
+}
+
+impl KeyUsageBit {
+    /// Every bit, in the order of the bit string (bit 0 first).
+    pub const ALL: [KeyUsageBit; 9] = [
+        KeyUsageBit::DigitalSignature,
+        KeyUsageBit::NonRepudiation,
+        KeyUsageBit::KeyEncipherment,
+        KeyUsageBit::DataEncipherment,
+        KeyUsageBit::KeyAgreement,
+        KeyUsageBit::KeyCertSign,
+        KeyUsageBit::CrlSign,
+        KeyUsageBit::EncipherOnly,
+        KeyUsageBit::DecipherOnly,
+    ];
+
+    /// openssl's configuration name (`digitalSignature`), as admins and CA templates spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyUsageBit::DigitalSignature => "digitalSignature",
+            KeyUsageBit::NonRepudiation => "nonRepudiation",
+            KeyUsageBit::KeyEncipherment => "keyEncipherment",
+            KeyUsageBit::DataEncipherment => "dataEncipherment",
+            KeyUsageBit::KeyAgreement => "keyAgreement",
+            KeyUsageBit::KeyCertSign => "keyCertSign",
+            KeyUsageBit::CrlSign => "cRLSign",
+            KeyUsageBit::EncipherOnly => "encipherOnly",
+            KeyUsageBit::DecipherOnly => "decipherOnly",
+        }
     }
 }
 
-/// The keyUsage bits, by their openssl configuration names, in the order of the bit string.
-pub const KEY_USAGE_NAMES: [&str; 9] = [
-    "digitalSignature",
-    "nonRepudiation",
-    "keyEncipherment",
-    "dataEncipherment",
-    "keyAgreement",
-    "keyCertSign",
-    "cRLSign",
-    "encipherOnly",
-    "decipherOnly",
-];
+impl std::fmt::Display for KeyUsageBit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyUsage {
     pub critical: bool,
-    /// Names from [`KEY_USAGE_NAMES`] of the bits that are set.
-    pub usages: Vec<&'static str>,
+    /// The bits that are set, in bit order.
+    pub usages: Vec<KeyUsageBit>,
 }
 
 impl KeyUsage {
-    pub fn has(&self, usage: &str) -> bool {
+    pub fn has(&self, usage: KeyUsageBit) -> bool {
         self.usages.contains(&usage)
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ExtendedKeyUsage {
-    pub critical: bool,
-    /// openssl short names (`serverAuth`) or dotted OIDs for unnamed purposes.
-    pub purposes: Vec<String>,
+/// An extended key usage purpose that has a name (RFC 5280's KeyPurposeId, with openssl's short names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyPurpose {
+    ServerAuth,
+    ClientAuth,
+    CodeSigning,
+    EmailProtection,
+    IpsecEndSystem,
+    IpsecTunnel,
+    IpsecUser,
+    TimeStamping,
+    OcspSigning,
+    IpsecIke,
+    AnyExtendedKeyUsage,
+    MsSmartcardLogin,
+    MsEfs,
+    MsDocumentSigning,
 }
 
-impl ExtendedKeyUsage {
-    pub fn has(&self, purpose: &str) -> bool {
-        self.purposes.iter().any(|p| p == purpose) || self.purposes.iter().any(|p| p == "anyExtendedKeyUsage")
+impl KeyPurpose {
+    const ALL: [KeyPurpose; 14] = [
+        KeyPurpose::ServerAuth,
+        KeyPurpose::ClientAuth,
+        KeyPurpose::CodeSigning,
+        KeyPurpose::EmailProtection,
+        KeyPurpose::IpsecEndSystem,
+        KeyPurpose::IpsecTunnel,
+        KeyPurpose::IpsecUser,
+        KeyPurpose::TimeStamping,
+        KeyPurpose::OcspSigning,
+        KeyPurpose::IpsecIke,
+        KeyPurpose::AnyExtendedKeyUsage,
+        KeyPurpose::MsSmartcardLogin,
+        KeyPurpose::MsEfs,
+        KeyPurpose::MsDocumentSigning,
+    ];
+
+    /// openssl's short name (`serverAuth`).
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyPurpose::ServerAuth => "serverAuth",
+            KeyPurpose::ClientAuth => "clientAuth",
+            KeyPurpose::CodeSigning => "codeSigning",
+            KeyPurpose::EmailProtection => "emailProtection",
+            KeyPurpose::IpsecEndSystem => "ipsecEndSystem",
+            KeyPurpose::IpsecTunnel => "ipsecTunnel",
+            KeyPurpose::IpsecUser => "ipsecUser",
+            KeyPurpose::TimeStamping => "timeStamping",
+            KeyPurpose::OcspSigning => "OCSPSigning",
+            KeyPurpose::IpsecIke => "ipsecIKE",
+            KeyPurpose::AnyExtendedKeyUsage => "anyExtendedKeyUsage",
+            KeyPurpose::MsSmartcardLogin => "msSmartcardLogin",
+            KeyPurpose::MsEfs => "msEFS",
+            KeyPurpose::MsDocumentSigning => "msDocumentSigning",
+        }
+    }
+
+    /// The dotted object identifier.
+    pub fn oid(self) -> &'static str {
+        match self {
+            KeyPurpose::ServerAuth => "1.3.6.1.5.5.7.3.1",
+            KeyPurpose::ClientAuth => "1.3.6.1.5.5.7.3.2",
+            KeyPurpose::CodeSigning => "1.3.6.1.5.5.7.3.3",
+            KeyPurpose::EmailProtection => "1.3.6.1.5.5.7.3.4",
+            KeyPurpose::IpsecEndSystem => "1.3.6.1.5.5.7.3.5",
+            KeyPurpose::IpsecTunnel => "1.3.6.1.5.5.7.3.6",
+            KeyPurpose::IpsecUser => "1.3.6.1.5.5.7.3.7",
+            KeyPurpose::TimeStamping => "1.3.6.1.5.5.7.3.8",
+            KeyPurpose::OcspSigning => "1.3.6.1.5.5.7.3.9",
+            KeyPurpose::IpsecIke => "1.3.6.1.5.5.7.3.17",
+            KeyPurpose::AnyExtendedKeyUsage => "2.5.29.37.0",
+            KeyPurpose::MsSmartcardLogin => "1.3.6.1.4.1.311.20.2.2",
+            KeyPurpose::MsEfs => "1.3.6.1.4.1.311.10.3.4",
+            KeyPurpose::MsDocumentSigning => "1.3.6.1.4.1.311.10.3.12",
+        }
+    }
+
+    pub fn from_oid(oid: &str) -> Option<KeyPurpose> {
+        KeyPurpose::ALL.into_iter().find(|p| p.oid() == oid)
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One purpose of an extendedKeyUsage extension: a named one, or an unnamed one by its dotted OID.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Eku {
+    Named(KeyPurpose),
+    Unnamed(String),
+}
+
+impl Eku {
+    pub fn from_oid(oid: String) -> Eku {
+        match KeyPurpose::from_oid(&oid) {
+            Some(p) => Eku::Named(p),
+            None => Eku::Unnamed(oid),
+        }
+    }
+
+    /// openssl's short name, or the dotted OID.
+    pub fn name(&self) -> &str {
+        match self {
+            Eku::Named(p) => p.name(),
+            Eku::Unnamed(oid) => oid,
+        }
+    }
+}
+
+impl std::fmt::Display for Eku {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtendedKeyUsage {
+    pub critical: bool,
+    /// In the order of the extension.
+    pub purposes: Vec<Eku>,
+}
+
+impl ExtendedKeyUsage {
+    /// Whether the purpose is allowed: listed, or covered by anyExtendedKeyUsage.
+    pub fn has(&self, purpose: KeyPurpose) -> bool {
+        self.lists(purpose) || self.lists(KeyPurpose::AnyExtendedKeyUsage)
+    }
+
+    /// Whether the purpose (named or not) is allowed: listed, or covered by anyExtendedKeyUsage.
+    pub fn covers(&self, purpose: &Eku) -> bool {
+        self.purposes.contains(purpose) || self.lists(KeyPurpose::AnyExtendedKeyUsage)
+    }
+
+    /// Whether the purpose is listed itself.
+    pub fn lists(&self, purpose: KeyPurpose) -> bool {
+        self.purposes.contains(&Eku::Named(purpose))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BasicConstraints {
     pub critical: bool,
     pub ca: bool,
@@ -145,25 +284,19 @@ pub struct BasicConstraints {
 }
 
 /// An extension as listed: what it is and whether it is marked critical.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExtensionInfo {
     pub oid: String,
     pub name: Option<&'static str>,
     pub critical: bool,
 }
 
-/// A key identifier (SKI/AKI), shown in `aa:bb` form.
+/// A key identifier (SKI/AKI).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyId(pub Vec<u8>);
 
-impl Serialize for KeyId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&digest::hex_colons_upper(&self.0))
-    }
-}
-
 /// The extensions of a certificate, or those a CSR requests.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Extensions {
     /// None when there is no subjectAltName extension at all (which CUCM treats differently from an empty one).
     pub subject_alt_names: Option<Vec<SanEntry>>,
@@ -175,7 +308,6 @@ pub struct Extensions {
     /// Every extension in order of appearance.
     pub all: Vec<ExtensionInfo>,
     /// Oddities met while reading: duplicates, unknown critical extensions, malformed values.
-    #[serde(skip)]
     pub notes: Vec<String>,
 }
 
@@ -201,11 +333,11 @@ impl Extensions {
                 }
                 ParsedExtension::KeyUsage(ku) => {
                     let flags = ku.flags;
-                    let usages = KEY_USAGE_NAMES
-                        .iter()
+                    let usages = KeyUsageBit::ALL
+                        .into_iter()
                         .enumerate()
                         .filter(|(i, _)| flags & (1 << i) != 0)
-                        .map(|(_, n)| *n)
+                        .map(|(_, bit)| bit)
                         .collect();
                     ext.key_usage = Some(KeyUsage { critical: e.critical, usages });
                 }
@@ -245,7 +377,7 @@ impl Extensions {
 
 /// EKU purposes in encoding order. x509-parser sorts known purposes into flags; we reread the raw SEQUENCE OF OID
 /// to keep order and fall back to the flags if that fails.
-fn eku_purposes(raw: &[u8], eku: &x509_parser::extensions::ExtendedKeyUsage<'_>) -> Vec<String> {
+fn eku_purposes(raw: &[u8], eku: &x509_parser::extensions::ExtendedKeyUsage<'_>) -> Vec<Eku> {
     use x509_parser::asn1_rs::{FromDer, Oid, Sequence};
     let reread = Sequence::from_der(raw).ok().and_then(|(_, seq)| {
         let mut rest: &[u8] = &seq.content;
@@ -272,7 +404,7 @@ fn eku_purposes(raw: &[u8], eku: &x509_parser::extensions::ExtendedKeyUsage<'_>)
         v.extend(eku.other.iter().map(|o| o.to_id_string()));
         v
     });
-    oids_in_order.into_iter().map(|o| oids::eku_name(&o).map(str::to_string).unwrap_or(o)).collect()
+    oids_in_order.into_iter().map(Eku::from_oid).collect()
 }
 
 fn san_entry(g: &GeneralName<'_>, notes: &mut Vec<String>) -> SanEntry {
@@ -339,5 +471,17 @@ mod tests {
         assert_eq!(SanEntry::Dns("a".into()).to_string(), "DNS:a");
         assert_eq!(SanEntry::Ip("10.0.0.1".parse().unwrap()).to_string(), "IP Address:10.0.0.1");
         assert!(SanEntry::Dns("*.example.com".into()).is_wildcard());
+    }
+
+    #[test]
+    fn purposes_and_oids_are_inverse_and_unnamed_ones_keep_their_oid() {
+        for p in KeyPurpose::ALL {
+            assert_eq!(KeyPurpose::from_oid(p.oid()), Some(p));
+        }
+        assert_eq!(Eku::from_oid("1.3.6.1.5.5.7.3.5".into()).name(), "ipsecEndSystem");
+        assert_eq!(Eku::from_oid("1.2.3.4".into()), Eku::Unnamed("1.2.3.4".into()));
+        let eku = ExtendedKeyUsage { critical: false, purposes: vec![Eku::Named(KeyPurpose::AnyExtendedKeyUsage)] };
+        assert!(eku.has(KeyPurpose::ServerAuth) && !eku.lists(KeyPurpose::ServerAuth));
+        assert!(eku.covers(&Eku::Unnamed("1.2.3.4".into())));
     }
 }

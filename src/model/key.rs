@@ -1,7 +1,6 @@
 //! Public keys: what a key is (algorithm, size, curve) and the three ways people compare keys: openssl's modulus
 //! MD5, the MD5 of the PEM `PUBLIC KEY` block, and the SHA-256 of the SubjectPublicKeyInfo.
 
-use serde::Serialize;
 use x509_parser::public_key::PublicKey as X509PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
@@ -271,22 +270,6 @@ fn bit_length(magnitude: &[u8]) -> u32 {
     match m.first() {
         None | Some(0) => 0,
         Some(&top) => (m.len() as u32 - 1) * 8 + (8 - top.leading_zeros()),
-    }
-}
-
-/// The JSON form of a key (contract: algorithm, bits, modulus_md5, pubkey_md5, spki_sha256).
-impl Serialize for PublicKey {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("PublicKey", 7)?;
-        st.serialize_field("algorithm", self.algorithm())?;
-        st.serialize_field("bits", &self.bits())?;
-        st.serialize_field("exponent", &self.exponent())?;
-        st.serialize_field("curve", &self.curve())?;
-        st.serialize_field("modulus_md5", &self.modulus_md5())?;
-        st.serialize_field("pubkey_md5", &self.pubkey_md5())?;
-        st.serialize_field("spki_sha256", &self.spki_sha256())?;
-        st.end()
     }
 }
 

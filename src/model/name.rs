@@ -2,7 +2,6 @@
 //! decoded (including the BMPString and T61String that x509-parser's `as_str` refuses), and a canonical form for
 //! matching an issuer to a subject.
 
-use serde::Serialize;
 use x509_parser::asn1_rs::{Class, Tag};
 use x509_parser::x509::X509Name;
 
@@ -10,7 +9,7 @@ use super::oids;
 use crate::untrusted::Untrusted;
 
 /// One attribute of a name, such as `CN = cucm-pub.example.com`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameAttribute {
     /// openssl's short name (`CN`, `OU`, `emailAddress`), or the dotted OID when it has none.
     pub name: String,
@@ -102,18 +101,6 @@ impl DistinguishedName {
 
 fn canonical_value(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
-impl Serialize for DistinguishedName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("DistinguishedName", 3)?;
-        st.serialize_field("text", &self.to_openssl_string())?;
-        st.serialize_field("common_name", &self.common_name())?;
-        let attrs: Vec<&NameAttribute> = self.attributes().collect();
-        st.serialize_field("attributes", &attrs)?;
-        st.end()
-    }
 }
 
 /// Decodes a directory string of any ASN.1 string type; returns the text and, when the bytes were not valid for

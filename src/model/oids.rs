@@ -82,43 +82,6 @@ pub fn attribute_short_name(oid: &str) -> Option<&'static str> {
     })
 }
 
-/// openssl's short name of an extended key usage purpose.
-pub fn eku_name(oid: &str) -> Option<&'static str> {
-    Some(match oid {
-        "1.3.6.1.5.5.7.3.1" => "serverAuth",
-        "1.3.6.1.5.5.7.3.2" => "clientAuth",
-        "1.3.6.1.5.5.7.3.3" => "codeSigning",
-        "1.3.6.1.5.5.7.3.4" => "emailProtection",
-        "1.3.6.1.5.5.7.3.5" => "ipsecEndSystem",
-        "1.3.6.1.5.5.7.3.6" => "ipsecTunnel",
-        "1.3.6.1.5.5.7.3.7" => "ipsecUser",
-        "1.3.6.1.5.5.7.3.8" => "timeStamping",
-        "1.3.6.1.5.5.7.3.9" => "OCSPSigning",
-        "1.3.6.1.5.5.7.3.17" => "ipsecIKE",
-        "2.5.29.37.0" => "anyExtendedKeyUsage",
-        "1.3.6.1.4.1.311.20.2.2" => "msSmartcardLogin",
-        "1.3.6.1.4.1.311.10.3.4" => "msEFS",
-        "1.3.6.1.4.1.311.10.3.12" => "msDocumentSigning",
-        _ => return None,
-    })
-}
-
-/// The object identifier of an EKU name (the reverse of [`eku_name`]).
-pub fn eku_oid(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "serverAuth" => "1.3.6.1.5.5.7.3.1",
-        "clientAuth" => "1.3.6.1.5.5.7.3.2",
-        "codeSigning" => "1.3.6.1.5.5.7.3.3",
-        "emailProtection" => "1.3.6.1.5.5.7.3.4",
-        "ipsecEndSystem" => "1.3.6.1.5.5.7.3.5",
-        "ipsecTunnel" => "1.3.6.1.5.5.7.3.6",
-        "ipsecUser" => "1.3.6.1.5.5.7.3.7",
-        "timeStamping" => "1.3.6.1.5.5.7.3.8",
-        "OCSPSigning" => "1.3.6.1.5.5.7.3.9",
-        _ => return None,
-    })
-}
-
 /// openssl's long name of a certificate extension.
 pub fn extension_name(oid: &str) -> Option<&'static str> {
     Some(match oid {
@@ -211,14 +174,6 @@ mod tests {
         for (der, text) in COMMON {
             let oid = Oid::new(std::borrow::Cow::Borrowed(der));
             assert_eq!(oid.to_id_string(), *text);
-        }
-    }
-
-    #[test]
-    fn eku_names_and_oids_are_inverse() {
-        for name in ["serverAuth", "clientAuth", "ipsecEndSystem", "OCSPSigning"] {
-            let oid = eku_oid(name).unwrap();
-            assert_eq!(eku_name(oid), Some(name));
         }
     }
 

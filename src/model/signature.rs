@@ -1,12 +1,10 @@
 //! Signature algorithms: their openssl names, the hash they use (which decides the SHA-1/MD5 warning), and the
 //! signed bytes kept for verification.
 
-use serde::Serialize;
 use x509_parser::x509::AlgorithmIdentifier;
 
 /// The hash inside a signature algorithm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hash {
     Md2,
     Md5,
@@ -49,8 +47,7 @@ impl Hash {
 }
 
 /// The family of a signature algorithm, which decides how it is verified.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignatureScheme {
     RsaPkcs1,
     RsaPss,
@@ -61,7 +58,7 @@ pub enum SignatureScheme {
     Unknown,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureAlgorithm {
     pub oid: String,
     /// openssl's name (`sha256WithRSAEncryption`, `ecdsa-with-SHA384`, `rsassaPss`), or the OID.

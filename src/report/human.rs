@@ -56,3 +56,8 @@ pub(crate) fn origin_phrase(origin: &Origin) -> String {
         Origin::Pem { label, line } => format!("PEM {label}, line {line}"),
     }
 }
+
+/// Items joined with ", ".
+pub(crate) fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    items.iter().map(T::to_string).collect::<Vec<_>>().join(", ")
+}

@@ -1,8 +1,9 @@
 //! `key-usage`: the key usages (KU) and extended key usages (EKU) the CSR requested, or else those CUCM's table
 //! lists for the purpose, should be in the certificate. CUCM still accepts the upload, so gaps warn.
 
-use super::{CheckId, Detail, Finding, Pair, Request};
+use super::{CheckId, Detail, Finding, Pair, Request, join};
 use crate::cucm::Purpose;
+use crate::model::extensions::{Eku, KeyUsageBit};
 
 /// Where a requirement comes from, for saying so.
 enum Source {
@@ -27,17 +28,15 @@ pub fn check(pair: &Pair<'_>) -> Finding {
     };
     let requested = csr.map(|c| &c.requested_extensions);
     let table = pair.purpose.map(|p| (p, p.requirements()));
-    let ku_req: Option<(Vec<String>, Source)> = match (requested.and_then(|r| r.key_usage.as_ref()), &table) {
-        (Some(ku), _) => Some((ku.usages.iter().map(|s| s.to_string()).collect(), Source::Csr)),
-        (None, Some((p, t))) => {
-            Some((t.key_usage.iter().map(|s| s.to_string()).collect(), Source::Purpose(*p, t.inferred)))
-        }
+    let ku_req: Option<(Vec<KeyUsageBit>, Source)> = match (requested.and_then(|r| r.key_usage.as_ref()), &table) {
+        (Some(ku), _) => Some((ku.usages.clone(), Source::Csr)),
+        (None, Some((p, t))) => Some((t.key_usage.to_vec(), Source::Purpose(*p, t.inferred))),
         (None, None) => None,
     };
-    let eku_req: Option<(Vec<String>, Source)> = match (requested.and_then(|r| r.extended_key_usage.as_ref()), &table) {
+    let eku_req: Option<(Vec<Eku>, Source)> = match (requested.and_then(|r| r.extended_key_usage.as_ref()), &table) {
         (Some(eku), _) => Some((eku.purposes.clone(), Source::Csr)),
         (None, Some((p, t))) => {
-            Some((t.extended_key_usage.iter().map(|s| s.to_string()).collect(), Source::Purpose(*p, t.inferred)))
+            Some((t.extended_key_usage.iter().map(|&k| Eku::Named(k)).collect(), Source::Purpose(*p, t.inferred)))
         }
         (None, None) => None,
     };
@@ -50,15 +49,15 @@ pub fn check(pair: &Pair<'_>) -> Finding {
     let mut missing_eku = Vec::new();
     let mut lines = Vec::new();
     if let (Some((wanted, source)), Some(ku)) = (&ku_req, &ext.key_usage) {
-        missing_ku = wanted.iter().filter(|u| !ku.has(u)).cloned().collect();
+        missing_ku = wanted.iter().copied().filter(|&u| !ku.has(u)).collect();
         if !missing_ku.is_empty() {
-            lines.push(format!("key usage {} ({})", missing_ku.join(", "), source.phrase()));
+            lines.push(format!("key usage {} ({})", join(&missing_ku), source.phrase()));
         }
     }
     if let (Some((wanted, source)), Some(eku)) = (&eku_req, &ext.extended_key_usage) {
-        missing_eku = wanted.iter().filter(|u| !eku.has(u)).cloned().collect();
+        missing_eku = wanted.iter().filter(|u| !eku.covers(u)).cloned().collect();
         if !missing_eku.is_empty() {
-            lines.push(format!("extended key usage {} ({})", missing_eku.join(", "), source.phrase()));
+            lines.push(format!("extended key usage {} ({})", join(&missing_eku), source.phrase()));
         }
     }
     let is_ca = pair.certificate.is_ca();
@@ -67,12 +66,12 @@ pub fn check(pair: &Pair<'_>) -> Finding {
     if lines.is_empty() && (!needs_ca || is_ca) {
         let mut have = Vec::new();
         if let Some(ku) = &ext.key_usage {
-            have.push(format!("key usage {}", ku.usages.join(", ")));
+            have.push(format!("key usage {}", join(&ku.usages)));
         } else {
             have.push("no key usage extension (not restricted)".to_string());
         }
         if let Some(eku) = &ext.extended_key_usage {
-            have.push(format!("extended key usage {}", eku.purposes.join(", ")));
+            have.push(format!("extended key usage {}", join(&eku.purposes)));
         }
         return Finding::pass(CheckId::KeyUsage, format!("everything needed is there: {}", have.join("; ")))
             .details(details);
@@ -82,7 +81,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
     } else {
         Finding::warn(CheckId::KeyUsage, format!("missing from the certificate: {}", lines.join("; ")))
     };
-    if missing_ku.iter().any(|u| u == "dataEncipherment") {
+    if missing_ku.contains(&KeyUsageBit::DataEncipherment) {
         finding = finding.evidence("CUCM's guide: the CA must not remove Data Encipherment from the key usage");
     }
     if needs_ca && !is_ca {
@@ -119,8 +118,8 @@ mod tests {
         let f = run("cucm/tomcat.csr", "match/tomcat-serverauth-only.pem", Some(Purpose::Tomcat));
         assert_eq!(f.status, Status::Warn);
         let Some(Detail::KeyUsage { missing_key_usage, missing_extended_key_usage }) = &f.details else { panic!() };
-        assert_eq!(missing_extended_key_usage, &["clientAuth"]);
-        assert_eq!(missing_key_usage, &["dataEncipherment", "keyAgreement"]);
+        assert_eq!(missing_extended_key_usage, &[Eku::Named(crate::model::extensions::KeyPurpose::ClientAuth)]);
+        assert_eq!(missing_key_usage, &[KeyUsageBit::DataEncipherment, KeyUsageBit::KeyAgreement]);
         assert!(f.message.contains("requested by the CSR"));
         assert!(f.evidence.iter().any(|e| e.contains("Data Encipherment")));
     }

@@ -4,14 +4,12 @@
 use crate::untrusted::Untrusted;
 use std::collections::BTreeSet;
 
-use serde::Serialize;
-
 use super::{CheckId, Detail, Finding, Pair, Request, join};
 use crate::cucm;
 use crate::model::extensions::SanEntry;
 
 /// How two SAN sets differ.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SanDiff {
     pub missing_in_certificate: Vec<SanEntry>,
     pub extra_in_certificate: Vec<SanEntry>,

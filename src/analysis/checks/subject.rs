@@ -1,13 +1,11 @@
 //! `subject`: field by field (CN, OU, O, L, ST, C, then any other). CUCM does not refuse a different subject, so
 //! differences warn, with the fields side by side.
 
-use serde::Serialize;
-
 use super::{CheckId, Detail, Finding, Pair, Request};
 use crate::model::DistinguishedName;
 
 /// One subject field as the CSR asked for it and as the certificate carries it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubjectRow {
     pub field: String,
     pub csr: Option<String>,

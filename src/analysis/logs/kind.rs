@@ -6,10 +6,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::re;
-use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogKind {
     /// CUCM's CAPF service trace (`HH:MM:SS.mmm |` records).
     Capf,

@@ -90,8 +90,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             Severity::Fail => "FAIL".red().bold().to_string(),
             Severity::Warn => "warn".yellow().bold().to_string(),
         };
-        let kind =
-            serde_json::to_value(flag.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let kind = flag.kind.as_str();
         writeln!(out, "  {tag}  {kind:<28} {}", flag.message)?;
         writeln!(out, "  {:<4}  {:<28} -> {}", "", "", flag.consequence)?;
     }

@@ -144,11 +144,11 @@ fn extension_fields(out: &mut dyn Write, indent: usize, e: &Extensions) -> io::R
     }
     if let Some(ku) = &e.key_usage {
         let critical = if ku.critical { " (critical)" } else { "" };
-        field(out, indent, "key usage", format!("{}{critical}", ku.usages.join(", ")))?;
+        field(out, indent, "key usage", format!("{}{critical}", super::list(&ku.usages)))?;
     }
     if let Some(eku) = &e.extended_key_usage {
         let critical = if eku.critical { " (critical)" } else { "" };
-        field(out, indent, "ext key usage", format!("{}{critical}", eku.purposes.join(", ")))?;
+        field(out, indent, "ext key usage", format!("{}{critical}", super::list(&eku.purposes)))?;
     }
     if let Some(bc) = &e.basic_constraints {
         let mut text = if bc.ca { "CA:TRUE".to_string() } else { "CA:FALSE".to_string() };
