@@ -380,7 +380,7 @@ pub fn infer_purpose(leaf: &Certificate) -> Option<(Purpose, String)> {
             "its extended key usage ipsecEndSystem (IM and Presence's cup certificates may carry it too)".into(),
         ));
     }
-    if leaf.public_key.algorithm() == "ec" {
+    if leaf.public_key.is_ec() {
         return Some((Purpose::TomcatEcdsa, "its EC key (CallManager-ECDSA certificates look the same)".into()));
     }
     if leaf.public_key.is_rsa() && eku.is_none_or(|e| e.has(KeyPurpose::ServerAuth)) {

@@ -15,8 +15,8 @@ use regex::Regex;
 
 pub use kind::LogKind;
 use phrases::{Found, Phrase};
-pub use signatures::Severity;
 use signatures::{Classified, Hit};
+pub use signatures::{FindingId, Severity};
 
 /// How many evidence lines a finding keeps, and how many unrecognised lines are shown.
 const EVIDENCE: usize = 3;
@@ -44,7 +44,7 @@ impl Evidence {
 /// A problem found, with every occurrence counted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub id: &'static str,
+    pub id: FindingId,
     pub severity: Severity,
     pub title: String,
     pub what: String,
@@ -165,8 +165,8 @@ static RV: LazyLock<Regex> = LazyLock::new(|| re(r"Enrollment rv = (\d+) \((\w+)
 #[derive(Default)]
 pub struct Analyzer {
     report: LogReport,
-    findings: HashMap<(&'static str, String), Finding>,
-    order: Vec<(&'static str, String)>,
+    findings: HashMap<(FindingId, String), Finding>,
+    order: Vec<(FindingId, String)>,
     phones: HashMap<String, usize>,
     /// The phone a CAPF record without a device name belongs to (the last one named).
     current_device: Option<String>,
@@ -444,7 +444,7 @@ impl Analyzer {
         } else if status == 401 {
             s.authentication_failures += 1;
             hit = Some(Hit {
-                id: "iis-logon-refused",
+                id: FindingId::IisLogonRefused,
                 key: String::new(),
                 severity: Severity::Error,
                 title: format!("the CA's IIS refused the logon of '{user}' (401)"),
@@ -459,7 +459,7 @@ impl Analyzer {
             }
         } else if status == 403 {
             hit = Some(Hit {
-                id: "iis-forbidden",
+                id: FindingId::IisForbidden,
                 key: url.to_string(),
                 severity: Severity::Error,
                 title: format!("the CA's IIS forbade {url} (403)"),
@@ -469,7 +469,7 @@ impl Analyzer {
             });
         } else if status >= 500 {
             hit = Some(Hit {
-                id: "iis-server-error",
+                id: FindingId::IisServerError,
                 key: url.to_string(),
                 severity: Severity::Error,
                 title: format!("the CA's web enrollment failed on {url} ({status})"),
@@ -500,7 +500,7 @@ impl Analyzer {
         }
         if self.report.startup.ca_chain_retrieved == Some(true) {
             // a later successful start-up supersedes the chain failures before it: keep them, but say so
-            for f in self.report.findings.iter_mut().filter(|f| f.id == "ca-chain-not-retrieved") {
+            for f in self.report.findings.iter_mut().filter(|f| f.id == FindingId::CaChainNotRetrieved) {
                 f.severity = Severity::Warning;
                 f.title.push_str(" (retrieved at a later start-up)");
             }
@@ -640,6 +640,6 @@ mod tests {
         let iis = r.iis.unwrap();
         assert_eq!(iis.normal_handshakes, 1);
         assert_eq!(iis.authentication_failures, 1);
-        assert_eq!(r.findings[0].id, "iis-logon-refused");
+        assert_eq!(r.findings[0].id, FindingId::IisLogonRefused);
     }
 }

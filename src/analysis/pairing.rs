@@ -198,7 +198,7 @@ pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
             let superseded_by = subjects.get(&cert.subject.canonical()).and_then(|candidates| {
                 candidates.iter().copied().max_by_key(|&c| {
                     let same_purpose = looks_like.is_some() && purpose_of(c) == looks_like;
-                    let same_type = csrs[c].0.public_key.algorithm() == cert.public_key.algorithm();
+                    let same_type = csrs[c].0.public_key.same_type(&cert.public_key);
                     // max_by_key keeps the last of equals: reverse the index so the first CSR wins ties
                     (same_purpose, same_type, std::cmp::Reverse(c))
                 })

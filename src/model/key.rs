@@ -116,6 +116,15 @@ impl PublicKey {
         matches!(self.kind, KeyKind::Rsa { .. })
     }
 
+    pub fn is_ec(&self) -> bool {
+        matches!(self.kind, KeyKind::Ec { .. })
+    }
+
+    /// Whether both keys are of one algorithm (RSA and RSA-PSS are two, as are two unknown algorithms' OIDs).
+    pub fn same_type(&self, other: &PublicKey) -> bool {
+        self.algorithm() == other.algorithm()
+    }
+
     /// Key size in bits: the modulus length for RSA, the field size for a named curve.
     pub fn bits(&self) -> Option<u32> {
         match &self.kind {

@@ -52,7 +52,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
 fn key_type_mismatch(pair: &Pair<'_>) -> Option<Finding> {
     let purpose = pair.purpose?;
     let key = &pair.certificate.public_key;
-    let is_ec = matches!(key.kind, crate::model::key::KeyKind::Ec { .. });
+    let is_ec = key.is_ec();
     let (wanted, fits) = match purpose.key_type() {
         KeyType::Ec => ("an EC key", is_ec),
         KeyType::Rsa => ("an RSA key", key.is_rsa()),

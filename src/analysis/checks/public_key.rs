@@ -37,7 +37,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
         .evidence(format!("{slot}: {} ({})", ours.summary(), hashes(ours)))
         .evidence(format!("certificate: {} ({})", theirs.summary(), hashes(theirs)))
         .details(details);
-    if ours.algorithm() != theirs.algorithm() {
+    if !ours.same_type(theirs) {
         return finding
             .cause(format!(
                 "the key types differ ({} against {}): the certificate was issued for a CSR of another purpose \

@@ -16,11 +16,53 @@ pub enum Severity {
     Info,
 }
 
+/// The stable id of a finding (JSON `findings[].id`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingId {
+    EstAuthFailed,
+    CaChainNotRetrieved,
+    Curl60NotYetValid,
+    Curl60Expired,
+    Curl60Untrusted,
+    Curl51NameMismatch,
+    Curl6Unresolved,
+    Curl28LoginTimeout,
+    Curl28CacertsTimeout,
+    Curl7Refused,
+    CurlOther,
+    EnrollmentFailed,
+    IisLogonRefused,
+    IisForbidden,
+    IisServerError,
+}
+
+impl FindingId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingId::EstAuthFailed => "est-auth-failed",
+            FindingId::CaChainNotRetrieved => "ca-chain-not-retrieved",
+            FindingId::Curl60NotYetValid => "curl-60-not-yet-valid",
+            FindingId::Curl60Expired => "curl-60-expired",
+            FindingId::Curl60Untrusted => "curl-60-untrusted",
+            FindingId::Curl51NameMismatch => "curl-51-name-mismatch",
+            FindingId::Curl6Unresolved => "curl-6-unresolved",
+            FindingId::Curl28LoginTimeout => "curl-28-login-timeout",
+            FindingId::Curl28CacertsTimeout => "curl-28-cacerts-timeout",
+            FindingId::Curl7Refused => "curl-7-refused",
+            FindingId::CurlOther => "curl-other",
+            FindingId::EnrollmentFailed => "enrollment-failed",
+            FindingId::IisLogonRefused => "iis-logon-refused",
+            FindingId::IisForbidden => "iis-forbidden",
+            FindingId::IisServerError => "iis-server-error",
+        }
+    }
+}
+
 /// One recognised signature in one record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hit {
     /// Stable id (JSON `findings[].id`).
-    pub id: &'static str,
+    pub id: FindingId,
     /// What distinguishes two hits of one id that are different problems (two host names, two EST codes).
     pub key: String,
     pub severity: Severity,
@@ -72,7 +114,7 @@ pub fn classify(record: &str, found: Found) -> Classified {
         || record.contains("Error 401")
     {
         return Classified::Finding(Hit {
-            id: "est-auth-failed",
+            id: FindingId::EstAuthFailed,
             key: String::new(),
             severity: Severity::Error,
             title: "the CA refused CES's credentials (HTTP 401, EST_ERR_AUTH_FAIL)".into(),
@@ -87,7 +129,7 @@ pub fn classify(record: &str, found: Found) -> Classified {
     }
     if record.contains("Unable to retrieve CA Cert chain from CA") {
         return Classified::Finding(Hit {
-            id: "ca-chain-not-retrieved",
+            id: FindingId::CaChainNotRetrieved,
             key: String::new(),
             severity: Severity::Error,
             title: "CES could not retrieve the CA certificate chain".into(),
@@ -108,7 +150,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
     let login = function.contains("login");
     match code {
         "60" if text.contains("not yet valid") => Hit {
-            id: "curl-60-not-yet-valid",
+            id: FindingId::Curl60NotYetValid,
             key: String::new(),
             severity: Severity::Error,
             title: "the CA's web server certificate is not yet valid (curl 60)".into(),
@@ -117,7 +159,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
             fixes: vec!["check NTP on CUCM ('utils ntp status') and the CA's clock".into(), format!("restart {CES} once the clocks agree")],
         },
         "60" if text.contains("expired") => Hit {
-            id: "curl-60-expired",
+            id: FindingId::Curl60Expired,
             key: String::new(),
             severity: Severity::Error,
             title: "the CA's web server certificate has expired (curl 60)".into(),
@@ -126,7 +168,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
             fixes: vec!["renew the IIS certificate on the CA".into(), "check NTP on CUCM ('utils ntp status')".into()],
         },
         "60" => Hit {
-            id: "curl-60-untrusted",
+            id: FindingId::Curl60Untrusted,
             key: String::new(),
             severity: Severity::Error,
             title: "CES does not trust the CA's web server certificate (curl 60)".into(),
@@ -143,7 +185,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
                 .map(|c| (c.get(1).map_or("", |m| m.as_str()).to_string(), c.get(2).map_or("", |m| m.as_str()).to_string()))
                 .unwrap_or_default();
             Hit {
-                id: "curl-51-name-mismatch",
+                id: FindingId::Curl51NameMismatch,
                 key: format!("{cert_name}/{host}"),
                 severity: Severity::Error,
                 title: format!("the CA's certificate names '{cert_name}', not the configured host '{host}' (curl 51)"),
@@ -158,7 +200,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
         "6" => {
             let host = UNRESOLVED.captures(text).and_then(|c| c.get(1)).map_or("", |m| m.as_str()).to_string();
             Hit {
-                id: "curl-6-unresolved",
+                id: FindingId::Curl6Unresolved,
                 key: host.clone(),
                 severity: Severity::Error,
                 title: format!("the Online CA host name '{host}' does not resolve (curl 6)"),
@@ -171,7 +213,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
             }
         }
         "28" if login => Hit {
-            id: "curl-28-login-timeout",
+            id: FindingId::Curl28LoginTimeout,
             key: String::new(),
             severity: Severity::Error,
             title: "the CA did not authenticate CES within 10 seconds (curl 28 at login)".into(),
@@ -183,7 +225,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
             ],
         },
         "28" => Hit {
-            id: "curl-28-cacerts-timeout",
+            id: FindingId::Curl28CacertsTimeout,
             key: String::new(),
             severity: Severity::Error,
             title: "the CA chain (certnew.p7b) did not arrive within 10 seconds (curl 28)".into(),
@@ -192,7 +234,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
             fixes: vec!["check the CA's response time for /certsrv/certnew.p7b in its IIS log".into(), "see CSCvo58656 and CSCvf83629".into()],
         },
         "7" => Hit {
-            id: "curl-7-refused",
+            id: FindingId::Curl7Refused,
             key: String::new(),
             severity: Severity::Error,
             title: "the CA refused the connection (curl 7)".into(),
@@ -201,7 +243,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
             fixes: vec!["check Online CA Port and that IIS listens there; test with 'ucert connect HOST:PORT'".into()],
         },
         other => Hit {
-            id: "curl-other",
+            id: FindingId::CurlOther,
             key: other.to_string(),
             severity: Severity::Error,
             title: format!("the connection to the CA failed (curl {other})"),
@@ -229,7 +271,7 @@ fn enrollment(rv: &str, name: &str) -> Hit {
         _ => ("the EST enrollment between CAPF and CES failed".into(), vec!["read the NGINX error.log of CES".into()]),
     };
     Hit {
-        id: "enrollment-failed",
+        id: FindingId::EnrollmentFailed,
         key: name.to_string(),
         severity: Severity::Error,
         title: format!("phone enrollment failed: Enrollment rv = {rv} ({name})"),
@@ -263,42 +305,42 @@ mod tests {
         };
         assert_eq!(
             hit(&rec("60", "SSL certificate problem: unable to get local issuer certificate")).id,
-            "curl-60-untrusted"
+            FindingId::Curl60Untrusted
         );
         assert_eq!(
             hit(&rec("60", "SSL certificate problem: certificate is not yet valid")).id,
-            "curl-60-not-yet-valid"
+            FindingId::Curl60NotYetValid
         );
         let h = hit(&rec(
             "51",
             "SSL: certificate subject name 'lab-dc' does not match target host name 'lab-dc.michamen.com'",
         ));
-        assert_eq!(h.id, "curl-51-name-mismatch");
+        assert_eq!(h.id, FindingId::Curl51NameMismatch);
         assert!(h.title.contains("'lab-dc'") && h.title.contains("'lab-dc.michamen.com'"));
         let h = hit(&rec("6", "Could not resolve: lab-dcc.michamen.com (Domain name not found)"));
-        assert_eq!(h.id, "curl-6-unresolved");
+        assert_eq!(h.id, FindingId::Curl6Unresolved);
         assert_eq!(h.key, "lab-dcc.michamen.com");
         assert!(h.what.ends_with("(Domain name not found)"), "balanced: {}", h.what);
         assert_eq!(
             hit(&rec("28", "Operation timed out after 10000 milliseconds with 0 bytes received")).id,
-            "curl-28-login-timeout"
+            FindingId::Curl28LoginTimeout
         );
         let cacerts = "nginx: [warn] retrieve_cacerts: Curl request failed with return code 28 (Operation timed out after 10001 milliseconds with 0 bytes received)";
-        assert_eq!(hit(cacerts).id, "curl-28-cacerts-timeout");
+        assert_eq!(hit(cacerts).id, FindingId::Curl28CacertsTimeout);
     }
 
     #[test]
     fn est_and_chain_signatures() {
         assert_eq!(
             hit("***EST [WARNING][est_http_request:1435]--> Enrollment failed with rc=22 (EST_ERR_AUTH_FAIL)").id,
-            "est-auth-failed"
+            FindingId::EstAuthFailed
         );
         let h =
             hit("14:38:04.779 | debug 2:SEP001F6C81118B:Enrollment rv = 35 (EST_ERR_SSL_READ) with pkcs7 length = 0");
-        assert_eq!((h.id, h.key.as_str()), ("enrollment-failed", "EST_ERR_SSL_READ"));
+        assert_eq!((h.id, h.key.as_str()), (FindingId::EnrollmentFailed, "EST_ERR_SSL_READ"));
         assert_eq!(
             hit("nginx: [warn] ra_certsrv_ca_plugin_postconf: Unable to retrieve CA Cert chain from CA").id,
-            "ca-chain-not-retrieved"
+            FindingId::CaChainNotRetrieved
         );
         assert!(matches!(
             classify("debug 2:SEP74A02FC0A675:Enrollment rv = 0 (EST_ERR_NONE) with pkcs7 length = 1963"),

@@ -134,7 +134,7 @@ fn file(f: &LogFile) -> FileJson<'_> {
 
 fn finding(f: &Finding) -> FindingJson<'_> {
     FindingJson {
-        id: f.id,
+        id: f.id.as_str(),
         severity: severity(f.severity),
         title: &f.title,
         what: &f.what,
