@@ -1,4 +1,7 @@
-//! Records the git commit ucert is built from, for `ucert --version`.
+//! Records the git commit ucert is built from, for `ucert --version`. Only `git rev-parse` runs: it reads the
+//! repository without writing to it (`git status` would refresh `.git/index`, and a build script watching that file
+//! would then rebuild the crate on every `cargo test`).
+use std::path::Path;
 use std::process::Command;
 
 fn main() {
@@ -11,14 +14,17 @@ fn main() {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "unknown commit".into());
-    let dirty = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=no"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .is_some_and(|o| !o.stdout.is_empty());
-    let suffix = if dirty { "-modified" } else { "" };
-    println!("cargo:rustc-env=UCERT_GIT_COMMIT={commit}{suffix}");
+    println!("cargo:rustc-env=UCERT_GIT_COMMIT={commit}");
+    // rebuild when HEAD moves: a checkout changes .git/HEAD, a commit changes the branch's ref (or packed-refs)
     println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/index");
+    if let Ok(head) = std::fs::read_to_string(".git/HEAD")
+        && let Some(reference) = head.trim().strip_prefix("ref: ")
+    {
+        // a watched file that does not exist counts as changed on every build: watch only those that do
+        for path in [Path::new(".git").join(reference), Path::new(".git/packed-refs").to_path_buf()] {
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+    }
 }
