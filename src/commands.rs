@@ -16,7 +16,7 @@ use std::io::{self, Write};
 
 use crate::config::{Config, Output, Task};
 use crate::exit::Exit;
-use crate::input::{self, Object, Source};
+use crate::input::{self, Object, Reading, Source};
 use crate::report::modulus::ModulusOutcome;
 use crate::report::terminal::{Mode, Terminal};
 use crate::report::{self, InputWarning};
@@ -39,9 +39,10 @@ impl Problem {
 
 /// Every object of an input, in order; an input with nothing readable is the problem that stops the command. A
 /// damaged block beside readable objects goes into `warnings`.
-fn objects(source: &Source, warnings: &mut Vec<InputWarning>) -> Result<Vec<Object>, Problem> {
-    let (located, damaged) =
-        input::load(source).and_then(|d| d.into_objects()).map_err(|e| Problem::about(source, e.to_string()))?;
+fn objects(source: &Source, reading: Reading, warnings: &mut Vec<InputWarning>) -> Result<Vec<Object>, Problem> {
+    let (located, damaged) = input::load(source, reading)
+        .and_then(|d| d.into_objects())
+        .map_err(|e| Problem::about(source, e.to_string()))?;
     if let Some(message) = damaged {
         warnings.push(InputWarning { path: source.display_name(), message });
     }
@@ -66,6 +67,10 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     // Diagnostics pass the same sink as the reports: a file name or message cannot write escape codes to stderr.
     let mut err = Terminal::new(err, Mode::Human { color: false });
     let err: &mut dyn Write = &mut err;
+    if config.task.reads_stdin() && std::io::IsTerminal::is_terminal(&io::stdin()) {
+        // a person is to type or paste the input: say so, or ucert looks hung
+        let _ = writeln!(err, "ucert: reading standard input (end with {END_OF_INPUT})");
+    }
     match execute(config, out, err) {
         Ok(exit) => Ok(exit),
         Err(Stop::Problem(p)) => {
@@ -75,6 +80,9 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         Err(Stop::Io(e)) => Err(e),
     }
 }
+
+/// The keys that end typed input in a terminal.
+const END_OF_INPUT: &str = if cfg!(windows) { "Ctrl-Z, Enter" } else { "Ctrl-D" };
 
 /// Why a run stopped early: an input problem (one line, exit 2) or the output could not be written.
 enum Stop {
@@ -115,10 +123,11 @@ fn emit(
 fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit, Stop> {
     let width = config.width;
     let color = config.color;
+    let reading = config.reading;
     let pass_if = |ok: bool| if ok { Exit::Ok } else { Exit::CheckFailed };
     Ok(match config.task {
         Task::Match { csr, cert, cas, purpose, at, output } => {
-            let report = matching::gather(&csr, &cert, &cas, purpose, at)?;
+            let report = matching::gather(&csr, &cert, &cas, purpose, at, reading)?;
             warn_all(err, &report.input_warnings);
             if output != Output::Quiet {
                 let json = output == Output::Json;
@@ -133,19 +142,19 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             pass_if(report.matched())
         }
         Task::Chain { inputs, purpose, split, at, json } => {
-            let report = chain::chain(&inputs, purpose, split.as_deref(), at)?;
+            let report = chain::chain(&inputs, purpose, split.as_deref(), at, reading)?;
             warn_all(err, &report.input_warnings);
             emit(out, json, color, |o| report::json::chain(&report, o), |o| report::human::chain(&report, o))?;
             pass_if(report.analysis.complete())
         }
         Task::Trust { existing, new, at, json } => {
-            let report = trust::trust(&existing, &new, at)?;
+            let report = trust::trust(&existing, &new, at, reading)?;
             warn_all(err, &report.input_warnings);
             emit(out, json, color, |o| report::json::trust(&report, o), |o| report::human::trust(&report, o))?;
             pass_if(report.decision.outcome.new_is_stored())
         }
         Task::Pair { paths, at, json } => {
-            let report = pair::pair(&paths, at)?;
+            let report = pair::pair(&paths, at, reading)?;
             emit(out, json, color, |o| report::json::pair(&report, o), |o| report::human::pair(&report, width, o))?;
             let exit = pass_if(!report.pairing.has_failures());
             // Freeing tens of thousands of objects one by one takes a tenth of a second; let a helper thread do it
@@ -154,7 +163,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             exit
         }
         Task::Logs { inputs, json } => {
-            let (report, problems) = logs::logs(&inputs);
+            let (report, problems) = logs::logs(&inputs, reading);
             // when no input could be read there is no report: only the errors, on stderr
             if !report.files.is_empty() || problems.is_empty() {
                 emit(out, json, color, |o| report::json::logs(&report, o), |o| report::human::logs(&report, o))?;
@@ -172,6 +181,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
                 expect: expect.as_ref(),
                 save: save.as_deref(),
                 at,
+                reading,
             };
             let report = connect::connect(&target, options)?;
             warn_all(err, &report.input_warnings);
@@ -202,7 +212,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             Exit::Ok
         }
         Task::Inspect { inputs, at, json } => {
-            let report = inspect::inspect(&inputs, at);
+            let report = inspect::inspect(&inputs, at, reading);
             emit(out, json, color, |o| report::json::inspect(&report, o), |o| report::human::inspect(&report, o))?;
             let mut exit = Exit::Ok;
             for file in &report.files {
@@ -214,7 +224,7 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             exit
         }
         Task::Modulus { inputs } => {
-            let lines = modulus::modulus(&inputs);
+            let lines = modulus::modulus(&inputs, reading);
             emit(out, false, color, |_| Ok(()), |o| report::human::modulus(&lines, o))?;
             let mut exit = Exit::Ok;
             for line in &lines {

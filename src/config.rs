@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::cucm::Purpose;
-use crate::input::Source;
+use crate::input::{Reading, Source};
 
 /// Everything a run needs, resolved.
 #[derive(Debug)]
@@ -17,6 +17,8 @@ pub struct Config {
     pub color: bool,
     /// The terminal's width when stdout is one; None when writing to a pipe or file (nothing is cut then).
     pub width: Option<usize>,
+    /// How inputs are read (`--read-timeout`).
+    pub reading: Reading,
     pub task: Task,
 }
 
@@ -80,6 +82,21 @@ pub enum Task {
     },
 }
 
+impl Task {
+    /// Whether the task reads standard input (`-` among its inputs).
+    pub fn reads_stdin(&self) -> bool {
+        let any = |sources: &[Source]| sources.contains(&Source::Stdin);
+        match self {
+            Task::Match { csr, cert, cas, .. } => any(&[csr.clone(), cert.clone()]) || any(cas),
+            Task::Chain { inputs, .. } | Task::Logs { inputs, .. } => any(inputs),
+            Task::Inspect { inputs, .. } | Task::Modulus { inputs } => any(inputs),
+            Task::Trust { existing, new, .. } => any(&[existing.clone(), new.clone()]),
+            Task::Connect { cas, expect, .. } => any(cas) || expect.as_ref() == Some(&Source::Stdin),
+            Task::Pair { .. } | Task::Explain { .. } | Task::Completions { .. } | Task::Man => false,
+        }
+    }
+}
+
 /// How a checking command reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Output {
@@ -97,7 +114,7 @@ impl Config {
         let mut color = decide_color(cli.color, terminal, &env);
         let sources = |files: Vec<std::path::PathBuf>| files.iter().map(|f| Source::from_arg(f)).collect::<Vec<_>>();
         let now = OffsetDateTime::now_utc();
-        crate::input::set_device_idle_timeout(std::time::Duration::from_secs_f64(cli.read_timeout));
+        let reading = Reading { idle: std::time::Duration::from_secs_f64(cli.read_timeout) };
         let task = match cli.command {
             Command::Match(a) => {
                 let (csr, cert) = (Source::from_arg(&a.csr), Source::from_arg(&a.cert));
@@ -173,7 +190,7 @@ impl Config {
             Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
         };
         let width = terminal.then(|| terminal_width(&env)).flatten();
-        Ok(Config { color, width, task })
+        Ok(Config { color, width, reading, task })
     }
 }
 

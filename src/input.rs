@@ -4,6 +4,7 @@
 
 mod detect;
 mod key;
+pub mod lines;
 mod pem_text;
 mod pkcs7;
 mod read;
@@ -12,9 +13,7 @@ pub mod tls;
 use std::fmt;
 
 pub use detect::decode;
-pub use read::{
-    IdleReader, MAX_INPUT_BYTES, Source, is_kernel_interface, may_block, read_source, set_device_idle_timeout,
-};
+pub use read::{IdleReader, MAX_INPUT_BYTES, Reading, Source, is_kernel_interface, may_block, read_source};
 
 use crate::model::{Certificate, Csr, KeyFormat, Origin, PublicKey};
 
@@ -193,7 +192,7 @@ pub enum InputError {
 }
 
 /// Reads and decodes one input in one step.
-pub fn load(source: &Source) -> Result<Decoded, InputError> {
-    let bytes = read_source(source)?;
+pub fn load(source: &Source, reading: Reading) -> Result<Decoded, InputError> {
+    let bytes = read_source(source, reading)?;
     decode(&bytes)
 }

@@ -92,3 +92,32 @@ fn a_fifo_given_to_logs_is_given_up_on_and_pair_skips_one_in_a_folder() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("not a regular file (a pipe, socket or device)"), "{text}");
 }
+
+/// Standard input from a terminal: ucert says it is waiting for input (and how to end it) before it reads, and
+/// then reads what was typed. Run in a pseudo-terminal by util-linux's `script`; skipped where it is absent.
+#[cfg(unix)]
+#[test]
+fn a_terminal_on_standard_input_is_told_what_ucert_waits_for() {
+    use std::io::Write;
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux's script is not installed");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("ucert");
+    let command = format!("{} inspect --at {} -", bin.display(), common::AT);
+    let mut child = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut typed = std::fs::read(common::fixture_abs("cucm/tomcat.pem")).unwrap();
+    typed.push(0x04); // Ctrl-D at the start of a line: end of input
+    child.stdin.take().unwrap().write_all(&typed).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ucert: reading standard input (end with Ctrl-D)"), "{text}");
+    assert!(text.contains("CN = cucm-pub.example.com"), "{text}");
+}

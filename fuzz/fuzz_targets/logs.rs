@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ucert::analysis::logs::read::Lines;
+use ucert::input::lines::Lines;
 use ucert::analysis::logs::{Analyzer, LogKind};
 
 /// Inputs are cut to this size: long logs repeat the same records, and short ones run ten times as many cases.

@@ -860,7 +860,7 @@ mod tests {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(dir);
             for entry in std::fs::read_dir(path).unwrap() {
                 let path = entry.unwrap().path();
-                if let Ok(decoded) = crate::input::load(&crate::input::Source::Path(path)) {
+                if let Ok(decoded) = crate::input::load(&crate::input::Source::Path(path), Default::default()) {
                     for located in decoded.objects {
                         match located.object {
                             crate::input::Object::Certificate(c) => out.push(*c),
@@ -893,9 +893,12 @@ mod tests {
 
     #[test]
     fn same_named_cas_without_key_identifiers_are_planned_as_roots() {
-        let certs: Vec<(Certificate, Untrusted)> = crate::input::load(&crate::input::Source::Path(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chain/same-cn-mesh-noid.pem"),
-        ))
+        let certs: Vec<(Certificate, Untrusted)> = crate::input::load(
+            &crate::input::Source::Path(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chain/same-cn-mesh-noid.pem"),
+            ),
+            Default::default(),
+        )
         .unwrap()
         .objects
         .into_iter()

@@ -250,7 +250,14 @@ pub(crate) mod testing {
 
     pub fn objects(rel: &str) -> Vec<Object> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel);
-        input::load(&Source::Path(path)).unwrap().into_objects().unwrap().0.into_iter().map(|l| l.object).collect()
+        input::load(&Source::Path(path), Default::default())
+            .unwrap()
+            .into_objects()
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|l| l.object)
+            .collect()
     }
 
     pub fn cert(rel: &str) -> Certificate {

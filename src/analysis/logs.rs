@@ -4,7 +4,6 @@
 
 pub mod kind;
 pub mod phrases;
-pub mod read;
 pub mod signatures;
 
 use crate::untrusted::Untrusted;

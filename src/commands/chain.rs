@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::Problem;
 use crate::analysis::chain::{self, Analysis};
 use crate::cucm::Purpose;
-use crate::input::{Object, Source};
+use crate::input::{Object, Reading, Source};
 use crate::model::Certificate;
 use crate::report::chain::ChainReport;
 use crate::untrusted::Untrusted;
@@ -18,13 +18,14 @@ pub fn chain(
     purpose: Option<Purpose>,
     split: Option<&Path>,
     at: OffsetDateTime,
+    reading: Reading,
 ) -> Result<ChainReport, Problem> {
     let mut certs: Vec<(Certificate, Untrusted)> = Vec::new();
     let mut input_warnings = Vec::new();
     for source in sources {
         let name = source.display_name();
         let before = certs.len();
-        for object in super::objects(source, &mut input_warnings)? {
+        for object in super::objects(source, reading, &mut input_warnings)? {
             match object {
                 Object::Certificate(c) => certs.push((*c, name.clone())),
                 Object::Pkcs7(list) => certs.extend(list.into_iter().map(|c| (c, name.clone()))),

@@ -9,7 +9,7 @@ use super::Problem;
 use crate::analysis::hostname;
 use crate::analysis::served::{self, Expected};
 use crate::input::tls::{self, FetchError, Target};
-use crate::input::{Object, Source};
+use crate::input::{Object, Reading, Source};
 use crate::model::Certificate;
 use crate::report::InputWarning;
 use crate::report::connect::ConnectReport;
@@ -23,13 +23,14 @@ pub struct Options<'a> {
     pub expect: Option<&'a Source>,
     pub save: Option<&'a Path>,
     pub at: OffsetDateTime,
+    pub reading: Reading,
 }
 
 pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem> {
     // read the local files first: a typo there should not cost a connection
     let mut input_warnings = Vec::new();
-    let cas = load_cas(o.cas, &mut input_warnings)?;
-    let expected = o.expect.map(|e| load_expected(e, &mut input_warnings)).transpose()?;
+    let cas = load_cas(o.cas, o.reading, &mut input_warnings)?;
+    let expected = o.expect.map(|e| load_expected(e, o.reading, &mut input_warnings)).transpose()?;
     let fail = |e: FetchError| Problem { path: Untrusted::new(target.to_string()), message: e.to_string() };
     let presented = tls::fetch(target, o.sni, o.timeout).map_err(fail)?;
     let mut chain = Vec::with_capacity(presented.chain.len());
@@ -66,11 +67,15 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
     })
 }
 
-fn load_cas(sources: &[Source], warnings: &mut Vec<InputWarning>) -> Result<Vec<Certificate>, Problem> {
+fn load_cas(
+    sources: &[Source],
+    reading: Reading,
+    warnings: &mut Vec<InputWarning>,
+) -> Result<Vec<Certificate>, Problem> {
     let mut cas = Vec::new();
     for source in sources {
         let before = cas.len();
-        for object in super::objects(source, warnings)? {
+        for object in super::objects(source, reading, warnings)? {
             match object {
                 Object::Certificate(c) => cas.push(*c),
                 Object::Pkcs7(list) => cas.extend(list),
@@ -84,9 +89,9 @@ fn load_cas(sources: &[Source], warnings: &mut Vec<InputWarning>) -> Result<Vec<
     Ok(cas)
 }
 
-fn load_expected(source: &Source, warnings: &mut Vec<InputWarning>) -> Result<Expected, Problem> {
+fn load_expected(source: &Source, reading: Reading, warnings: &mut Vec<InputWarning>) -> Result<Expected, Problem> {
     let err = |message: &str| Problem::about(source, message);
-    let first = super::objects(source, warnings)?.into_iter().next().ok_or_else(|| err("holds nothing"))?;
+    let first = super::objects(source, reading, warnings)?.into_iter().next().ok_or_else(|| err("holds nothing"))?;
     Ok(match first {
         Object::Certificate(c) => Expected::Certificate(c),
         Object::Pkcs7(mut list) if !list.is_empty() => Expected::Certificate(Box::new(list.remove(0))),

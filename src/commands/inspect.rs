@@ -2,18 +2,18 @@
 
 use time::OffsetDateTime;
 
-use crate::input::{self, Source};
+use crate::input::{self, Reading, Source};
 use crate::model::Origin;
 use crate::report::inspect::{CertificateFacts, CsrFacts, FileReport, InspectReport, Inspected, Item};
 
-pub fn inspect(inputs: &[Source], at: OffsetDateTime) -> InspectReport {
-    let files = inputs.iter().map(|source| inspect_one(source, at)).collect();
+pub fn inspect(inputs: &[Source], at: OffsetDateTime, reading: Reading) -> InspectReport {
+    let files = inputs.iter().map(|source| inspect_one(source, at, reading)).collect();
     InspectReport { at, files }
 }
 
-fn inspect_one(source: &Source, at: OffsetDateTime) -> FileReport {
+fn inspect_one(source: &Source, at: OffsetDateTime, reading: Reading) -> FileReport {
     let path = source.display_name();
-    let decoded = match input::load(source) {
+    let decoded = match input::load(source, reading) {
         Ok(d) => d,
         Err(e) => {
             return FileReport {

@@ -4,28 +4,28 @@ use crate::untrusted::Untrusted;
 use std::io::BufRead;
 
 use super::Problem;
-use crate::analysis::logs::read::{self, Lines};
 use crate::analysis::logs::{self, Analyzer, LogReport};
-use crate::input::Source;
+use crate::input::lines::{self, Lines};
+use crate::input::{Reading, Source};
 
 /// Lines looked at to tell the kind of a log.
 const SAMPLE_LINES: usize = 200;
 
 /// Every log analysed; the ones that could not be read (whole or from some point on) come back as problems.
-pub fn logs(sources: &[Source]) -> (LogReport, Vec<Problem>) {
+pub fn logs(sources: &[Source], reading: Reading) -> (LogReport, Vec<Problem>) {
     let mut analyzer = Analyzer::new();
     let mut problems = Vec::new();
     for source in sources {
         let path = source.display_name();
-        if let Err(message) = one(source, &path, &mut analyzer) {
+        if let Err(message) = one(source, reading, &path, &mut analyzer) {
             problems.push(Problem { path, message });
         }
     }
     (analyzer.finish(), problems)
 }
 
-fn one(source: &Source, path: &Untrusted, analyzer: &mut Analyzer) -> Result<(), String> {
-    let reader: Box<dyn BufRead> = read::open(source).map_err(|e| e.to_string())?;
+fn one(source: &Source, reading: Reading, path: &Untrusted, analyzer: &mut Analyzer) -> Result<(), String> {
+    let reader: Box<dyn BufRead> = lines::open(source, reading).map_err(|e| e.to_string())?;
     let mut lines = Lines::new(reader);
     let mut sample = Vec::new();
     let mut sample_bytes = 0;

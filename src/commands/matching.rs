@@ -7,7 +7,7 @@ use super::Problem;
 use crate::analysis::chain;
 use crate::analysis::checks::{self, Pair, Request};
 use crate::cucm::Purpose;
-use crate::input::{Object, Source};
+use crate::input::{Object, Reading, Source};
 use crate::model::{Certificate, PublicKey};
 use crate::report::inspect::{CertificateFacts, CsrFacts};
 use crate::report::matching::{MatchReport, PurposeSource, RequestFacts};
@@ -91,12 +91,13 @@ pub fn gather(
     ca_sources: &[Source],
     purpose_flag: Option<Purpose>,
     at: OffsetDateTime,
+    reading: Reading,
 ) -> Result<MatchReport, Problem> {
     let mut input_warnings = Vec::new();
-    let request = request_from(request_source, super::objects(request_source, &mut input_warnings)?)?;
+    let request = request_from(request_source, super::objects(request_source, reading, &mut input_warnings)?)?;
     let mut certs = certificates_from(
         certificate_source,
-        super::objects(certificate_source, &mut input_warnings)?,
+        super::objects(certificate_source, reading, &mut input_warnings)?,
         "the certificate",
     )?;
     let key = match &request {
@@ -106,7 +107,11 @@ pub fn gather(
     let leaf = certs.remove(pick_leaf(&certs, &key));
     let mut cas = certs;
     for source in ca_sources {
-        cas.extend(certificates_from(source, super::objects(source, &mut input_warnings)?, "a CA certificate")?);
+        cas.extend(certificates_from(
+            source,
+            super::objects(source, reading, &mut input_warnings)?,
+            "a CA certificate",
+        )?);
     }
     let (purpose, purpose_source) =
         match (purpose_flag, request_source.file_name().and_then(|n| Purpose::from_file_name(&n).map(|p| (p, n)))) {

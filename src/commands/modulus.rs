@@ -1,16 +1,16 @@
 //! `ucert modulus FILE...`: the value TAC compares by hand, `openssl x509|req|rsa -noout -modulus | openssl md5`,
 //! for every RSA object in every input.
 
-use crate::input::{self, Object, Source};
+use crate::input::{self, Object, Reading, Source};
 use crate::model::PublicKey;
 use crate::report::modulus::{ModulusLine, ModulusOutcome};
 use crate::untrusted::Untrusted;
 
-pub fn modulus(inputs: &[Source]) -> Vec<ModulusLine> {
+pub fn modulus(inputs: &[Source], reading: Reading) -> Vec<ModulusLine> {
     let mut lines = Vec::new();
     for source in inputs {
         let path = source.display_name();
-        let decoded = match input::load(source) {
+        let decoded = match input::load(source, reading) {
             Ok(d) => d,
             Err(e) => {
                 lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(e.to_string()) });

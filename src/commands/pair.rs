@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use time::OffsetDateTime;
 
 use crate::analysis::pairing::{self, Inventory, LooseKey, Place};
-use crate::input::{self, InputError, Object, Source};
+use crate::input::{self, InputError, Object, Reading, Source};
 use crate::report::pair::{PairReport, Skipped};
 
 /// The most files one run reads: a cluster's certificates are hundreds, a mistaken `pair /` millions.
@@ -27,7 +27,7 @@ enum Scanned {
     Unknown(String),
 }
 
-pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, Problem> {
+pub fn pair(paths: &[PathBuf], at: OffsetDateTime, reading: Reading) -> Result<PairReport, Problem> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut over_cap = 0;
@@ -48,7 +48,7 @@ pub fn pair(paths: &[PathBuf], at: OffsetDateTime) -> Result<PairReport, Problem
     let scans: Vec<(PathBuf, Scanned)> = files
         .into_par_iter()
         .map(|path| {
-            let scanned = scan(&path);
+            let scanned = scan(&path, reading);
             progress.tick();
             (path, scanned)
         })
@@ -169,8 +169,8 @@ fn collect(
     Ok(())
 }
 
-fn scan(path: &Path) -> Scanned {
-    let decoded = match input::load(&Source::Path(path.to_path_buf())) {
+fn scan(path: &Path, reading: Reading) -> Scanned {
+    let decoded = match input::load(&Source::Path(path.to_path_buf()), reading) {
         Ok(d) => d,
         Err(
             e @ (InputError::PermissionDenied

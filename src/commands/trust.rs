@@ -4,18 +4,22 @@ use time::OffsetDateTime;
 
 use super::Problem;
 use crate::analysis::trust_store;
-use crate::input::{Object, Source};
+use crate::input::{Object, Reading, Source};
 use crate::model::Certificate;
 use crate::report::InputWarning;
 use crate::report::inspect::CertificateFacts;
 use crate::report::trust::TrustReport;
 
 /// The one certificate of an input (a bundle or p7b of several is ambiguous: refused).
-fn one_certificate(source: &Source, warnings: &mut Vec<InputWarning>) -> Result<Certificate, Problem> {
+fn one_certificate(
+    source: &Source,
+    reading: Reading,
+    warnings: &mut Vec<InputWarning>,
+) -> Result<Certificate, Problem> {
     let err = |message: String| Problem::about(source, message);
     let mut certs: Vec<Certificate> = Vec::new();
     let mut other = None;
-    for object in super::objects(source, warnings)? {
+    for object in super::objects(source, reading, warnings)? {
         match object {
             Object::Certificate(c) => certs.push(*c),
             Object::Pkcs7(list) => certs.extend(list),
@@ -34,10 +38,10 @@ fn one_certificate(source: &Source, warnings: &mut Vec<InputWarning>) -> Result<
     }
 }
 
-pub fn trust(existing: &Source, new: &Source, at: OffsetDateTime) -> Result<TrustReport, Problem> {
+pub fn trust(existing: &Source, new: &Source, at: OffsetDateTime, reading: Reading) -> Result<TrustReport, Problem> {
     let mut input_warnings = Vec::new();
-    let old = one_certificate(existing, &mut input_warnings)?;
-    let incoming = one_certificate(new, &mut input_warnings)?;
+    let old = one_certificate(existing, reading, &mut input_warnings)?;
+    let incoming = one_certificate(new, reading, &mut input_warnings)?;
     let decision = trust_store::decide(&old, &incoming, at);
     Ok(TrustReport {
         existing: CertificateFacts::new(old, at),

@@ -14,18 +14,17 @@ use crate::untrusted::Untrusted;
 /// The largest input ucert reads (16 MiB).
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// How long a pipe or device named on the command line may stay silent before ucert gives up on it, unless
-/// `--read-timeout` says otherwise (set once, at start-up).
-const DEFAULT_DEVICE_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
-static DEVICE_IDLE_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
-
-/// Sets how long a pipe or device may stay silent (`--read-timeout`); the first call wins.
-pub fn set_device_idle_timeout(timeout: Duration) {
-    let _ = DEVICE_IDLE_TIMEOUT.set(timeout);
+/// How inputs are read, decided once from the command line and handed to whatever reads.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reading {
+    /// How long a pipe, device or standard input may stay silent before ucert gives up on it (`--read-timeout`).
+    pub idle: Duration,
 }
 
-fn device_idle_timeout() -> Duration {
-    DEVICE_IDLE_TIMEOUT.get().copied().unwrap_or(DEFAULT_DEVICE_IDLE_TIMEOUT)
+impl Default for Reading {
+    fn default() -> Reading {
+        Reading { idle: Duration::from_secs(10) }
+    }
 }
 
 /// Where an input comes from: a path, or standard input (`-`).
@@ -59,20 +58,20 @@ impl Source {
     }
 }
 
-/// Reads the whole input, up to [`MAX_INPUT_BYTES`].
-pub fn read_source(source: &Source) -> Result<Vec<u8>, InputError> {
+/// Reads the whole input, up to [`MAX_INPUT_BYTES`]. (Standard input from a terminal waits for the person typing;
+/// the command says so before it reads.)
+pub fn read_source(source: &Source, reading: Reading) -> Result<Vec<u8>, InputError> {
     let bytes = match source {
         Source::Stdin => {
             let stdin = io::stdin();
             if stdin.is_terminal() {
-                eprintln!("ucert: reading standard input (end with Ctrl-D)");
                 read_capped(stdin.lock())?
             } else {
                 // a pipe from a program that never writes or never ends must not hold ucert forever
-                read_with_idle_timeout(source)?
+                read_with_idle_timeout(source, reading)?
             }
         }
-        Source::Path(path) => read_path(path)?,
+        Source::Path(path) => read_path(path, reading)?,
     };
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::Empty);
@@ -80,7 +79,7 @@ pub fn read_source(source: &Source) -> Result<Vec<u8>, InputError> {
     Ok(bytes)
 }
 
-fn read_path(path: &Path) -> Result<Vec<u8>, InputError> {
+fn read_path(path: &Path, reading: Reading) -> Result<Vec<u8>, InputError> {
     let meta = std::fs::metadata(path).map_err(open_error)?;
     if meta.is_dir() {
         return Err(InputError::IsDirectory);
@@ -96,7 +95,7 @@ fn read_path(path: &Path) -> Result<Vec<u8>, InputError> {
     // A FIFO, a device, or a "file" that declares no size (as /proc's do, /proc/kmsg among them, which blocks
     // forever): opening may wait for a writer and reading may never end, so both happen on a helper thread and
     // ucert stops waiting when it goes quiet.
-    read_with_idle_timeout(&Source::Path(path.to_path_buf()))
+    read_with_idle_timeout(&Source::Path(path.to_path_buf()), reading)
 }
 
 /// Whether `path` lies in /proc or /sys, the kernel's interfaces dressed as files: their sizes are not what reading
@@ -117,7 +116,8 @@ pub fn is_kernel_interface(path: &Path) -> bool {
     *CWD_IN_KERNEL.get_or_init(|| std::env::current_dir().is_ok_and(|d| in_kernel(&d)))
 }
 
-fn open_error(e: io::Error) -> InputError {
+/// An error of opening or reading a file, as the input error a person is told.
+pub(super) fn open_error(e: io::Error) -> InputError {
     match e.kind() {
         io::ErrorKind::NotFound => InputError::NotFound,
         io::ErrorKind::PermissionDenied => InputError::PermissionDenied,
@@ -145,9 +145,9 @@ fn read_capped_with<R: Read>(reader: R, capacity: usize) -> Result<Vec<u8>, Inpu
 }
 
 /// The whole of a source that may block, read through an [`IdleReader`], up to [`MAX_INPUT_BYTES`].
-fn read_with_idle_timeout(source: &Source) -> Result<Vec<u8>, InputError> {
-    let idle = device_idle_timeout();
-    let reader = IdleReader::for_source(source);
+fn read_with_idle_timeout(source: &Source, reading: Reading) -> Result<Vec<u8>, InputError> {
+    let idle = reading.idle;
+    let reader = IdleReader::for_source(source, reading);
     let mut buf = Vec::new();
     match reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf) {
         Ok(_) if buf.len() as u64 > MAX_INPUT_BYTES => Err(InputError::TooLarge),
@@ -203,8 +203,8 @@ impl IdleReader {
     }
 
     /// A source that may block: a pipe or device, a size-less or kernel file, standard input from a pipe.
-    pub fn for_source(source: &Source) -> IdleReader {
-        let idle = device_idle_timeout();
+    pub fn for_source(source: &Source, reading: Reading) -> IdleReader {
+        let idle = reading.idle;
         match source {
             Source::Stdin => IdleReader::spawn(idle, || Ok(io::stdin())),
             Source::Path(path) => {
@@ -269,6 +269,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("blank");
         std::fs::write(&p, "  \n\r\n").unwrap();
-        assert!(matches!(read_source(&Source::Path(p)), Err(InputError::Empty)));
+        assert!(matches!(read_source(&Source::Path(p), Reading::default()), Err(InputError::Empty)));
     }
 }

@@ -7,25 +7,26 @@ use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 
 use flate2::read::MultiGzDecoder;
 
-use crate::input::{IdleReader, InputError, Source, may_block};
+use super::read::open_error;
+use super::{IdleReader, InputError, Reading, Source, may_block};
 
 /// The longest piece of a line handled at once (the documents' excerpts fold many records onto one line).
 pub const MAX_LINE: usize = 1 << 20;
 
 /// Opens a log for reading, decompressing gzip transparently.
-pub fn open(source: &Source) -> Result<Box<dyn BufRead>, InputError> {
+pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, InputError> {
     // A regular file is read directly, at disk speed; a pipe, a device, a /proc file or standard input from a pipe
     // through a reader that gives up when it stays silent (--read-timeout), as every input is.
     let raw: Box<dyn Read> = match source {
         Source::Stdin if io::stdin().is_terminal() => Box::new(io::stdin()),
-        Source::Stdin => Box::new(IdleReader::for_source(source)),
+        Source::Stdin => Box::new(IdleReader::for_source(source, reading)),
         Source::Path(path) => {
             let meta = std::fs::metadata(path).map_err(open_error)?;
             if meta.is_dir() {
                 return Err(InputError::IsDirectory);
             }
             if may_block(path) {
-                Box::new(IdleReader::for_source(source))
+                Box::new(IdleReader::for_source(source, reading))
             } else {
                 Box::new(File::open(path).map_err(open_error)?)
             }
@@ -37,14 +38,6 @@ pub fn open(source: &Source) -> Result<Box<dyn BufRead>, InputError> {
         return Ok(Box::new(BufReader::with_capacity(64 * 1024, MultiGzDecoder::new(reader))));
     }
     Ok(Box::new(reader))
-}
-
-fn open_error(e: io::Error) -> InputError {
-    match e.kind() {
-        io::ErrorKind::NotFound => InputError::NotFound,
-        io::ErrorKind::PermissionDenied => InputError::PermissionDenied,
-        _ => InputError::Io(e.to_string()),
-    }
 }
 
 /// Lines of a log, one at a time, through a reused buffer.
