@@ -119,13 +119,11 @@ pub struct ChainArgs {
     #[arg(long, value_name = "DIR")]
     pub split: Option<PathBuf>,
 
-    /// Judge validity at this time (RFC 3339) instead of now.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
-    pub at: Option<OffsetDateTime>,
+    #[command(flatten)]
+    pub at: AtArg,
 
-    /// Print JSON (stable fields, see the README) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -138,13 +136,11 @@ pub struct TrustArgs {
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
 
-    /// Judge validity at this time (RFC 3339) instead of now.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
-    pub at: Option<OffsetDateTime>,
+    #[command(flatten)]
+    pub at: AtArg,
 
-    /// Print JSON (stable fields, see the README) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -153,13 +149,11 @@ pub struct PairArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Judge validity at this time (RFC 3339) instead of now.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
-    pub at: Option<OffsetDateTime>,
+    #[command(flatten)]
+    pub at: AtArg,
 
-    /// Print JSON (stable fields, see the README) instead of the table.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -168,9 +162,8 @@ pub struct LogsArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Print JSON (stable fields, see the README) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -199,13 +192,11 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
 
-    /// Judge validity at this time (RFC 3339) instead of now.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
-    pub at: Option<OffsetDateTime>,
+    #[command(flatten)]
+    pub at: AtArg,
 
-    /// Print JSON (stable fields, see the README) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -214,9 +205,8 @@ pub struct ExplainArgs {
     #[arg(required = true, value_name = "TEXT")]
     pub text: Vec<String>,
 
-    /// Print JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -232,13 +222,11 @@ pub struct InspectArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Print JSON (stable fields, see the README) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 
-    /// Judge validity at this time (RFC 3339, e.g. 2026-06-01T00:00:00Z) instead of now.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
-    pub at: Option<OffsetDateTime>,
+    #[command(flatten)]
+    pub at: AtArg,
 }
 
 #[derive(Debug, Args)]
@@ -261,16 +249,14 @@ pub struct MatchArgs {
     #[arg(long = "ca", value_name = "FILE")]
     pub ca: Vec<PathBuf>,
 
-    /// Judge validity at this time (RFC 3339, e.g. 2026-06-01T00:00:00Z) instead of now.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
-    pub at: Option<OffsetDateTime>,
+    #[command(flatten)]
+    pub at: AtArg,
 
-    /// Print JSON (stable fields, see the README) instead of text.
-    #[arg(long, conflicts_with = "quiet")]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 
     /// Print nothing; the exit code says it all (0 match, 1 mismatch, 2 error).
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "json")]
     pub quiet: bool,
 }
 
@@ -279,6 +265,22 @@ pub struct ModulusArgs {
     /// Files to read; every RSA certificate, CSR or key in them gets a line.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `--at`, the same on every subcommand that judges validity.
+#[derive(Debug, Args)]
+pub struct AtArg {
+    /// Judge validity at this time (RFC 3339, e.g. 2026-06-01T00:00:00Z, or a date) instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
+}
+
+/// `--json`, the same on every subcommand that writes a report.
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON (stable fields, see the README) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Parses a positive number of seconds (fractions allowed).

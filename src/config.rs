@@ -123,7 +123,7 @@ impl Config {
                 if stdin_uses > 1 {
                     return Err("only one input can be standard input ('-')".into());
                 }
-                let output = if a.json {
+                let output = if a.json.json {
                     Output::Json
                 } else if a.quiet {
                     Output::Quiet
@@ -131,26 +131,32 @@ impl Config {
                     Output::Human
                 };
                 color &= output == Output::Human;
-                Task::Match { csr, cert, cas, purpose: a.purpose, at: a.at.unwrap_or(now), output }
+                Task::Match { csr, cert, cas, purpose: a.purpose, at: a.at.at.unwrap_or(now), output }
             }
             Command::Chain(a) => {
-                color &= !a.json;
+                color &= !a.json.json;
                 let inputs = sources(a.files);
                 if inputs.iter().filter(|s| **s == Source::Stdin).count() > 1 {
                     return Err("only one input can be standard input ('-')".into());
                 }
-                Task::Chain { inputs, purpose: a.purpose, split: a.split, at: a.at.unwrap_or(now), json: a.json }
+                Task::Chain {
+                    inputs,
+                    purpose: a.purpose,
+                    split: a.split,
+                    at: a.at.at.unwrap_or(now),
+                    json: a.json.json,
+                }
             }
             Command::Trust(a) => {
-                color &= !a.json;
+                color &= !a.json.json;
                 let (existing, new) = (Source::from_arg(&a.existing), Source::from_arg(&a.new));
                 if existing == Source::Stdin && new == Source::Stdin {
                     return Err("only one input can be standard input ('-')".into());
                 }
-                Task::Trust { existing, new, at: a.at.unwrap_or(now), json: a.json }
+                Task::Trust { existing, new, at: a.at.at.unwrap_or(now), json: a.json.json }
             }
             Command::Connect(a) => {
-                color &= !a.json;
+                color &= !a.json.json;
                 let target = crate::input::tls::Target::parse(&a.target)?;
                 Task::Connect {
                     target,
@@ -159,21 +165,21 @@ impl Config {
                     cas: sources(a.ca),
                     expect: a.expect.as_deref().map(Source::from_arg),
                     save: a.save,
-                    at: a.at.unwrap_or(now),
-                    json: a.json,
+                    at: a.at.at.unwrap_or(now),
+                    json: a.json.json,
                 }
             }
             Command::Logs(a) => {
-                color &= !a.json;
-                Task::Logs { inputs: sources(a.files), json: a.json }
+                color &= !a.json.json;
+                Task::Logs { inputs: sources(a.files), json: a.json.json }
             }
             Command::Pair(a) => {
-                color &= !a.json;
-                Task::Pair { paths: a.paths, at: a.at.unwrap_or(now), json: a.json }
+                color &= !a.json.json;
+                Task::Pair { paths: a.paths, at: a.at.at.unwrap_or(now), json: a.json.json }
             }
             Command::Explain(a) => {
-                color &= !a.json;
-                Task::Explain { text: a.text.join(" "), json: a.json }
+                color &= !a.json.json;
+                Task::Explain { text: a.text.join(" "), json: a.json.json }
             }
             Command::Completions(a) => {
                 color = false;
@@ -184,8 +190,8 @@ impl Config {
                 Task::Man
             }
             Command::Inspect(a) => {
-                color &= !a.json;
-                Task::Inspect { inputs: sources(a.files), at: a.at.unwrap_or(now), json: a.json }
+                color &= !a.json.json;
+                Task::Inspect { inputs: sources(a.files), at: a.at.at.unwrap_or(now), json: a.json.json }
             }
             Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
         };
