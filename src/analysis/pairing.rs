@@ -3,7 +3,7 @@
 //! brief verdict of `match`, and everything left over named with what CUCM would say about it.
 
 use crate::untrusted::Untrusted;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use time::OffsetDateTime;
@@ -39,12 +39,19 @@ pub struct LooseKey {
     pub private: bool,
 }
 
+/// An object and where it was found.
+#[derive(Clone, Debug)]
+pub struct Found<T> {
+    pub item: T,
+    pub place: Place,
+}
+
 /// Everything found, before pairing.
 #[derive(Default)]
 pub struct Inventory {
-    pub csrs: Vec<(Csr, Place)>,
-    pub certificates: Vec<(Certificate, Place)>,
-    pub keys: Vec<(LooseKey, Place)>,
+    pub csrs: Vec<Found<Csr>>,
+    pub certificates: Vec<Found<Certificate>>,
+    pub keys: Vec<Found<LooseKey>>,
 }
 
 /// The brief verdict of `match` for one pair.
@@ -88,11 +95,12 @@ pub struct Orphan {
     pub cucm_error: Option<String>,
 }
 
-/// The result of pairing.
+/// The result of pairing. Entries, orphans and the lists refer to the objects by their index in `csrs`,
+/// `certificates` and `keys`.
 pub struct Pairing {
-    pub csrs: Vec<(Csr, Place)>,
-    pub certificates: Vec<(Certificate, Place)>,
-    pub keys: Vec<(LooseKey, Place)>,
+    pub csrs: Vec<Found<Csr>>,
+    pub certificates: Vec<Found<Certificate>>,
+    pub keys: Vec<Found<LooseKey>>,
     /// CSRs with their certificates (none: still waiting for the CA).
     pub entries: Vec<CsrEntry>,
     pub orphans: Vec<Orphan>,
@@ -113,144 +121,200 @@ impl Pairing {
 
 /// Pairs everything. Verdicts run in parallel; the rest is a few passes over hash maps keyed by borrowed keys.
 pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
-    let Inventory { csrs, certificates, keys } = inventory;
-    let (entries, orphans, lonely_keys, ca_certificates, duplicate_certificates) = {
-        // Copies of the same certificate are counted once. A certificate with a CSR's key is that CSR's, whatever its
-        // basic constraints (CAPF's is CA:TRUE, and some CAs issue leaves so); without one, it is a CA when it
-        // issued another certificate at hand or looks like one (CA:TRUE, may sign, not a server's), else a leaf.
-        let request_keys: std::collections::HashSet<KeyIdentity<'_>> =
-            csrs.iter().map(|(c, _)| c.public_key.identity()).collect();
-        let issuers = Issuers::new(&certificates);
-        let mut ca_certificates = Vec::new();
-        let mut duplicate_certificates = Vec::new();
-        let mut seen: HashMap<&[u8], usize> = HashMap::with_capacity(certificates.len());
-        let mut leaves = Vec::new();
-        for (i, (cert, _)) in certificates.iter().enumerate() {
-            if seen.insert(cert.der.as_slice(), i).is_some() {
-                duplicate_certificates.push(i);
-            } else if request_keys.contains(&cert.public_key.identity()) {
-                leaves.push(i);
-            } else if chain::looks_like_ca(cert) || issuers.issued_another(i) {
-                ca_certificates.push(i);
-            } else {
-                leaves.push(i);
-            }
-        }
-        let mut certs_by_key: HashMap<KeyIdentity<'_>, Vec<usize>> = HashMap::with_capacity(leaves.len());
-        for &i in &leaves {
-            certs_by_key.entry(certificates[i].0.public_key.identity()).or_default().push(i);
-        }
-        let mut keys_by_key: HashMap<KeyIdentity<'_>, Vec<usize>> = HashMap::new();
-        for (i, (k, _)) in keys.iter().enumerate() {
-            keys_by_key.entry(k.key.identity()).or_default().push(i);
-        }
-        // CSRs: the same CSR in several files is one entry with copies.
-        let mut csr_first: HashMap<&[u8], usize> = HashMap::with_capacity(csrs.len());
-        let mut entries: Vec<CsrEntry> = Vec::new();
-        let mut csr_keys: HashMap<KeyIdentity<'_>, usize> = HashMap::with_capacity(csrs.len());
-        for (i, (csr, place)) in csrs.iter().enumerate() {
-            if let Some(&first) = csr_first.get(csr.der.as_slice()) {
-                if let Some(e) = entries.iter_mut().rev().find(|e| e.csr == first) {
-                    e.copies.push(i);
-                }
-                continue;
-            }
-            csr_first.insert(csr.der.as_slice(), i);
-            let id = csr.public_key.identity();
-            csr_keys.insert(id, i);
-            entries.push(CsrEntry {
-                csr: i,
-                purpose: place.file_name.as_deref().and_then(Purpose::from_file_name),
-                certificates: certs_by_key
-                    .get(&id)
-                    .map(|v| v.iter().map(|&c| Paired { certificate: c, verdict: not_yet_checked() }).collect())
-                    .unwrap_or_default(),
-                keys: keys_by_key.get(&id).cloned().unwrap_or_default(),
-                copies: Vec::new(),
-            });
-        }
-        let cas: Vec<Certificate> = ca_certificates.iter().map(|&i| certificates[i].0.clone()).collect();
+    let (roles, entries, orphans, lonely_keys) = {
+        let roles = Roles::sort(&inventory);
+        let index = KeyIndex::new(&inventory, &roles.leaves);
+        let mut entries = csr_entries(&inventory, &index);
+        let cas: Vec<Certificate> = roles.cas.iter().map(|&i| inventory.certificates[i].item.clone()).collect();
         entries.par_iter_mut().for_each(|e| {
-            let csr = &csrs[e.csr].0;
+            let csr = &inventory.csrs[e.csr].item;
             for paired in &mut e.certificates {
-                let cert = &certificates[paired.certificate].0;
+                let cert = &inventory.certificates[paired.certificate].item;
                 let pair = Pair { request: Request::Csr(csr), certificate: cert, cas: &cas, purpose: e.purpose, at };
                 paired.verdict = verdict(&checks::run_all(&pair));
             }
         });
-        // Certificates with no CSR: superseded when a CSR names the same subject with another key. A node's CSRs
-        // all share its subject, so the CSR of the purpose the certificate looks like (and of its key type) wins.
-        let purpose_of = |c: usize| csrs[c].1.file_name.as_deref().and_then(Purpose::from_file_name);
-        let mut subjects: HashMap<Vec<Vec<(String, String)>>, Vec<usize>> = HashMap::new();
-        let mut orphans = Vec::new();
-        for &i in &leaves {
-            let cert = &certificates[i].0;
-            let id = cert.public_key.identity();
-            if csr_keys.contains_key(&id) {
-                continue;
-            }
-            if subjects.is_empty() {
-                for e in &entries {
-                    subjects.entry(csrs[e.csr].0.subject.canonical()).or_default().push(e.csr);
-                }
-            }
-            let looks_like = chain::infer_purpose(cert).map(|(p, _)| p);
-            let superseded_by = subjects.get(&cert.subject.canonical()).and_then(|candidates| {
-                candidates.iter().copied().max_by_key(|&c| {
-                    let same_purpose = looks_like.is_some() && purpose_of(c) == looks_like;
-                    let same_type = csrs[c].0.public_key.same_type(&cert.public_key);
-                    // max_by_key keeps the last of equals: reverse the index so the first CSR wins ties
-                    (same_purpose, same_type, std::cmp::Reverse(c))
-                })
-            });
-            let purpose = superseded_by.and_then(purpose_of).or(looks_like);
-            let cucm_error = match (superseded_by, purpose) {
-                (Some(_), _) => Some(cucm::PUBLIC_KEY_MISMATCH.to_string()),
-                (None, Some(p)) => p.csr_missing_message(),
-                (None, None) => {
-                    Some("The file /usr/local/platform/.security/<purpose>/keys/<purpose>.csr does not exist".into())
-                }
-            };
-            let keys_here = keys_by_key.get(&id).cloned().unwrap_or_default();
-            orphans.push(Orphan { certificate: i, purpose, superseded_by, keys: keys_here, cucm_error });
-        }
-        let used: std::collections::HashSet<usize> = entries
-            .iter()
-            .flat_map(|e| e.keys.iter().copied())
-            .chain(orphans.iter().flat_map(|o| o.keys.iter().copied()))
-            .collect();
-        let ca_keys: std::collections::HashSet<KeyIdentity<'_>> =
-            ca_certificates.iter().map(|&i| certificates[i].0.public_key.identity()).collect();
-        let lonely_keys: Vec<usize> =
-            (0..keys.len()).filter(|k| !used.contains(k) && !ca_keys.contains(&keys[*k].0.key.identity())).collect();
-        (entries, orphans, lonely_keys, ca_certificates, duplicate_certificates)
+        let orphans = orphans(&inventory, &entries, &roles.leaves, &index);
+        let lonely_keys = lonely_keys(&inventory, &entries, &orphans, &roles.cas);
+        (roles, entries, orphans, lonely_keys)
     };
-    Pairing { csrs, certificates, keys, entries, orphans, lonely_keys, ca_certificates, duplicate_certificates }
+    let Inventory { csrs, certificates, keys } = inventory;
+    Pairing {
+        csrs,
+        certificates,
+        keys,
+        entries,
+        orphans,
+        lonely_keys,
+        ca_certificates: roles.cas,
+        duplicate_certificates: roles.duplicates,
+    }
+}
+
+/// What each certificate is. Copies of the same certificate are counted once. A certificate with a CSR's key is
+/// that CSR's, whatever its basic constraints (CAPF's is CA:TRUE, and some CAs issue leaves so); without one, it is
+/// a CA when it issued another certificate at hand or looks like one (CA:TRUE, may sign, not a server's), else a
+/// leaf.
+struct Roles {
+    leaves: Vec<usize>,
+    cas: Vec<usize>,
+    duplicates: Vec<usize>,
+}
+
+impl Roles {
+    fn sort(inventory: &Inventory) -> Roles {
+        let request_keys: HashSet<KeyIdentity<'_>> =
+            inventory.csrs.iter().map(|c| c.item.public_key.identity()).collect();
+        let issuers = Issuers::new(&inventory.certificates);
+        let mut roles = Roles { leaves: Vec::new(), cas: Vec::new(), duplicates: Vec::new() };
+        let mut seen: HashMap<&[u8], usize> = HashMap::with_capacity(inventory.certificates.len());
+        for (i, found) in inventory.certificates.iter().enumerate() {
+            let cert = &found.item;
+            if seen.insert(cert.der.as_slice(), i).is_some() {
+                roles.duplicates.push(i);
+            } else if request_keys.contains(&cert.public_key.identity()) {
+                roles.leaves.push(i);
+            } else if chain::looks_like_ca(cert) || issuers.issued_another(i) {
+                roles.cas.push(i);
+            } else {
+                roles.leaves.push(i);
+            }
+        }
+        roles
+    }
+}
+
+/// Leaf certificates and loose keys by public key.
+struct KeyIndex<'a> {
+    certificates: HashMap<KeyIdentity<'a>, Vec<usize>>,
+    keys: HashMap<KeyIdentity<'a>, Vec<usize>>,
+}
+
+impl<'a> KeyIndex<'a> {
+    fn new(inventory: &'a Inventory, leaves: &[usize]) -> KeyIndex<'a> {
+        let mut certificates: HashMap<KeyIdentity<'_>, Vec<usize>> = HashMap::with_capacity(leaves.len());
+        for &i in leaves {
+            certificates.entry(inventory.certificates[i].item.public_key.identity()).or_default().push(i);
+        }
+        let mut keys: HashMap<KeyIdentity<'_>, Vec<usize>> = HashMap::new();
+        for (i, k) in inventory.keys.iter().enumerate() {
+            keys.entry(k.item.key.identity()).or_default().push(i);
+        }
+        KeyIndex { certificates, keys }
+    }
+
+    fn keys_of(&self, id: &KeyIdentity<'_>) -> Vec<usize> {
+        self.keys.get(id).cloned().unwrap_or_default()
+    }
+}
+
+/// One entry per CSR, with its certificates (verdicts not yet run) and keys; the same CSR in several files is one
+/// entry with copies.
+fn csr_entries(inventory: &Inventory, index: &KeyIndex<'_>) -> Vec<CsrEntry> {
+    let mut csr_first: HashMap<&[u8], usize> = HashMap::with_capacity(inventory.csrs.len());
+    let mut entries: Vec<CsrEntry> = Vec::new();
+    for (i, found) in inventory.csrs.iter().enumerate() {
+        let csr = &found.item;
+        if let Some(&first) = csr_first.get(csr.der.as_slice()) {
+            if let Some(e) = entries.iter_mut().rev().find(|e| e.csr == first) {
+                e.copies.push(i);
+            }
+            continue;
+        }
+        csr_first.insert(csr.der.as_slice(), i);
+        let id = csr.public_key.identity();
+        entries.push(CsrEntry {
+            csr: i,
+            purpose: found.place.file_name.as_deref().and_then(Purpose::from_file_name),
+            certificates: index
+                .certificates
+                .get(&id)
+                .map(|v| v.iter().map(|&c| Paired { certificate: c, verdict: not_yet_checked() }).collect())
+                .unwrap_or_default(),
+            keys: index.keys_of(&id),
+            copies: Vec::new(),
+        });
+    }
+    entries
+}
+
+/// Leaf certificates with no CSR: superseded when a CSR names the same subject with another key. A node's CSRs all
+/// share its subject, so the CSR of the purpose the certificate looks like (and of its key type) wins.
+fn orphans(inventory: &Inventory, entries: &[CsrEntry], leaves: &[usize], index: &KeyIndex<'_>) -> Vec<Orphan> {
+    let csrs = &inventory.csrs;
+    let csr_keys: HashSet<KeyIdentity<'_>> = entries.iter().map(|e| csrs[e.csr].item.public_key.identity()).collect();
+    let purpose_of = |c: usize| csrs[c].place.file_name.as_deref().and_then(Purpose::from_file_name);
+    let mut subjects: HashMap<Vec<Vec<(String, String)>>, Vec<usize>> = HashMap::new();
+    let mut orphans = Vec::new();
+    for &i in leaves {
+        let cert = &inventory.certificates[i].item;
+        let id = cert.public_key.identity();
+        if csr_keys.contains(&id) {
+            continue;
+        }
+        if subjects.is_empty() {
+            for e in entries {
+                subjects.entry(csrs[e.csr].item.subject.canonical()).or_default().push(e.csr);
+            }
+        }
+        let looks_like = chain::infer_purpose(cert).map(|(p, _)| p);
+        let superseded_by = subjects.get(&cert.subject.canonical()).and_then(|candidates| {
+            candidates.iter().copied().max_by_key(|&c| {
+                let same_purpose = looks_like.is_some() && purpose_of(c) == looks_like;
+                let same_type = csrs[c].item.public_key.same_type(&cert.public_key);
+                // max_by_key keeps the last of equals: reverse the index so the first CSR wins ties
+                (same_purpose, same_type, std::cmp::Reverse(c))
+            })
+        });
+        let purpose = superseded_by.and_then(purpose_of).or(looks_like);
+        let cucm_error = match (superseded_by, purpose) {
+            (Some(_), _) => Some(cucm::PUBLIC_KEY_MISMATCH.to_string()),
+            (None, Some(p)) => p.csr_missing_message(),
+            (None, None) => {
+                Some("The file /usr/local/platform/.security/<purpose>/keys/<purpose>.csr does not exist".into())
+            }
+        };
+        orphans.push(Orphan { certificate: i, purpose, superseded_by, keys: index.keys_of(&id), cucm_error });
+    }
+    orphans
+}
+
+/// Keys that belong to no CSR, no certificate and no CA certificate.
+fn lonely_keys(inventory: &Inventory, entries: &[CsrEntry], orphans: &[Orphan], cas: &[usize]) -> Vec<usize> {
+    let used: HashSet<usize> = entries
+        .iter()
+        .flat_map(|e| e.keys.iter().copied())
+        .chain(orphans.iter().flat_map(|o| o.keys.iter().copied()))
+        .collect();
+    let ca_keys: HashSet<KeyIdentity<'_>> =
+        cas.iter().map(|&i| inventory.certificates[i].item.public_key.identity()).collect();
+    let keys = &inventory.keys;
+    (0..keys.len()).filter(|k| !used.contains(k) && !ca_keys.contains(&keys[*k].item.key.identity())).collect()
 }
 
 /// The verdict a pair holds until the parallel pass over the entries runs its checks.
 /// "Did this certificate issue another one at hand?", asked only of the few certificates without a CSR: other
 /// certificates are found by the CN of their issuer, then judged by [`chain::could_issue`].
 struct Issuers<'a> {
-    certificates: &'a [(Certificate, Place)],
+    certificates: &'a [Found<Certificate>],
     by_issuer_cn: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Issuers<'a> {
-    fn new(certificates: &'a [(Certificate, Place)]) -> Issuers<'a> {
+    fn new(certificates: &'a [Found<Certificate>]) -> Issuers<'a> {
         let mut by_issuer_cn: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, (c, _)) in certificates.iter().enumerate() {
-            let cn = c.issuer.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default();
+        for (i, found) in certificates.iter().enumerate() {
+            let cn = found.item.issuer.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default();
             by_issuer_cn.entry(cn).or_default().push(i);
         }
         Issuers { certificates, by_issuer_cn }
     }
 
     fn issued_another(&self, j: usize) -> bool {
-        let candidate = &self.certificates[j].0;
+        let candidate = &self.certificates[j].item;
         let cn = candidate.subject.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default();
         self.by_issuer_cn.get(&cn).into_iter().flatten().any(|&i| {
-            let issued = &self.certificates[i].0;
+            let issued = &self.certificates[i].item;
             i != j && issued.der != candidate.der && chain::could_issue(candidate, issued)
         })
     }

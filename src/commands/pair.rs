@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use time::OffsetDateTime;
 
-use crate::analysis::pairing::{self, Inventory, LooseKey, Place};
+use crate::analysis::pairing::{self, Found, Inventory, LooseKey, Place};
 use crate::input::{self, InputError, Object, Reading, Source};
 use crate::report::pair::{PairReport, Skipped};
 
@@ -68,20 +68,20 @@ pub fn pair(paths: &[PathBuf], at: OffsetDateTime, reading: Reading) -> Result<P
                 let place = |position| Place { path: shown.clone(), position, file_name: file_name.clone() };
                 for (object, position) in objects {
                     match object {
-                        Object::Csr(c) => inventory.csrs.push((*c, place(position))),
-                        Object::Certificate(c) => inventory.certificates.push((*c, place(position))),
+                        Object::Csr(c) => inventory.csrs.push(Found { item: *c, place: place(position) }),
+                        Object::Certificate(c) => inventory.certificates.push(Found { item: *c, place: place(position) }),
                         Object::Pkcs7(list) => {
                             let base = position.unwrap_or(0);
                             let several = list.len() > 1 || position.is_some();
                             for (k, c) in list.into_iter().enumerate() {
-                                inventory.certificates.push((c, place(several.then_some(base + k + 1))));
+                                inventory.certificates.push(Found { item: c, place: place(several.then_some(base + k + 1)) });
                             }
                         }
                         Object::PrivateKey { public, .. } => {
-                            inventory.keys.push((LooseKey { key: public, private: true }, place(position)))
+                            inventory.keys.push(Found { item: LooseKey { key: public, private: true }, place: place(position) })
                         }
                         Object::PublicKey { public, .. } => {
-                            inventory.keys.push((LooseKey { key: public, private: false }, place(position)))
+                            inventory.keys.push(Found { item: LooseKey { key: public, private: false }, place: place(position) })
                         }
                     }
                 }

@@ -31,11 +31,11 @@ pub fn pair(report: &PairReport, width: Option<usize>, out: &mut dyn Write) -> i
         .entries
         .iter()
         .flat_map(|e| e.copies.iter().map(move |&c| (e.csr, c)))
-        .map(|(first, copy)| format!("{} (the same CSR as {})", p.csrs[copy].1, p.csrs[first].1))
+        .map(|(first, copy)| format!("{} (the same CSR as {})", p.csrs[copy].place, p.csrs[first].place))
         .chain(
             p.duplicate_certificates
                 .iter()
-                .map(|&i| format!("{} (a certificate found in another file too)", p.certificates[i].1)),
+                .map(|&i| format!("{} (a certificate found in another file too)", p.certificates[i].place)),
         )
         .collect();
     let lists: [(&str, Vec<String>); 5] = [
@@ -43,7 +43,7 @@ pub fn pair(report: &PairReport, width: Option<usize>, out: &mut dyn Write) -> i
             "CA certificates (not paired; upload them as trust first)",
             p.ca_certificates
                 .iter()
-                .map(|&i| format!("{} ({})", p.certificates[i].1, p.certificates[i].0.display_name()))
+                .map(|&i| format!("{} ({})", p.certificates[i].place, p.certificates[i].item.display_name()))
                 .collect(),
         ),
         ("unreadable", report.unreadable.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect()),
@@ -110,14 +110,14 @@ fn summary(report: &PairReport) -> String {
 fn rows(p: &Pairing) -> Vec<Row> {
     let keys_of = |ks: &[usize]| match ks {
         [] => "-".to_string(),
-        [k] => p.keys[*k].1.to_string(),
-        [k, rest @ ..] => format!("{} (+{})", p.keys[*k].1, rest.len()),
+        [k] => p.keys[*k].place.to_string(),
+        [k, rest @ ..] => format!("{} (+{})", p.keys[*k].place, rest.len()),
     };
     let mut rows = Vec::new();
     let mut entries: Vec<_> = p.entries.iter().collect();
-    entries.sort_by(|a, b| p.csrs[a.csr].1.path.cmp(&p.csrs[b.csr].1.path));
+    entries.sort_by(|a, b| p.csrs[a.csr].place.path.cmp(&p.csrs[b.csr].place.path));
     for e in &entries {
-        let csr = &p.csrs[e.csr].1;
+        let csr = &p.csrs[e.csr].place;
         for paired in &e.certificates {
             let v = &paired.verdict;
             let (status, verdict) = if v.matched {
@@ -140,7 +140,7 @@ fn rows(p: &Pairing) -> Vec<Row> {
             rows.push(Row {
                 status,
                 csr: csr.to_string(),
-                certificate: p.certificates[paired.certificate].1.to_string(),
+                certificate: p.certificates[paired.certificate].place.to_string(),
                 key: keys_of(&e.keys),
                 verdict,
             });
@@ -149,7 +149,7 @@ fn rows(p: &Pairing) -> Vec<Row> {
     for e in entries.iter().filter(|e| e.certificates.is_empty()) {
         rows.push(Row {
             status: "waiting",
-            csr: p.csrs[e.csr].1.to_string(),
+            csr: p.csrs[e.csr].place.to_string(),
             certificate: "-".into(),
             key: keys_of(&e.keys),
             verdict: "no certificate yet: send the CSR to the CA".into(),
@@ -164,7 +164,7 @@ fn rows(p: &Pairing) -> Vec<Row> {
         let (status, csr, verdict) = match o.superseded_by {
             Some(c) => (
                 "OLD CSR",
-                p.csrs[c].1.to_string(),
+                p.csrs[c].place.to_string(),
                 format!("issued for a superseded CSR (same subject, other key): {says}"),
             ),
             None => ("NO CSR", "-".to_string(), says),
@@ -172,18 +172,18 @@ fn rows(p: &Pairing) -> Vec<Row> {
         rows.push(Row {
             status,
             csr,
-            certificate: p.certificates[o.certificate].1.to_string(),
+            certificate: p.certificates[o.certificate].place.to_string(),
             key: keys_of(&o.keys),
             verdict,
         });
     }
     for &k in &p.lonely_keys {
-        let what = if p.keys[k].0.private { "private key" } else { "public key" };
+        let what = if p.keys[k].item.private { "private key" } else { "public key" };
         rows.push(Row {
             status: "KEY ONLY",
             csr: "-".into(),
             certificate: "-".into(),
-            key: p.keys[k].1.to_string(),
+            key: p.keys[k].place.to_string(),
             verdict: format!("{what} with no CSR or certificate"),
         });
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::matching::check_ids;
 use super::{JSON_SCHEMA, rfc3339, write};
-use crate::analysis::pairing::{Place, Verdict};
+use crate::analysis::pairing::{Found, Place, Verdict};
 use crate::model::digest;
 use crate::report::pair::{PairReport, Skipped};
 use crate::untrusted::Untrusted;
@@ -131,7 +131,7 @@ struct PairJson<'a> {
 pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
     let p = &report.pairing;
     let cert = |i: usize| {
-        let (c, place) = &p.certificates[i];
+        let Found { item: c, place } = &p.certificates[i];
         PairCertJson {
             place: PlaceJson::new(place),
             common_name: c.subject.common_name(),
@@ -140,14 +140,14 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
             sha256: c.fingerprints().sha256,
         }
     };
-    let keys = |ks: &[usize]| ks.iter().map(|&k| PlaceJson::new(&p.keys[k].1)).collect::<Vec<_>>();
+    let keys = |ks: &[usize]| ks.iter().map(|&k| PlaceJson::new(&p.keys[k].place)).collect::<Vec<_>>();
     let mut pairs = Vec::new();
     let mut waiting = Vec::new();
     for e in &p.entries {
         for paired in &e.certificates {
             pairs.push(PairRowJson {
                 status: if paired.verdict.matched { "match" } else { "mismatch" },
-                csr: PlaceJson::new(&p.csrs[e.csr].1),
+                csr: PlaceJson::new(&p.csrs[e.csr].place),
                 purpose: e.purpose.map(|p| p.name()),
                 certificate: cert(paired.certificate),
                 keys: keys(&e.keys),
@@ -156,8 +156,8 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         }
         if e.certificates.is_empty() {
             waiting.push(WaitingJson {
-                csr: PlaceJson::new(&p.csrs[e.csr].1),
-                common_name: p.csrs[e.csr].0.subject.common_name(),
+                csr: PlaceJson::new(&p.csrs[e.csr].place),
+                common_name: p.csrs[e.csr].item.subject.common_name(),
                 purpose: e.purpose.map(|p| p.name()),
                 keys: keys(&e.keys),
             });
@@ -188,7 +188,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
             .map(|o| OrphanJson {
                 certificate: cert(o.certificate),
                 purpose: o.purpose.map(|p| p.name()),
-                superseded_csr: o.superseded_by.map(|c| PlaceJson::new(&p.csrs[c].1)),
+                superseded_csr: o.superseded_by.map(|c| PlaceJson::new(&p.csrs[c].place)),
                 cucm_error: o.cucm_error.as_deref(),
                 keys: keys(&o.keys),
             })
@@ -201,8 +201,8 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         copies: p
             .entries
             .iter()
-            .flat_map(|e| e.copies.iter().map(|&c| PlaceJson::new(&p.csrs[c].1)))
-            .chain(p.duplicate_certificates.iter().map(|&i| PlaceJson::new(&p.certificates[i].1)))
+            .flat_map(|e| e.copies.iter().map(|&c| PlaceJson::new(&p.csrs[c].place)))
+            .chain(p.duplicate_certificates.iter().map(|&i| PlaceJson::new(&p.certificates[i].place)))
             .collect(),
     };
     write(out, &doc)
