@@ -29,5 +29,5 @@ fuzz_target!(|data: &[u8]| {
     let now = time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
     let a = ucert::analysis::chain::analyze(given, None, now);
     let placed = a.plan.len() + a.alternatives.len() + a.unrelated.len();
-    assert_eq!(placed, a.certificates.len(), "every certificate is placed once");
+    assert_eq!(placed, a.members.len(), "every certificate is placed once");
 });

@@ -41,12 +41,8 @@ pub fn chain(
         Some(dir) => split_into(dir, &analysis)?,
         None => Vec::new(),
     };
-    let validity = analysis.certificates.iter().map(|c| c.validity_at(at)).collect();
-    let self_signed = analysis.self_signed.clone();
     Ok(ChainReport {
         analysis,
-        validity,
-        self_signed,
         inputs: sources.iter().map(Source::display_name).collect(),
         written,
         at,
@@ -62,7 +58,7 @@ fn split_into(dir: &Path, analysis: &Analysis) -> Result<Vec<PathBuf>, Problem> 
         .map(|s| s.index)
         .chain(analysis.alternatives.iter().copied())
         .chain(analysis.unrelated.iter().copied())
-        .map(|i| &analysis.certificates[i])
+        .map(|i| &analysis.members[i].certificate)
         .collect();
     Ok(crate::commands::pem_files::write_all(dir, &order)?)
 }

@@ -69,20 +69,24 @@ pub fn pair(paths: &[PathBuf], at: OffsetDateTime, reading: Reading) -> Result<P
                 for (object, position) in objects {
                     match object {
                         Object::Csr(c) => inventory.csrs.push(Found { item: *c, place: place(position) }),
-                        Object::Certificate(c) => inventory.certificates.push(Found { item: *c, place: place(position) }),
+                        Object::Certificate(c) => {
+                            inventory.certificates.push(Found { item: *c, place: place(position) })
+                        }
                         Object::Pkcs7(list) => {
                             let base = position.unwrap_or(0);
                             let several = list.len() > 1 || position.is_some();
                             for (k, c) in list.into_iter().enumerate() {
-                                inventory.certificates.push(Found { item: c, place: place(several.then_some(base + k + 1)) });
+                                inventory
+                                    .certificates
+                                    .push(Found { item: c, place: place(several.then_some(base + k + 1)) });
                             }
                         }
-                        Object::PrivateKey { public, .. } => {
-                            inventory.keys.push(Found { item: LooseKey { key: public, private: true }, place: place(position) })
-                        }
-                        Object::PublicKey { public, .. } => {
-                            inventory.keys.push(Found { item: LooseKey { key: public, private: false }, place: place(position) })
-                        }
+                        Object::PrivateKey { public, .. } => inventory
+                            .keys
+                            .push(Found { item: LooseKey { key: public, private: true }, place: place(position) }),
+                        Object::PublicKey { public, .. } => inventory
+                            .keys
+                            .push(Found { item: LooseKey { key: public, private: false }, place: place(position) }),
                     }
                 }
             }

@@ -6,14 +6,10 @@ use time::OffsetDateTime;
 
 use super::InputWarning;
 use crate::analysis::chain::Analysis;
-use crate::model::certificate::ValidityStatus;
 use crate::untrusted::Untrusted;
 
 pub struct ChainReport {
     pub analysis: Analysis,
-    /// For each certificate of the analysis: its validity at `at`, and whether it is self-signed.
-    pub validity: Vec<ValidityStatus>,
-    pub self_signed: Vec<bool>,
     pub inputs: Vec<Untrusted>,
     /// Files written by `--split`, in order.
     pub written: Vec<PathBuf>,

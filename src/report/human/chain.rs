@@ -22,23 +22,28 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         _ => "an unknown purpose (no leaf certificate; give --purpose)".to_string(),
     };
     writeln!(out, "{} {purpose}", "Upload plan for".bold())?;
-    let width =
-        a.plan.iter().map(|s| a.certificates[s.index].display_name().escaped().chars().count()).max().unwrap_or(0);
+    let width = a
+        .plan
+        .iter()
+        .map(|s| a.members[s.index].certificate.display_name().escaped().chars().count())
+        .max()
+        .unwrap_or(0);
     let upload_width = a.plan.iter().map(|s| a.upload_as(s.role).len()).max().unwrap_or(0);
     for (n, step) in a.plan.iter().enumerate() {
-        let cert = &a.certificates[step.index];
+        let cert = &a.members[step.index].certificate;
         let role = match step.role {
             Role::Root => "root",
             Role::Intermediate => "intermediate",
             Role::Leaf => "leaf",
         };
         let signed = match (step.issuer, &step.signature) {
-            (None, _) if report.self_signed[step.index] => "self-signed".to_string(),
+            (None, _) if a.members[step.index].self_signed => "self-signed".to_string(),
             (None, _) => "issuer not given".red().to_string(),
             (Some(i), sig) => {
-                let by = a.step_number[i]
+                let by = a.members[i]
+                    .step
                     .map(|p| p.to_string())
-                    .unwrap_or_else(|| a.certificates[i].display_name().to_string());
+                    .unwrap_or_else(|| a.members[i].certificate.display_name().to_string());
                 match sig {
                     Some(Verification::Valid) => format!("signed by {by}, verifies"),
                     Some(Verification::Invalid) => {
@@ -58,7 +63,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             cert.display_name().bold(),
             a.upload_as(step.role),
             format_utc_opt(cert.not_after).split(' ').next().unwrap_or(""),
-            validity_phrase(report.validity[step.index]),
+            validity_phrase(a.members[step.index].validity),
         )?;
     }
     let aside: Vec<(usize, &str)> = a
@@ -70,7 +75,13 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
     if !aside.is_empty() {
         writeln!(out, "  not in the plan:")?;
         for (i, why) in aside {
-            writeln!(out, "      {}  ({}; from {})", a.certificates[i].display_name(), why, a.origins[i])?;
+            writeln!(
+                out,
+                "      {}  ({}; from {})",
+                a.members[i].certificate.display_name(),
+                why,
+                a.members[i].origin
+            )?;
         }
     }
     writeln!(out)?;

@@ -78,8 +78,9 @@ fn flag_json<'a>(f: &'a Flag, certificate: Untrusted) -> FlagJson<'a> {
 
 pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
     let a = &report.analysis;
-    let cert_json =
-        |i: usize| CertificateJson::from_parts(&a.certificates[i], report.validity[i], report.self_signed[i]);
+    let cert_json = |i: usize| {
+        CertificateJson::from_parts(&a.members[i].certificate, a.members[i].validity, a.members[i].self_signed)
+    };
     let plan = a
         .plan
         .iter()
@@ -88,9 +89,9 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             step: n + 1,
             role: role(s.role),
             upload_as: a.upload_as(s.role),
-            issuer_step: s.issuer.and_then(|i| a.step_number[i]),
+            issuer_step: s.issuer.and_then(|i| a.members[i].step),
             signature: s.signature.as_ref().map(VerificationJson::new),
-            source: &a.origins[s.index],
+            source: &a.members[s.index].origin,
             certificate: cert_json(s.index),
         })
         .collect();
@@ -99,7 +100,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|&i| ("alternative", i))
         .chain(a.unrelated.iter().map(|&i| ("unrelated", i)))
-        .map(|(reason, i)| AsideJson { reason, source: &a.origins[i], certificate: cert_json(i) })
+        .map(|(reason, i)| AsideJson { reason, source: &a.members[i].origin, certificate: cert_json(i) })
         .collect();
     let (purpose_source, purpose_reason) = match &a.purpose_origin {
         PurposeOrigin::Flag => ("flag", None),
@@ -115,7 +116,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         at: rfc3339(report.at),
         plan,
         not_in_plan,
-        flags: a.flags.iter().map(|f| flag_json(f, a.certificates[f.index].display_name())).collect(),
+        flags: a.flags.iter().map(|f| flag_json(f, a.members[f.index].certificate.display_name())).collect(),
         written: report.written.iter().map(|p| p.display().to_string()).collect(),
     };
     write(out, &doc)
