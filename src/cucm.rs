@@ -7,4 +7,4 @@ pub mod messages;
 pub mod purpose;
 
 pub use messages::*;
-pub use purpose::{KeyType, Purpose, Requirements};
+pub use purpose::{KeyType, Purpose, PurposeSource, Requirements};

@@ -66,14 +66,14 @@ pub struct Located {
     pub origin: Origin,
 }
 
-/// A part of an input that could not be read (other parts of the same input may still be fine).
+/// A part of an input left unread, and why (other parts of the same input may still be fine).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub struct Unread {
     pub origin: Origin,
     pub error: ObjectError,
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for Unread {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.origin {
             Origin::Pem { .. } => write!(f, "{}: {}", self.origin, self.error),
@@ -86,7 +86,7 @@ impl fmt::Display for Problem {
 #[derive(Clone, Debug, Default)]
 pub struct Decoded {
     pub objects: Vec<Located>,
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Unread>,
 }
 
 impl Decoded {
@@ -96,7 +96,7 @@ impl Decoded {
     /// An encrypted key beside the objects is recognised and left alone; alone, it is what the input holds.
     pub fn into_objects(self) -> Result<(Vec<Located>, Option<String>), InputError> {
         if self.objects.is_empty() {
-            let damaged: Vec<&Problem> = self.damaged().collect();
+            let damaged: Vec<&Unread> = self.damaged().collect();
             if let Some(first) = damaged.first() {
                 return Err(InputError::Unreadable { first: first.to_string(), more: damaged.len() - 1 });
             }
@@ -112,7 +112,7 @@ impl Decoded {
     /// The damaged or refused parts as one line (the first one, and how many more), or None if there were none.
     /// Encrypted keys are not among them: they are recognised objects ([`Decoded::encrypted_keys`]).
     pub fn problem_summary(&self) -> Option<String> {
-        let damaged: Vec<&Problem> = self.damaged().collect();
+        let damaged: Vec<&Unread> = self.damaged().collect();
         let first = damaged.first()?;
         Some(match damaged.len() {
             1 => first.to_string(),
@@ -128,12 +128,12 @@ impl Decoded {
     }
 
     /// Encrypted private keys found (recognised, never decrypted).
-    pub fn encrypted_keys(&self) -> impl Iterator<Item = &Problem> {
+    pub fn encrypted_keys(&self) -> impl Iterator<Item = &Unread> {
         self.problems.iter().filter(|p| matches!(p.error, ObjectError::Encrypted(_)))
     }
 
     /// Blocks that could not be read, encrypted keys aside.
-    pub fn damaged(&self) -> impl Iterator<Item = &Problem> {
+    pub fn damaged(&self) -> impl Iterator<Item = &Unread> {
         self.problems.iter().filter(|p| !matches!(p.error, ObjectError::Encrypted(_)))
     }
 }

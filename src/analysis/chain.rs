@@ -9,7 +9,7 @@ mod purpose;
 mod walks;
 
 use crate::analysis::verify::Verification;
-use crate::cucm::Purpose;
+use crate::cucm::{Purpose, PurposeSource};
 use crate::model::Certificate;
 use crate::model::certificate::ValidityStatus;
 use crate::untrusted::Untrusted;
@@ -123,15 +123,6 @@ impl Flag {
     }
 }
 
-/// How the purpose of the plan was decided.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PurposeOrigin {
-    Flag,
-    /// Read from the leaf; the text says from what and what else it could be.
-    Inferred(String),
-    Unknown,
-}
-
 /// One certificate of an analysis, with what was found about it.
 #[derive(Clone, Debug)]
 pub struct Member {
@@ -159,7 +150,7 @@ pub struct Analysis {
     pub alternatives: Vec<usize>,
     pub flags: Vec<Flag>,
     pub purpose: Option<Purpose>,
-    pub purpose_origin: PurposeOrigin,
+    pub purpose_source: PurposeSource,
 }
 
 impl Analysis {
@@ -191,10 +182,10 @@ pub fn analyze(
     let pool = Pool::new(&certificates);
     let walks = Walks::build(&pool);
     let first_leaf = walks.plan.iter().find(|s| s.role == Role::Leaf).map(|s| &certificates[s.index]);
-    let (purpose, purpose_origin) = match (purpose_flag, first_leaf.and_then(infer_purpose)) {
-        (Some(p), _) => (Some(p), PurposeOrigin::Flag),
-        (None, Some((p, why))) => (Some(p), PurposeOrigin::Inferred(why)),
-        (None, None) => (None, PurposeOrigin::Unknown),
+    let (purpose, purpose_source) = match (purpose_flag, first_leaf.and_then(infer_purpose)) {
+        (Some(p), _) => (Some(p), PurposeSource::Flag),
+        (None, Some((p, why))) => (Some(p), PurposeSource::Inferred(why)),
+        (None, None) => (None, PurposeSource::Unknown),
     };
     let trust = purpose.and_then(|p| p.trust_store()).unwrap_or("<purpose>-trust");
     flags.extend(flags::top_flags(&certificates, &walks.tops, trust));
@@ -223,7 +214,7 @@ pub fn analyze(
         .collect();
     let mut plan = walks.plan;
     plan.shrink_to_fit();
-    Analysis { members, plan, unrelated: walks.unrelated, alternatives, flags, purpose, purpose_origin }
+    Analysis { members, plan, unrelated: walks.unrelated, alternatives, flags, purpose, purpose_source }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use regex::Regex;
 use crate::untrusted::Untrusted;
 pub use analyzer::Analyzer;
 pub use kind::LogKind;
-pub use signatures::{FindingId, Severity};
+pub use signatures::{FindingId, Level};
 
 /// How many evidence lines a finding keeps, and how many unrecognised lines are shown.
 const EVIDENCE: usize = 3;
@@ -40,9 +40,9 @@ impl Evidence {
 
 /// A problem found, with every occurrence counted.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
+pub struct LogFinding {
     pub id: FindingId,
-    pub severity: Severity,
+    pub severity: Level,
     pub title: String,
     pub what: String,
     pub cause: String,
@@ -73,13 +73,13 @@ pub struct Startup {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Step {
+pub struct EnrollmentStep {
     pub time: Option<String>,
     pub step: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum EnrollmentOutcome {
     Success,
     Failed,
     /// Started, but neither success nor failure is in the logs.
@@ -90,8 +90,8 @@ pub enum Outcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Phone {
     pub device: String,
-    pub steps: Vec<Step>,
-    pub outcome: Outcome,
+    pub steps: Vec<EnrollmentStep>,
+    pub outcome: EnrollmentOutcome,
 }
 
 /// Requests to the CA's web enrollment, from its IIS log.
@@ -130,7 +130,7 @@ pub struct LogFile {
 pub struct LogReport {
     pub files: Vec<LogFile>,
     /// Most severe first, then by first occurrence.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<LogFinding>,
     pub startup: Startup,
     pub phones: Vec<Phone>,
     pub iis: Option<Iis>,
@@ -139,7 +139,7 @@ pub struct LogReport {
 
 impl LogReport {
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.findings.iter().any(|f| f.severity == Level::Error)
     }
 }
 

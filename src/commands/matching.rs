@@ -7,10 +7,11 @@ use super::Problem;
 use crate::analysis::chain;
 use crate::analysis::checks::{self, Pair, Request};
 use crate::cucm::Purpose;
+use crate::cucm::PurposeSource;
 use crate::input::{Object, Reading, Source};
 use crate::model::{Certificate, PublicKey};
 use crate::report::inspect::{CertificateFacts, CsrFacts};
-use crate::report::matching::{MatchReport, PurposeSource, RequestFacts};
+use crate::report::matching::{MatchReport, RequestFacts};
 
 /// The first slot: one CSR, or else one private or public key.
 fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, Problem> {

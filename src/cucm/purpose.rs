@@ -27,6 +27,18 @@ pub enum Purpose {
     CupXmppS2sEcdsa,
 }
 
+/// How the purpose of a check or a plan was decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PurposeSource {
+    /// Given with `--purpose`.
+    Flag,
+    /// Read from the CSR's file name (the name).
+    FileName(String),
+    /// Read from the leaf certificate; the text says from what and what else it could be.
+    Inferred(String),
+    Unknown,
+}
+
 /// The key type a purpose's CSR carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyType {

@@ -7,7 +7,7 @@ use base64::Engine;
 use x509_parser::asn1_rs::Tag;
 
 use super::pem_text;
-use super::{Decoded, InputError, Located, Object, ObjectError, Problem, key, pkcs7};
+use super::{Decoded, InputError, Located, Object, ObjectError, Unread, key, pkcs7};
 use crate::model::der::{self, DerProblem, Element};
 use crate::model::{Certificate, Csr};
 use crate::model::{KeyFormat, Origin};
@@ -77,14 +77,14 @@ fn decode_der_stream(bytes: &[u8], origin: Origin) -> Decoded {
         let (result, used) = classify(rest);
         match result {
             Ok(object) => decoded.objects.push(Located { object, origin: origin.clone() }),
-            Err(error) => decoded.problems.push(Problem { origin: origin.clone(), error }),
+            Err(error) => decoded.problems.push(Unread { origin: origin.clone(), error }),
         }
         rest = &rest[used.min(rest.len())..];
         if used == 0 || rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace()) || !decoded.problems.is_empty() {
             break;
         }
         if rest.first() != Some(&0x30) {
-            decoded.problems.push(Problem {
+            decoded.problems.push(Unread {
                 origin: origin.clone(),
                 error: ObjectError::Unrecognized(format!(
                     "{} bytes of unrecognised data follow the DER object",
@@ -101,7 +101,7 @@ fn decode_pem_text(text: &str) -> Decoded {
     /// From this many blocks on (a CA's bundle, a chain of thousands), blocks are decoded in parallel.
     const PARALLEL_FROM: usize = 64;
     let blocks = pem_text::scan(text);
-    let judged: Vec<Option<Result<Located, Problem>>> = if blocks.len() >= PARALLEL_FROM {
+    let judged: Vec<Option<Result<Located, Unread>>> = if blocks.len() >= PARALLEL_FROM {
         use rayon::prelude::*;
         blocks.into_par_iter().map(judge_block).collect()
     } else {
@@ -118,12 +118,12 @@ fn decode_pem_text(text: &str) -> Decoded {
 }
 
 /// One PEM block: its object, its problem, or nothing for a block that is part of a key file (EC PARAMETERS).
-fn judge_block(block: pem_text::Block) -> Option<Result<Located, Problem>> {
+fn judge_block(block: pem_text::Block) -> Option<Result<Located, Unread>> {
     let origin = Origin::Pem { label: block.label.clone(), line: block.line };
     let expected = match expectation(&block.label) {
         Ok(Some(e)) => e,
         Ok(None) => return None,
-        Err(error) => return Some(Err(Problem { origin, error })),
+        Err(error) => return Some(Err(Unread { origin, error })),
     };
     let result = block.body.and_then(|body| {
         let (object, _) = classify(&body.der);
@@ -133,7 +133,7 @@ fn judge_block(block: pem_text::Block) -> Option<Result<Located, Problem>> {
     });
     Some(match result {
         Ok(object) => Ok(Located { object, origin }),
-        Err(error) => Err(Problem { origin, error }),
+        Err(error) => Err(Unread { origin, error }),
     })
 }
 

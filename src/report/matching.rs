@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use super::InputWarning;
 use super::inspect::{CertificateFacts, CsrFacts};
 use crate::analysis::checks::{self, Finding, Status};
-use crate::cucm::Purpose;
+use crate::cucm::{Purpose, PurposeSource};
 use crate::model::{Certificate, KeyFormat, PublicKey};
 use crate::untrusted::Untrusted;
 
@@ -13,17 +13,6 @@ use crate::untrusted::Untrusted;
 pub enum RequestFacts {
     Csr(Box<CsrFacts>),
     Key { public: PublicKey, format: KeyFormat, private: bool },
-}
-
-/// How the purpose was decided.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PurposeSource {
-    /// Given with `--purpose`.
-    Flag,
-    /// Read from the CSR's file name.
-    FileName(String),
-    /// Not known.
-    Unknown,
 }
 
 pub struct MatchReport {

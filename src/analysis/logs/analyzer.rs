@@ -10,7 +10,7 @@ use super::iis::{IisState, IisVerdict, iis_time};
 use super::phrases::{self, Found, Phrase};
 use super::signatures::{self, Classified, Hit};
 use super::timeline::Timeline;
-use super::{EVIDENCE, Evidence, Finding, FindingId, LogFile, LogKind, LogReport, SAMPLES, Severity, kind, prefix, re};
+use super::{EVIDENCE, Evidence, FindingId, Level, LogFile, LogFinding, LogKind, LogReport, SAMPLES, kind, prefix, re};
 use crate::untrusted::Untrusted;
 
 pub(super) static CAPF_TIME: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{2}:\d{2}:\d{2}\.\d{3})"));
@@ -24,7 +24,7 @@ static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(https?://\S+)"));
 #[derive(Default)]
 pub struct Analyzer {
     report: LogReport,
-    findings: HashMap<(FindingId, String), Finding>,
+    findings: HashMap<(FindingId, String), LogFinding>,
     order: Vec<(FindingId, String)>,
     timeline: Timeline,
     iis: Option<IisState>,
@@ -78,7 +78,7 @@ impl Analyzer {
             self.timeline.record(record, found);
         }
         match signatures::classify(record, found) {
-            Classified::Finding(hit) => self.add(hit, path, line, record, time_of(kind, record)),
+            Classified::LogFinding(hit) => self.add(hit, path, line, record, time_of(kind, record)),
             Classified::Known => {}
             Classified::Unrecognised => self.unrecognised(kind, path, line, record, found),
         }
@@ -88,7 +88,7 @@ impl Analyzer {
         let key = (hit.id, hit.key.clone());
         let finding = self.findings.entry(key.clone()).or_insert_with(|| {
             self.order.push(key);
-            Finding {
+            LogFinding {
                 id: hit.id,
                 severity: hit.severity,
                 title: hit.title,
@@ -119,7 +119,7 @@ impl Analyzer {
         let Some(level) = level else { return };
         let u = &mut self.report.unrecognised;
         match level {
-            Severity::Error => u.errors += 1,
+            Level::Error => u.errors += 1,
             _ => u.warnings += 1,
         }
         if u.samples.len() < SAMPLES {
@@ -175,7 +175,7 @@ impl Analyzer {
     fn iis_record(&mut self, path: &Untrusted, line: usize, record: &str) {
         let Some(state) = self.iis.as_mut() else { return };
         match state.record(record) {
-            IisVerdict::Finding(hit) => self.add(hit, path, line, record, iis_time(record)),
+            IisVerdict::LogFinding(hit) => self.add(hit, path, line, record, iis_time(record)),
             IisVerdict::Unrecognised => {
                 let u = &mut self.report.unrecognised;
                 u.errors += 1;
@@ -189,7 +189,7 @@ impl Analyzer {
 
     /// The report: findings most severe first, then in order of appearance.
     pub fn finish(mut self) -> LogReport {
-        let mut findings: Vec<Finding> = self.order.iter().filter_map(|k| self.findings.remove(k)).collect();
+        let mut findings: Vec<LogFinding> = self.order.iter().filter_map(|k| self.findings.remove(k)).collect();
         findings.sort_by_key(|f| f.severity);
         self.report.findings = findings;
         self.report.phones = self.timeline.into_phones();
@@ -197,7 +197,7 @@ impl Analyzer {
         if self.report.startup.ca_chain_retrieved == Some(true) {
             // a later successful start-up supersedes the chain failures before it: keep them, but say so
             for f in self.report.findings.iter_mut().filter(|f| f.id == FindingId::CaChainNotRetrieved) {
-                f.severity = Severity::Warning;
+                f.severity = Level::Warning;
                 f.title.push_str(" (retrieved at a later start-up)");
             }
             self.report.findings.sort_by_key(|f| f.severity);
@@ -217,23 +217,23 @@ pub(super) fn time_of(kind: LogKind, record: &str) -> Option<String> {
 }
 
 /// The level of a record no signature knows, when it is an error or a warning.
-fn level(kind: LogKind, record: &str, found: Found) -> Option<Severity> {
+fn level(kind: LogKind, record: &str, found: Found) -> Option<Level> {
     let head = prefix(record, 80);
     match kind {
         LogKind::Nginx | LogKind::CiscoRa => {
             if ["[error]", "[crit]", "[alert]", "[emerg]", "[ERROR]"].iter().any(|l| head.contains(l)) {
-                Some(Severity::Error)
+                Some(Level::Error)
             } else if head.contains("[warn]") || head.contains("[WARNING]") {
-                Some(Severity::Warning)
+                Some(Level::Warning)
             } else {
                 None
             }
         }
         LogKind::Capf => {
             if found.has(Phrase::WordError) || found.has(Phrase::WordFail) {
-                Some(Severity::Error)
+                Some(Level::Error)
             } else if found.has(Phrase::WordWarn) {
-                Some(Severity::Warning)
+                Some(Level::Warning)
             } else {
                 None
             }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::signatures::Hit;
-use super::{FindingId, Iis, Severity};
+use super::{FindingId, Iis, Level};
 
 /// The fields IIS writes by default, when the log gives no `#Fields:` line.
 const DEFAULT_FIELDS: [&str; 15] = [
@@ -32,7 +32,7 @@ const LOGON_DENIED_WIN32: &str = "2148074252";
 pub(super) enum IisVerdict {
     /// Counted in the summary; nothing to report.
     Counted,
-    Finding(Hit),
+    LogFinding(Hit),
     /// A 4xx answer no signature knows.
     Unrecognised,
 }
@@ -92,16 +92,16 @@ impl IisState {
             *self.pending.entry(key).or_default() += 1;
         } else if r.status == 401 {
             s.authentication_failures += 1;
-            return IisVerdict::Finding(logon_refused(&r));
+            return IisVerdict::LogFinding(logon_refused(&r));
         } else if r.user != "-" && r.status < 400 {
             if let Some(n) = self.pending.get_mut(&key).filter(|n| **n > 0) {
                 *n -= 1;
                 s.normal_handshakes += 1;
             }
         } else if r.status == 403 {
-            return IisVerdict::Finding(forbidden(r.url));
+            return IisVerdict::LogFinding(forbidden(r.url));
         } else if r.status >= 500 {
-            return IisVerdict::Finding(server_error(r.url, r.status));
+            return IisVerdict::LogFinding(server_error(r.url, r.status));
         } else if r.status >= 400 {
             return IisVerdict::Unrecognised;
         }
@@ -119,7 +119,7 @@ fn logon_refused(r: &Request<'_>) -> Hit {
     Hit {
         id: FindingId::IisLogonRefused,
         key: String::new(),
-        severity: Severity::Error,
+        severity: Level::Error,
         title: format!("the CA's IIS refused the logon of '{}' (401)", r.user),
         what: format!("{} {} from {} answered 401 with a user name", r.method, r.url, r.client),
         cause: "the Online CA password is wrong, the account is locked or may not log on to the CA web enrollment"
@@ -135,7 +135,7 @@ fn forbidden(url: &str) -> Hit {
     Hit {
         id: FindingId::IisForbidden,
         key: url.to_string(),
-        severity: Severity::Error,
+        severity: Level::Error,
         title: format!("the CA's IIS forbade {url} (403)"),
         what: format!("{url} answered 403 Forbidden"),
         cause: "the Online CA user may not use the web enrollment or the certificate template, or IIS requires settings CES does not meet".into(),
@@ -147,7 +147,7 @@ fn server_error(url: &str, status: u16) -> Hit {
     Hit {
         id: FindingId::IisServerError,
         key: url.to_string(),
-        severity: Severity::Error,
+        severity: Level::Error,
         title: format!("the CA's web enrollment failed on {url} ({status})"),
         what: format!("{url} answered {status}"),
         cause: "the CA could not process the request (template name, CA service, request content)".into(),

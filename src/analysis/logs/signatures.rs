@@ -10,7 +10,7 @@ use super::phrases::{Found, TRIGGERS};
 use super::re;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
+pub enum Level {
     Error,
     Warning,
     Info,
@@ -65,7 +65,7 @@ pub struct Hit {
     pub id: FindingId,
     /// What distinguishes two hits of one id that are different problems (two host names, two EST codes).
     pub key: String,
-    pub severity: Severity,
+    pub severity: Level,
     pub title: String,
     pub what: String,
     pub cause: String,
@@ -74,7 +74,7 @@ pub struct Hit {
 
 /// What a record is, as far as the signatures go.
 pub enum Classified {
-    Finding(Hit),
+    LogFinding(Hit),
     /// A known line that is not a problem by itself (start-up chatter, a consequence logged after a cause).
     Known,
     Unrecognised,
@@ -99,7 +99,7 @@ pub fn classify(record: &str, found: Found) -> Classified {
         let function = c.get(1).map_or("", |m| m.as_str());
         let code = c.get(2).map_or("", |m| m.as_str());
         let text = c.get(3).map_or("", |m| m.as_str());
-        return Classified::Finding(curl(function, code, text));
+        return Classified::LogFinding(curl(function, code, text));
     }
     if let Some(c) = ENROLL_RV.captures(record) {
         let rv = c.get(1).map_or("", |m| m.as_str());
@@ -107,16 +107,16 @@ pub fn classify(record: &str, found: Found) -> Classified {
         if rv == "0" {
             return Classified::Known;
         }
-        return Classified::Finding(enrollment(rv, name));
+        return Classified::LogFinding(enrollment(rv, name));
     }
     if record.contains("EST_ERR_AUTH_FAIL")
         || record.contains("HTTP authentication failed")
         || record.contains("Error 401")
     {
-        return Classified::Finding(Hit {
+        return Classified::LogFinding(Hit {
             id: FindingId::EstAuthFailed,
             key: String::new(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: "the CA refused CES's credentials (HTTP 401, EST_ERR_AUTH_FAIL)".into(),
             what: "CES logged in to the CA's /certsrv, but the enrollment request was not authorised".into(),
             cause: "the Online CA user name or password in the CAPF service parameters is wrong, or that user may not use the certificate template".into(),
@@ -128,10 +128,10 @@ pub fn classify(record: &str, found: Found) -> Classified {
         });
     }
     if record.contains("Unable to retrieve CA Cert chain from CA") {
-        return Classified::Finding(Hit {
+        return Classified::LogFinding(Hit {
             id: FindingId::CaChainNotRetrieved,
             key: String::new(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: "CES could not retrieve the CA certificate chain".into(),
             what: "at start-up CES could not download certnew.p7b from the CA, so it cannot enroll any phone".into(),
             cause:
@@ -152,7 +152,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
         "60" if text.contains("not yet valid") => Hit {
             id: FindingId::Curl60NotYetValid,
             key: String::new(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: "the CA's web server certificate is not yet valid (curl 60)".into(),
             what: format!("{function}: {text}"),
             cause: "the clocks disagree: NTP is not working on CUCM or on the CA".into(),
@@ -161,7 +161,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
         "60" if text.contains("expired") => Hit {
             id: FindingId::Curl60Expired,
             key: String::new(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: "the CA's web server certificate has expired (curl 60)".into(),
             what: format!("{function}: {text}"),
             cause: "the IIS certificate of the CA's web enrollment has expired (or CUCM's clock is ahead)".into(),
@@ -170,7 +170,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
         "60" => Hit {
             id: FindingId::Curl60Untrusted,
             key: String::new(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: "CES does not trust the CA's web server certificate (curl 60)".into(),
             what: format!("{function}: {text}"),
             cause: "the root (and intermediate) that issued the IIS certificate are not in CAPF-trust; or IIS uses a self-signed certificate, which is not supported".into(),
@@ -187,7 +187,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
             Hit {
                 id: FindingId::Curl51NameMismatch,
                 key: format!("{cert_name}/{host}"),
-                severity: Severity::Error,
+                severity: Level::Error,
                 title: format!("the CA's certificate names '{cert_name}', not the configured host '{host}' (curl 51)"),
                 what: format!("{function}: {text}"),
                 cause: "the Online CA Hostname in the CAPF service parameters is not the name in the IIS certificate's CN/SAN".into(),
@@ -202,7 +202,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
             Hit {
                 id: FindingId::Curl6Unresolved,
                 key: host.clone(),
-                severity: Severity::Error,
+                severity: Level::Error,
                 title: format!("the Online CA host name '{host}' does not resolve (curl 6)"),
                 what: format!("{function}: {text}"),
                 cause: "a typo in Online CA Hostname, or DNS does not know the name".into(),
@@ -215,7 +215,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
         "28" if login => Hit {
             id: FindingId::Curl28LoginTimeout,
             key: String::new(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: "the CA did not authenticate CES within 10 seconds (curl 28 at login)".into(),
             what: format!("{function}: {text}"),
             cause: "the CA is too slow to authenticate within CES's fixed 10 s timer (defects CSCvo58656 and CSCvf83629)".into(),
@@ -227,7 +227,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
         "28" => Hit {
             id: FindingId::Curl28CacertsTimeout,
             key: String::new(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: "the CA chain (certnew.p7b) did not arrive within 10 seconds (curl 28)".into(),
             what: format!("{function}: {text}"),
             cause: "after a successful login, the CA was too slow to answer the request for its chain".into(),
@@ -236,7 +236,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
         "7" => Hit {
             id: FindingId::Curl7Refused,
             key: String::new(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: "the CA refused the connection (curl 7)".into(),
             what: format!("{function}: {text}"),
             cause: "nothing listens on the Online CA port, or a firewall rejects the connection".into(),
@@ -245,7 +245,7 @@ fn curl(function: &str, code: &str, text: &str) -> Hit {
         other => Hit {
             id: FindingId::CurlOther,
             key: other.to_string(),
-            severity: Severity::Error,
+            severity: Level::Error,
             title: format!("the connection to the CA failed (curl {other})"),
             what: format!("{function}: {text}"),
             cause: "see curl's error text".into(),
@@ -273,7 +273,7 @@ fn enrollment(rv: &str, name: &str) -> Hit {
     Hit {
         id: FindingId::EnrollmentFailed,
         key: name.to_string(),
-        severity: Severity::Error,
+        severity: Level::Error,
         title: format!("phone enrollment failed: Enrollment rv = {rv} ({name})"),
         what: format!("CAPF asked CES to enroll a phone's certificate and got {name}"),
         cause,
@@ -291,7 +291,7 @@ mod tests {
 
     fn hit(record: &str) -> Hit {
         match classify(record) {
-            Classified::Finding(h) => h,
+            Classified::LogFinding(h) => h,
             _ => panic!("no finding in {record}"),
         }
     }

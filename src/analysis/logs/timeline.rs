@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::analyzer::time_of;
 use super::phrases::{Found, Phrase};
-use super::{LogKind, Outcome, Phone, Step, re};
+use super::{EnrollmentOutcome, EnrollmentStep, LogKind, Phone, re};
 
 /// Bounds on what grows with the number of phones, not with log size.
 const MAX_PHONES: usize = 10_000;
@@ -39,18 +39,20 @@ impl Timeline {
         let Some(device) = device.or_else(|| self.current_device.clone()) else { return };
         let Some(phone) = self.phone(device) else { return };
         if text.starts_with("enrollment started") {
-            phone.outcome = Outcome::Unfinished; // a new attempt
+            phone.outcome = EnrollmentOutcome::Unfinished; // a new attempt
         }
         // the same step at the same time is one step: two traces of one period (overlapping RTMT downloads, or the
         // same file given twice) must not print a phone's timeline twice
         let repeated = phone.steps.last().is_some_and(|s| s.step == text)
             || (time.is_some() && phone.steps.iter().any(|s| s.step == text && s.time == time));
         if !repeated && phone.steps.len() < MAX_STEPS {
-            phone.steps.push(Step { time, step: text });
+            phone.steps.push(EnrollmentStep { time, step: text });
         }
         match outcome {
-            Some(Outcome::Failed) => phone.outcome = Outcome::Failed,
-            Some(Outcome::Success) if phone.outcome != Outcome::Failed => phone.outcome = Outcome::Success,
+            Some(EnrollmentOutcome::Failed) => phone.outcome = EnrollmentOutcome::Failed,
+            Some(EnrollmentOutcome::Success) if phone.outcome != EnrollmentOutcome::Failed => {
+                phone.outcome = EnrollmentOutcome::Success
+            }
             _ => {}
         }
     }
@@ -63,7 +65,11 @@ impl Timeline {
                 if self.phones.len() >= MAX_PHONES {
                     return None;
                 }
-                self.phones.push(Phone { device: device.clone(), steps: Vec::new(), outcome: Outcome::Unfinished });
+                self.phones.push(Phone {
+                    device: device.clone(),
+                    steps: Vec::new(),
+                    outcome: EnrollmentOutcome::Unfinished,
+                });
                 self.by_device.insert(device, self.phones.len() - 1);
                 self.phones.len() - 1
             }
@@ -77,7 +83,7 @@ impl Timeline {
 }
 
 /// The enrollment step a CAPF record says, and the outcome it means, if any.
-fn step_of(record: &str, found: Found) -> Option<(String, Option<Outcome>)> {
+fn step_of(record: &str, found: Found) -> Option<(String, Option<EnrollmentOutcome>)> {
     if found.has(Phrase::Initiating) {
         Some(("enrollment started (CA Mode is OnlineCA)".into(), None))
     } else if found.has(Phrase::CsrRead) {
@@ -91,24 +97,24 @@ fn step_of(record: &str, found: Found) -> Option<(String, Option<Outcome>)> {
             c.get(1).map_or("", |m| m.as_str()),
             c.get(2).map_or("", |m| m.as_str())
         );
-        Some((text, Some(if ok { Outcome::Success } else { Outcome::Failed })))
+        Some((text, Some(if ok { EnrollmentOutcome::Success } else { EnrollmentOutcome::Failed })))
     } else if found.has(Phrase::SignedWritten) {
         Some(("signed certificate written".into(), None))
     } else if found.has(Phrase::SigningOk) {
-        Some(("online certificate signing successful".into(), Some(Outcome::Success)))
+        Some(("online certificate signing successful".into(), Some(EnrollmentOutcome::Success)))
     } else if found.has(Phrase::SigningFailed) {
-        Some(("online certificate signing failed".into(), Some(Outcome::Failed)))
+        Some(("online certificate signing failed".into(), Some(EnrollmentOutcome::Failed)))
     } else if found.has(Phrase::LscVerified) {
         Some(("LSC verified".into(), None))
     } else if found.has(Phrase::StoreCertReq) {
         Some(("STORE_CERT_REQ sent to the phone".into(), None))
     } else if found.has(Phrase::SetOperationStatus) && found.has(Phrase::StatusIsSetTo) {
         if record.contains("Operation status is set to Success") {
-            Some(("operation status: Success".into(), Some(Outcome::Success)))
+            Some(("operation status: Success".into(), Some(EnrollmentOutcome::Success)))
         } else if record.contains("SetOperationStatus(Success") {
             None
         } else {
-            Some(("operation status: failed".into(), Some(Outcome::Failed)))
+            Some(("operation status: failed".into(), Some(EnrollmentOutcome::Failed)))
         }
     } else {
         None

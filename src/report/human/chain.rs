@@ -5,18 +5,19 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use super::{field, validity_phrase};
-use crate::analysis::chain::{PurposeOrigin, Role, Severity};
+use crate::analysis::chain::{Role, Severity};
 use crate::analysis::trust_store::Outcome;
 use crate::analysis::verify::Verification;
+use crate::cucm::PurposeSource;
 use crate::model::certificate::format_utc_opt;
 use crate::report::chain::ChainReport;
 use crate::report::trust::TrustReport;
 
 pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
     let a = &report.analysis;
-    let purpose = match (&a.purpose, &a.purpose_origin) {
-        (Some(p), PurposeOrigin::Flag) => format!("{p} (from --purpose)"),
-        (Some(p), PurposeOrigin::Inferred(why)) => {
+    let purpose = match (&a.purpose, &a.purpose_source) {
+        (Some(p), PurposeSource::Flag) => format!("{p} (from --purpose)"),
+        (Some(p), PurposeSource::Inferred(why)) => {
             format!("{p} (inferred from the leaf: {why}; give --purpose to be sure)")
         }
         _ => "an unknown purpose (no leaf certificate; give --purpose)".to_string(),

@@ -5,10 +5,10 @@ use std::io::{self, Write};
 
 use crate::report::terminal::Colorize;
 
-use crate::analysis::logs::{LogReport, Outcome, Severity};
+use crate::analysis::logs::{EnrollmentOutcome, Level, LogReport};
 
 pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
-    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let errors = report.findings.iter().filter(|f| f.severity == Level::Error).count();
     if report.findings.is_empty() {
         writeln!(out, "{}: no known failure signature in {} log(s)", "NO FINDINGS".green().bold(), report.files.len())?;
     } else {
@@ -16,9 +16,9 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     }
     for f in &report.findings {
         let tag = match f.severity {
-            Severity::Error => "ERROR".red().bold().to_string(),
-            Severity::Warning => "warn ".yellow().bold().to_string(),
-            Severity::Info => "info ".normal().to_string(),
+            Level::Error => "ERROR".red().bold().to_string(),
+            Level::Warning => "warn ".yellow().bold().to_string(),
+            Level::Info => "info ".normal().to_string(),
         };
         let when = match (&f.first_seen, &f.last_seen) {
             (Some(a), Some(b)) if a != b => format!(", first {a}, last {b}"),
@@ -77,9 +77,9 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{} ({})", "PHONES".bold(), report.phones.len())?;
         for p in &report.phones {
             let outcome = match p.outcome {
-                Outcome::Success => "success".green().to_string(),
-                Outcome::Failed => "FAILED".red().bold().to_string(),
-                Outcome::Unfinished => "unfinished".yellow().to_string(),
+                EnrollmentOutcome::Success => "success".green().to_string(),
+                EnrollmentOutcome::Failed => "FAILED".red().bold().to_string(),
+                EnrollmentOutcome::Unfinished => "unfinished".yellow().to_string(),
             };
             writeln!(out, "  {}  {outcome}", (&p.device).bold())?;
             for step in &p.steps {

@@ -7,7 +7,8 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use crate::analysis::checks::{Detail, Finding, Status};
-use crate::report::matching::{MatchReport, PurposeSource, RequestFacts};
+use crate::cucm::PurposeSource;
+use crate::report::matching::{MatchReport, RequestFacts};
 
 const ID_WIDTH: usize = 18;
 

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::common::{CertificateJson, VerificationJson};
+use super::common::{CertificateJson, VerificationJson, purpose_source};
 use super::{JSON_SCHEMA, rfc3339, write};
-use crate::analysis::chain::{Flag, PurposeOrigin, Role, Severity};
+use crate::analysis::chain::{Flag, Role, Severity};
 use crate::report::chain::ChainReport;
 use crate::untrusted::Untrusted;
 
@@ -102,11 +102,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         .chain(a.unrelated.iter().map(|&i| ("unrelated", i)))
         .map(|(reason, i)| AsideJson { reason, source: &a.members[i].origin, certificate: cert_json(i) })
         .collect();
-    let (purpose_source, purpose_reason) = match &a.purpose_origin {
-        PurposeOrigin::Flag => ("flag", None),
-        PurposeOrigin::Inferred(why) => ("inferred", Some(why.as_str())),
-        PurposeOrigin::Unknown => ("unknown", None),
-    };
+    let (purpose_source, purpose_reason) = purpose_source(&a.purpose_source);
     let doc = ChainJson {
         schema: JSON_SCHEMA,
         complete: a.complete(),

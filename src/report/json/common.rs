@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::rfc3339;
 use crate::analysis::verify::Verification;
+use crate::cucm::PurposeSource;
 use crate::model::certificate::ValidityStatus;
 use crate::model::csr::CsrAttribute;
 use crate::model::digest::{self, Fingerprints};
@@ -392,5 +393,15 @@ impl<'a> SourceJson<'a> {
             Origin::Base64 => SourceJson { form: "base64", pem_label: None, line: None },
             Origin::Pem { label, line } => SourceJson { form: "pem", pem_label: Some(label), line: Some(*line) },
         }
+    }
+}
+
+/// How a purpose was decided, in JSON's words (flag, file-name, inferred or unknown), and the reason when inferred.
+pub fn purpose_source(source: &PurposeSource) -> (&'static str, Option<&str>) {
+    match source {
+        PurposeSource::Flag => ("flag", None),
+        PurposeSource::FileName(_) => ("file-name", None),
+        PurposeSource::Inferred(why) => ("inferred", Some(why.as_str())),
+        PurposeSource::Unknown => ("unknown", None),
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{JSON_SCHEMA, write};
 use crate::analysis::logs::{
-    Evidence, Finding, Iis, LogFile, LogKind, LogReport, Outcome, Phone, Severity, Startup, Unrecognised,
+    EnrollmentOutcome, Evidence, Iis, Level, LogFile, LogFinding, LogKind, LogReport, Phone, Startup, Unrecognised,
 };
 use crate::untrusted::Untrusted;
 
@@ -112,19 +112,19 @@ fn kind(k: LogKind) -> &'static str {
     }
 }
 
-fn severity(s: Severity) -> &'static str {
+fn severity(s: Level) -> &'static str {
     match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Info => "info",
     }
 }
 
-fn outcome(o: Outcome) -> &'static str {
+fn outcome(o: EnrollmentOutcome) -> &'static str {
     match o {
-        Outcome::Success => "success",
-        Outcome::Failed => "failed",
-        Outcome::Unfinished => "unfinished",
+        EnrollmentOutcome::Success => "success",
+        EnrollmentOutcome::Failed => "failed",
+        EnrollmentOutcome::Unfinished => "unfinished",
     }
 }
 
@@ -132,7 +132,7 @@ fn file(f: &LogFile) -> FileJson<'_> {
     FileJson { path: &f.path, kind: kind(f.kind), lines: f.lines, records: f.records }
 }
 
-fn finding(f: &Finding) -> FindingJson<'_> {
+fn finding(f: &LogFinding) -> FindingJson<'_> {
     FindingJson {
         id: f.id.as_str(),
         severity: severity(f.severity),

@@ -5,10 +5,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::common::{CertificateJson, CsrJson, FingerprintsJson, NameJson, PublicKeyJson, SanJson, key_format};
+use super::common::{
+    CertificateJson, CsrJson, FingerprintsJson, NameJson, PublicKeyJson, SanJson, key_format, purpose_source,
+};
 use super::{JSON_SCHEMA, rfc3339, write};
 use crate::analysis::checks::{CheckId, Detail, Finding, KeyEvidence, Status};
-use crate::report::matching::{MatchReport, PurposeSource, RequestFacts};
+use crate::report::matching::{MatchReport, RequestFacts};
 
 /// One check as scripts read it (`checks[]`).
 #[derive(Serialize)]
@@ -161,11 +163,7 @@ pub fn matching(report: &MatchReport, out: &mut dyn Write) -> io::Result<()> {
         cucm_error: report.cucm_error(),
         failed_check: report.headline().map(|f| f.id.as_str()),
         purpose: report.purpose.map(|p| p.name()),
-        purpose_source: match report.purpose_source {
-            PurposeSource::Flag => "flag",
-            PurposeSource::FileName(_) => "file-name",
-            PurposeSource::Unknown => "unknown",
-        },
+        purpose_source: purpose_source(&report.purpose_source).0,
         at: rfc3339(report.at),
         checks: report.findings.iter().map(CheckJson::new).collect(),
         csr,
