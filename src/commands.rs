@@ -11,8 +11,10 @@ pub mod pair;
 pub mod pem_files;
 pub mod trust;
 
-use crate::untrusted::Untrusted;
 use std::io::{self, Write};
+use std::path::PathBuf;
+
+use time::OffsetDateTime;
 
 use crate::config::{Config, Output, Task};
 use crate::exit::Exit;
@@ -20,6 +22,7 @@ use crate::input::{self, Object, Reading, Source};
 use crate::report::modulus::ModulusOutcome;
 use crate::report::terminal::{Mode, Terminal};
 use crate::report::{self, InputWarning};
+use crate::untrusted::Untrusted;
 
 /// Why a command could not run on its inputs: the path (file, directory, server) concerned and what is wrong.
 /// Printed as one line, `ucert: <path>: <message>`, with exit code 2.
@@ -47,13 +50,6 @@ fn objects(source: &Source, reading: Reading, warnings: &mut Vec<InputWarning>) 
         warnings.push(InputWarning { path: source.display_name(), message });
     }
     Ok(located.into_iter().map(|l| l.object).collect())
-}
-
-/// Says each warning on stderr, one line each.
-fn warn_all(err: &mut dyn Write, warnings: &[InputWarning]) {
-    for w in warnings {
-        diagnostic(err, &w.path, &format!("warning: {} (left out; the rest of the file was read)", w.message));
-    }
 }
 
 impl From<crate::commands::pem_files::WriteError> for Problem {
@@ -102,151 +98,179 @@ impl From<io::Error> for Stop {
     }
 }
 
-/// Writes a report as JSON or as text through the [`Terminal`] sink (which escapes whatever came from outside and
-/// turns the renderer's style marks into colour when `color` says so), then flushes.
-fn emit(
-    out: &mut dyn Write,
-    json: bool,
+/// Where a task writes: the report to `out` (through the [`Terminal`] sink, which escapes whatever came from
+/// outside and turns the renderer's style marks into colour when `color` says so), diagnostics to `err`.
+struct Outputs<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
     color: bool,
-    as_json: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-    as_text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut sink = Terminal::new(out, if json { Mode::Json } else { Mode::Human { color } });
-    if json {
-        as_json(&mut sink)?
-    } else {
-        as_text(&mut sink)?
+    /// The terminal's width, when stdout is one.
+    width: Option<usize>,
+}
+
+impl Outputs<'_> {
+    /// Writes a report as JSON or as text, then flushes.
+    fn emit(
+        &mut self,
+        json: bool,
+        as_json: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+        as_text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut sink = Terminal::new(&mut *self.out, if json { Mode::Json } else { Mode::Human { color: self.color } });
+        if json {
+            as_json(&mut sink)?
+        } else {
+            as_text(&mut sink)?
+        }
+        sink.flush()
     }
-    sink.flush()
+
+    fn diagnostic(&mut self, path: &Untrusted, problem: &str) {
+        diagnostic(self.err, path, problem);
+    }
+
+    /// Says each input warning on stderr, one line each.
+    fn warn_all(&mut self, warnings: &[InputWarning]) {
+        for w in warnings {
+            let message = format!("warning: {} (left out; the rest of the file was read)", w.message);
+            self.diagnostic(&w.path, &message);
+        }
+    }
+}
+
+/// 0 when every check passed, else 1.
+fn pass_if(ok: bool) -> Exit {
+    if ok { Exit::Ok } else { Exit::CheckFailed }
 }
 
 fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit, Stop> {
-    let width = config.width;
-    let color = config.color;
+    let mut o = Outputs { out, err, color: config.color, width: config.width };
     let reading = config.reading;
-    let pass_if = |ok: bool| if ok { Exit::Ok } else { Exit::CheckFailed };
-    Ok(match config.task {
+    match config.task {
         Task::Match { csr, cert, cas, purpose, at, output } => {
             let report = matching::gather(&csr, &cert, &cas, purpose, at, reading)?;
-            warn_all(err, &report.input_warnings);
+            o.warn_all(&report.input_warnings);
             if output != Output::Quiet {
                 let json = output == Output::Json;
-                emit(
-                    out,
-                    json,
-                    color,
-                    |o| report::json::matching(&report, o),
-                    |o| report::human::matching(&report, o),
-                )?;
+                o.emit(json, |w| report::json::matching(&report, w), |w| report::human::matching(&report, w))?;
             }
-            pass_if(report.matched())
+            Ok(pass_if(report.matched()))
         }
         Task::Chain { inputs, purpose, split, at, json } => {
             let report = chain::chain(&inputs, purpose, split.as_deref(), at, reading)?;
-            warn_all(err, &report.input_warnings);
-            emit(out, json, color, |o| report::json::chain(&report, o), |o| report::human::chain(&report, o))?;
-            pass_if(report.analysis.complete())
+            o.warn_all(&report.input_warnings);
+            o.emit(json, |w| report::json::chain(&report, w), |w| report::human::chain(&report, w))?;
+            Ok(pass_if(report.analysis.complete()))
         }
         Task::Trust { existing, new, at, json } => {
             let report = trust::trust(&existing, &new, at, reading)?;
-            warn_all(err, &report.input_warnings);
-            emit(out, json, color, |o| report::json::trust(&report, o), |o| report::human::trust(&report, o))?;
-            pass_if(report.decision.outcome.new_is_stored())
+            o.warn_all(&report.input_warnings);
+            o.emit(json, |w| report::json::trust(&report, w), |w| report::human::trust(&report, w))?;
+            Ok(pass_if(report.decision.outcome.new_is_stored()))
         }
-        Task::Pair { paths, at, json } => {
-            let report = pair::pair(&paths, at, reading)?;
-            emit(out, json, color, |o| report::json::pair(&report, o), |o| report::human::pair(&report, width, o))?;
-            let exit = pass_if(!report.pairing.has_failures());
-            // Freeing tens of thousands of objects one by one takes a tenth of a second; let a helper thread do it
-            // while the process exits (it is cut short then, which is what we want).
-            std::thread::spawn(move || drop(report));
-            exit
-        }
-        Task::Logs { inputs, json } => {
-            let (report, problems) = logs::logs(&inputs, reading);
-            // when no input could be read there is no report: only the errors, on stderr
-            if !report.files.is_empty() || problems.is_empty() {
-                emit(out, json, color, |o| report::json::logs(&report, o), |o| report::human::logs(&report, o))?;
-            }
-            for p in &problems {
-                diagnostic(err, &p.path, &p.message);
-            }
-            if problems.is_empty() { pass_if(!report.has_errors()) } else { Exit::Error }
-        }
+        Task::Pair { paths, at, json } => run_pair(&mut o, &paths, at, json, reading),
+        Task::Logs { inputs, json } => run_logs(&mut o, &inputs, json, reading),
         Task::Connect { target, sni, timeout, cas, expect, save, at, json } => {
-            let options = connect::Options {
-                sni: sni.as_deref(),
-                timeout,
-                cas: &cas,
-                expect: expect.as_ref(),
-                save: save.as_deref(),
-                at,
-                reading,
-            };
+            let (sni, expect, save) = (sni.as_deref(), expect.as_ref(), save.as_deref());
+            let options = connect::Options { sni, timeout, cas: &cas, expect, save, at, reading };
             let report = connect::connect(&target, options)?;
-            warn_all(err, &report.input_warnings);
-            emit(out, json, color, |o| report::json::connect(&report, o), |o| report::human::connect(&report, o))?;
-            pass_if(report.passed())
+            o.warn_all(&report.input_warnings);
+            o.emit(json, |w| report::json::connect(&report, w), |w| report::human::connect(&report, w))?;
+            Ok(pass_if(report.passed()))
         }
         Task::Explain { text, json } => {
             let found = crate::cucm::explain::explain(&text);
-            emit(
-                out,
-                json,
-                color,
-                |o| report::json::explain(&text, found.as_ref(), o),
-                |o| report::human::explain(&text, found.as_ref(), o),
-            )?;
-            pass_if(found.is_some())
+            let found = found.as_ref();
+            o.emit(json, |w| report::json::explain(&text, found, w), |w| report::human::explain(&text, found, w))?;
+            Ok(pass_if(found.is_some()))
         }
         Task::Completions { shell } => {
             let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "ucert", out);
-            out.flush()?;
-            Exit::Ok
+            clap_complete::generate(shell, &mut cmd, "ucert", o.out);
+            o.out.flush()?;
+            Ok(Exit::Ok)
         }
         Task::Man => {
             let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd).render(out)?;
-            out.flush()?;
-            Exit::Ok
+            clap_mangen::Man::new(cmd).render(o.out)?;
+            o.out.flush()?;
+            Ok(Exit::Ok)
         }
-        Task::Inspect { inputs, at, json } => {
-            let report = inspect::inspect(&inputs, at, reading);
-            emit(out, json, color, |o| report::json::inspect(&report, o), |o| report::human::inspect(&report, o))?;
-            let mut exit = Exit::Ok;
-            for file in &report.files {
-                if let Some(problem) = &file.error {
-                    diagnostic(err, &file.path, problem);
-                    exit = Exit::Error;
-                }
+        Task::Inspect { inputs, at, json } => run_inspect(&mut o, &inputs, at, json, reading),
+        Task::Modulus { inputs } => run_modulus(&mut o, &inputs, reading),
+    }
+}
+
+fn run_pair(
+    o: &mut Outputs<'_>,
+    paths: &[PathBuf],
+    at: OffsetDateTime,
+    json: bool,
+    reading: Reading,
+) -> Result<Exit, Stop> {
+    let report = pair::pair(paths, at, reading)?;
+    let width = o.width;
+    o.emit(json, |w| report::json::pair(&report, w), |w| report::human::pair(&report, width, w))?;
+    let exit = pass_if(!report.pairing.has_failures());
+    // Freeing tens of thousands of objects one by one takes a tenth of a second; let a helper thread do it while
+    // the process exits (it is cut short then, which is what we want).
+    std::thread::spawn(move || drop(report));
+    Ok(exit)
+}
+
+fn run_logs(o: &mut Outputs<'_>, inputs: &[Source], json: bool, reading: Reading) -> Result<Exit, Stop> {
+    let (report, problems) = logs::logs(inputs, reading);
+    // when no input could be read there is no report: only the errors, on stderr
+    if !report.files.is_empty() || problems.is_empty() {
+        o.emit(json, |w| report::json::logs(&report, w), |w| report::human::logs(&report, w))?;
+    }
+    for p in &problems {
+        o.diagnostic(&p.path, &p.message);
+    }
+    Ok(if problems.is_empty() { pass_if(!report.has_errors()) } else { Exit::Error })
+}
+
+fn run_inspect(
+    o: &mut Outputs<'_>,
+    inputs: &[Source],
+    at: OffsetDateTime,
+    json: bool,
+    reading: Reading,
+) -> Result<Exit, Stop> {
+    let report = inspect::inspect(inputs, at, reading);
+    o.emit(json, |w| report::json::inspect(&report, w), |w| report::human::inspect(&report, w))?;
+    let mut exit = Exit::Ok;
+    for file in &report.files {
+        if let Some(problem) = &file.error {
+            o.diagnostic(&file.path, problem);
+            exit = Exit::Error;
+        }
+    }
+    Ok(exit)
+}
+
+fn run_modulus(o: &mut Outputs<'_>, inputs: &[Source], reading: Reading) -> Result<Exit, Stop> {
+    let lines = modulus::modulus(inputs, reading);
+    o.emit(false, |_| Ok(()), |w| report::human::modulus(&lines, w))?;
+    let mut exit = Exit::Ok;
+    for line in &lines {
+        match &line.outcome {
+            ModulusOutcome::Md5(_) => {}
+            ModulusOutcome::NoModulus { key } => {
+                let why = format!(
+                    "no modulus: {key}; openssl's modulus pipeline cannot compare it, \
+                     compare pubkey_md5 from 'ucert inspect' instead"
+                );
+                o.diagnostic(&line.label, &why);
+                exit = exit.worst(Exit::CheckFailed);
             }
-            exit
-        }
-        Task::Modulus { inputs } => {
-            let lines = modulus::modulus(&inputs, reading);
-            emit(out, false, color, |_| Ok(()), |o| report::human::modulus(&lines, o))?;
-            let mut exit = Exit::Ok;
-            for line in &lines {
-                match &line.outcome {
-                    ModulusOutcome::Md5(_) => {}
-                    ModulusOutcome::NoModulus { key } => {
-                        let why = format!(
-                            "no modulus: {key}; openssl's modulus pipeline cannot compare it, \
-                             compare pubkey_md5 from 'ucert inspect' instead"
-                        );
-                        diagnostic(err, &line.label, &why);
-                        exit = exit.worst(Exit::CheckFailed);
-                    }
-                    ModulusOutcome::Unreadable(problem) => {
-                        diagnostic(err, &line.label, problem);
-                        exit = Exit::Error;
-                    }
-                }
+            ModulusOutcome::Unreadable(problem) => {
+                o.diagnostic(&line.label, problem);
+                exit = Exit::Error;
             }
-            exit
         }
-    })
+    }
+    Ok(exit)
 }
 
 /// One line on stderr: `ucert: <path>: <problem>`. Failure to write it is ignored (stderr is our last resort).
