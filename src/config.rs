@@ -107,7 +107,8 @@ pub enum Output {
 }
 
 impl Config {
-    /// Resolves the command line; Err is a usage error, shown as one line and exit code 2.
+    /// Resolves the command line; Err is a usage error, shown as one line and exit code 2. Long because it has one
+    /// short arm per subcommand.
     pub fn from_cli(cli: Cli) -> Result<Config, String> {
         let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
         let terminal = std::io::stdout().is_terminal();

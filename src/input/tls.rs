@@ -91,7 +91,8 @@ pub struct Presented {
 }
 
 /// Connects, handshakes, and returns what the server presented. `sni` overrides the name sent (and for an IP
-/// address, none is sent unless given).
+/// address, none is sent unless given). Long because the steps share one deadline and one error type: resolve (in a
+/// bounded thread), connect, tell TLS from a banner, handshake, read the chain.
 pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Presented, FetchError> {
     let deadline = Instant::now() + timeout;
     let addresses = resolve(target, timeout)?;

@@ -48,7 +48,8 @@ impl Certificate {
     ///
     /// `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`, with
     /// `TBSCertificate ::= SEQUENCE { [0] version, serial, signature, issuer, validity, subject, spki, [1], [2],
-    /// [3] extensions }`.
+    /// [3] extensions }`. Long because it reads the fields one by one in the order of that definition, each with its
+    /// own error.
     pub fn from_der(input: &[u8]) -> Result<(Certificate, usize), CertificateError> {
         let frame = asn1::signed_frame(input).map_err(CertificateError)?;
         let fields = der::children(frame.to_be_signed.content()).map_err(|e| fail("tbsCertificate", e))?;

@@ -25,19 +25,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
         return Finding::skip(CheckId::Chain, "no path could be built");
     };
     if first.issuer.is_none() {
-        return Finding::fail(
-            CheckId::Chain,
-            format!(
-                "the issuer of the certificate ({}) is not among the {} CA certificate(s) given",
-                pair.certificate.issuer.to_openssl_string(),
-                pair.cas.len()
-            ),
-        )
-        .cucm(cucm::CA_NOT_IN_TRUST_STORE)
-        .cause(format!("the CA that issued the certificate is not at hand, so it cannot be in {trust} either"))
-        .remedy(format!(
-            "get the issuing CA's certificate (the CA's certnew.p7b holds the chain) and upload it, root first, as {trust} before the certificate"
-        ));
+        return issuer_missing(pair, trust);
     }
     if let Some(bad) = path.bad_signature() {
         let issuer = bad.issuer.map(name).unwrap_or_default();
@@ -64,10 +52,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
         .map(|c| format!("{} ({})", c.display_name(), c.validity_at(pair.at).describe()))
         .collect();
     if !expired.is_empty() {
-        return Finding::fail(CheckId::Chain, format!("a CA certificate on the path is not valid: {}", expired.join(", ")))
-            .cucm(cucm::CA_NOT_IN_TRUST_STORE)
-            .cause("CUCM cannot take an expired CA certificate into its trust store, so the certificate's issuer will be missing")
-            .remedy("get the CA's current certificate (a renewed CA certificate) and upload that instead");
+        return ca_not_valid(&expired);
     }
     let route: Vec<String> = path.links.iter().map(|l| name(l.index).to_string()).collect();
     let mut route_text = route.join(" <- ");
@@ -92,6 +77,31 @@ pub fn check(pair: &Pair<'_>) -> Finding {
     let cas_in_order: Vec<String> = route.iter().skip(1).rev().cloned().collect();
     Finding::pass(CheckId::Chain, format!("path {route_text}; every signature verifies"))
         .evidence(format!("upload first, in this order, as {trust}: {}", cas_in_order.join(", then ")))
+}
+
+/// The leaf's issuer is not among the CA certificates given.
+fn issuer_missing(pair: &Pair<'_>, trust: &str) -> Finding {
+    Finding::fail(
+        CheckId::Chain,
+        format!(
+            "the issuer of the certificate ({}) is not among the {} CA certificate(s) given",
+            pair.certificate.issuer.to_openssl_string(),
+            pair.cas.len()
+        ),
+    )
+    .cucm(cucm::CA_NOT_IN_TRUST_STORE)
+    .cause(format!("the CA that issued the certificate is not at hand, so it cannot be in {trust} either"))
+    .remedy(format!(
+        "get the issuing CA's certificate (the CA's certnew.p7b holds the chain) and upload it, root first, as {trust} before the certificate"
+    ))
+}
+
+/// A CA certificate on the path is expired or not yet valid (each named with how).
+fn ca_not_valid(expired: &[String]) -> Finding {
+    Finding::fail(CheckId::Chain, format!("a CA certificate on the path is not valid: {}", expired.join(", ")))
+        .cucm(cucm::CA_NOT_IN_TRUST_STORE)
+        .cause("CUCM cannot take an expired CA certificate into its trust store, so the certificate's issuer will be missing")
+        .remedy("get the CA's current certificate (a renewed CA certificate) and upload that instead")
 }
 
 #[cfg(test)]

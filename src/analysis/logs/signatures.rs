@@ -146,6 +146,8 @@ pub fn classify(record: &str, found: Found) -> Classified {
     Classified::Known
 }
 
+/// The finding for one curl error of CES. Long on purpose: one arm per curl code and text the Cisco document shows,
+/// read top to bottom as the table it is; split, the table would be scattered.
 fn curl(function: &str, code: &str, text: &str) -> Hit {
     let login = function.contains("login");
     match code {

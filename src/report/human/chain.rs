@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::report::terminal::Colorize;
 
 use super::{field, validity_phrase};
-use crate::analysis::chain::{Role, Severity};
+use crate::analysis::chain::{Analysis, Role, Severity, Step};
 use crate::analysis::trust_store::Outcome;
 use crate::analysis::verify::Verification;
 use crate::cucm::PurposeSource;
@@ -37,26 +37,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             Role::Intermediate => "intermediate",
             Role::Leaf => "leaf",
         };
-        let signed = match (step.issuer, &step.signature) {
-            (None, _) if a.members[step.index].self_signed => "self-signed".to_string(),
-            (None, _) => "issuer not given".red().to_string(),
-            (Some(i), sig) => {
-                let by = a.members[i]
-                    .step
-                    .map(|p| p.to_string())
-                    .unwrap_or_else(|| a.members[i].certificate.display_name().to_string());
-                match sig {
-                    Some(Verification::Valid) => format!("signed by {by}, verifies"),
-                    Some(Verification::Invalid) => {
-                        format!("signed by {by}: {}", "SIGNATURE DOES NOT VERIFY".red().bold())
-                    }
-                    Some(Verification::Unsupported(r)) => {
-                        format!("signed by {by}: {}", format!("cannot verify ({r})").yellow())
-                    }
-                    None => format!("signed by {by}"),
-                }
-            }
-        };
+        let signed = signed_phrase(a, step);
         writeln!(
             out,
             "  {:>2}. {:<width$}  -> upload as {:<upload_width$}  {role}, {signed}, until {} ({})",
@@ -67,6 +48,41 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             validity_phrase(a.members[step.index].validity),
         )?;
     }
+    not_in_plan(a, out)?;
+    writeln!(out)?;
+    verdict_and_flags(a, out)?;
+    for path in &report.written {
+        writeln!(out, "wrote {}", crate::untrusted::Untrusted::path(path))?;
+    }
+    Ok(())
+}
+
+/// Who signed a step, and whether the signature verifies.
+fn signed_phrase(a: &Analysis, step: &Step) -> String {
+    match (step.issuer, &step.signature) {
+        (None, _) if a.members[step.index].self_signed => "self-signed".to_string(),
+        (None, _) => "issuer not given".red().to_string(),
+        (Some(i), sig) => {
+            let by = a.members[i]
+                .step
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| a.members[i].certificate.display_name().to_string());
+            match sig {
+                Some(Verification::Valid) => format!("signed by {by}, verifies"),
+                Some(Verification::Invalid) => {
+                    format!("signed by {by}: {}", "SIGNATURE DOES NOT VERIFY".red().bold())
+                }
+                Some(Verification::Unsupported(r)) => {
+                    format!("signed by {by}: {}", format!("cannot verify ({r})").yellow())
+                }
+                None => format!("signed by {by}"),
+            }
+        }
+    }
+}
+
+/// The certificates the plan does not need, and why.
+fn not_in_plan(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     let aside: Vec<(usize, &str)> = a
         .alternatives
         .iter()
@@ -85,7 +101,11 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
-    writeln!(out)?;
+    Ok(())
+}
+
+/// COMPLETE or INCOMPLETE, then every flag with its consequence.
+fn verdict_and_flags(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     let fails = a.flags.iter().filter(|f| f.severity == Severity::Fail).count();
     if fails == 0 {
         writeln!(
@@ -105,9 +125,6 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         let kind = flag.kind.as_str();
         writeln!(out, "  {tag}  {kind:<28} {}", flag.message)?;
         writeln!(out, "  {:<4}  {:<28} -> {}", "", "", flag.consequence)?;
-    }
-    for path in &report.written {
-        writeln!(out, "wrote {}", crate::untrusted::Untrusted::path(path))?;
     }
     Ok(())
 }

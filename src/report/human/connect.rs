@@ -11,7 +11,6 @@ use crate::model::certificate::format_utc_opt;
 use crate::report::connect::ConnectReport;
 
 pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
-    let leaf = report.leaf();
     let sni = report.sni.as_deref().map(|s| format!(", SNI {s}")).unwrap_or_default();
     writeln!(
         out,
@@ -22,6 +21,17 @@ pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
         report.protocol,
         report.cipher_suite
     )?;
+    expectation(report, out)?;
+    presented_chain(report, out)?;
+    checks(report, out)?;
+    for path in &report.saved {
+        writeln!(out, "wrote {}", crate::untrusted::Untrusted::path(path))?;
+    }
+    Ok(())
+}
+
+/// With `--expect`: whether the server presents what was uploaded.
+fn expectation(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
     if let Some(e) = &report.expect {
         writeln!(out)?;
         if e.matches {
@@ -38,6 +48,10 @@ pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    Ok(())
+}
+
+fn presented_chain(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
@@ -56,6 +70,12 @@ pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
         field(out, 5, "public key", c.public_key.summary())?;
         field(out, 5, "sha256", c.fingerprints().sha256)?;
     }
+    Ok(())
+}
+
+/// Host name, issuer, validity and trust, each ok, warn, FAIL or skip.
+fn checks(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
+    let leaf = report.leaf();
     writeln!(out)?;
     match &report.host {
         HostMatch::Matches { by } => writeln!(
@@ -101,9 +121,6 @@ pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  {}  the signature on {certificate} does not verify", "FAIL".red().bold())?
         }
         None => writeln!(out, "  {}  not checked against CAs (give --ca FILE)", "skip".dimmed())?,
-    }
-    for path in &report.saved {
-        writeln!(out, "wrote {}", crate::untrusted::Untrusted::path(path))?;
     }
     Ok(())
 }

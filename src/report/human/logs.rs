@@ -8,6 +8,15 @@ use crate::report::terminal::Colorize;
 use crate::analysis::logs::{EnrollmentOutcome, Level, LogReport};
 
 pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
+    findings(report, out)?;
+    startup(report, out)?;
+    phones(report, out)?;
+    iis(report, out)?;
+    unrecognised(report, out)?;
+    files(report, out)
+}
+
+fn findings(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     let errors = report.findings.iter().filter(|f| f.severity == Level::Error).count();
     if report.findings.is_empty() {
         writeln!(out, "{}: no known failure signature in {} log(s)", "NO FINDINGS".green().bold(), report.files.len())?;
@@ -41,6 +50,11 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "         {} {}:{}  {}", "evidence:".dimmed(), e.file, e.line, e.text)?;
         }
     }
+    Ok(())
+}
+
+/// What CES's start-up said about the Online CA, when the logs say anything.
+fn startup(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.startup;
     if s.online_ca_host.is_some() || s.ca_chain_retrieved.is_some() || s.login_succeeded.is_some() || !s.urls.is_empty()
     {
@@ -72,6 +86,10 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  URL {url}")?;
         }
     }
+    Ok(())
+}
+
+fn phones(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     if !report.phones.is_empty() {
         writeln!(out)?;
         writeln!(out, "{} ({})", "PHONES".bold(), report.phones.len())?;
@@ -87,6 +105,10 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn iis(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     if let Some(iis) = &report.iis {
         writeln!(out)?;
         writeln!(out, "{} ({} requests)", "CA WEB ENROLLMENT (IIS)".bold(), iis.requests)?;
@@ -101,6 +123,11 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             iis.normal_handshakes, iis.authentication_failures, iis.unanswered_challenges
         )?;
     }
+    Ok(())
+}
+
+/// Error and warning lines no signature knows.
+fn unrecognised(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     let u = &report.unrecognised;
     if u.errors + u.warnings > 0 {
         writeln!(out)?;
@@ -118,6 +145,10 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  ... and {} more", u.errors + u.warnings - u.samples.len())?;
         }
     }
+    Ok(())
+}
+
+fn files(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", "FILES".bold())?;
     for f in &report.files {

@@ -107,6 +107,8 @@ fn summary(report: &PairReport) -> String {
     parts.join(", ")
 }
 
+/// The table's rows, in its order: the pairs, the CSRs waiting, the certificates without a CSR, the keys alone.
+/// Long because each kind of row says its own verdict.
 fn rows(p: &Pairing) -> Vec<Row> {
     let keys_of = |ks: &[usize]| match ks {
         [] => "-".to_string(),
