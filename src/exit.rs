@@ -1,4 +1,4 @@
-//! The process exit codes, in one place (the diff/grep convention of the contract).
+//! The process exit codes, in one place (the diff/grep convention; README, "Exit codes and errors").
 
 /// How a run ended, as scripts see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

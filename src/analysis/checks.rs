@@ -1,4 +1,4 @@
-//! The checks `match` runs, one module each, each with the stable id of the contract. A check reads the
+//! The checks `match` runs, one module each, each with its stable id (README, "The checks"). A check reads the
 //! [`Pair`] and returns a [`Finding`]: pass, fail, warn or skip, with its evidence, likely cause and remedy.
 //! Checks never print; the verdict ranks their failures.
 
@@ -116,7 +116,7 @@ pub struct Finding {
     pub cucm_error: Option<String>,
     /// Further lines of evidence.
     pub evidence: Vec<String>,
-    /// The likely cause, from the documents' cases.
+    /// The likely cause, from the cases of Cisco's articles (README, "Sources").
     pub cause: Option<String>,
     /// What to do about it.
     pub remedies: Vec<String>,

@@ -1,4 +1,4 @@
-//! CUCM's trust store rule (Security Guide and the documents): one certificate per CN and type. An incoming
+//! CUCM's trust store rule (Security Guide, and Cisco's "Regenerate CA-signed certificates in CUCM"): one certificate per CN and type. An incoming
 //! certificate of the same CN replaces the stored one only if it starts later ("not before"); an expired one is
 //! never uploaded; another CN is simply added.
 

@@ -10,7 +10,8 @@ use flate2::read::MultiGzDecoder;
 use super::read::open_error;
 use super::{IdleReader, InputError, Reading, Source, may_block};
 
-/// The longest piece of a line handled at once (the documents' excerpts fold many records onto one line).
+/// The longest piece of a line handled at once (the log excerpts of Cisco's "Troubleshoot CAPF Online CA" fold many
+/// records onto one line).
 pub const MAX_LINE: usize = 1 << 20;
 
 /// Opens a log for reading, decompressing gzip transparently.

@@ -1,5 +1,6 @@
 //! Which log is this? Told by content (a CAPF trace, the CiscoRA log, NGINX's error.log or an IIS W3C log), and
-//! how its records begin, so that records run together on one line (as in the documents' excerpts) are split.
+//! how its records begin, so that records run together on one line (as in the excerpts of
+//! Cisco's "Troubleshoot CAPF Online CA") are split.
 
 use std::sync::LazyLock;
 

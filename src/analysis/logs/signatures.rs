@@ -1,4 +1,5 @@
-//! The known failure signatures of CAPF Online CA enrollment, from the Cisco document's excerpts, each turned into
+//! The known failure signatures of CAPF Online CA enrollment, from the excerpts of Cisco's "Troubleshoot CAPF Online
+//! CA", each turned into
 //! what happened, the likely cause and what to change. The regular expressions run only on records in which
 //! the one-pass phrase scan ([`super::phrases`]) found a trigger.
 
@@ -146,7 +147,7 @@ pub fn classify(record: &str, found: Found) -> Classified {
     Classified::Known
 }
 
-/// The finding for one curl error of CES. Long on purpose: one arm per curl code and text the Cisco document shows,
+/// The finding for one curl error of CES. Long on purpose: one arm per curl code and text Cisco's article shows,
 /// read top to bottom as the table it is; split, the table would be scattered.
 fn curl(function: &str, code: &str, text: &str) -> Hit {
     let login = function.contains("login");

@@ -77,7 +77,7 @@ impl SanJson {
     }
 }
 
-/// A public key with the hashes TAC compares (contract: algorithm, bits, modulus_md5, pubkey_md5, spki_sha256).
+/// A public key with the hashes TAC compares (README, "JSON": algorithm, bits, modulus_md5, pubkey_md5, spki_sha256).
 #[derive(Serialize)]
 pub struct PublicKeyJson {
     /// rsa, ec, dsa, ed25519, ed448 or the OID.
