@@ -1,7 +1,6 @@
 //! The known failure signatures of CAPF Online CA enrollment, from the excerpts of Cisco's "Troubleshoot CAPF Online
-//! CA", each turned into
-//! what happened, the likely cause and what to change. The regular expressions run only on records in which
-//! the one-pass phrase scan ([`super::phrases`]) found a trigger.
+//! CA", each turned into what happened, the likely cause and what to change. The regular expressions run only on
+//! records in which the one-pass phrase scan ([`super::phrases`]) found a trigger.
 
 use std::sync::LazyLock;
 
