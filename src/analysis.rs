@@ -4,9 +4,9 @@
 
 pub mod chain;
 pub mod checks;
-pub mod hostname;
+pub(crate) mod hostname;
 pub mod logs;
-pub mod pairing;
-pub mod served;
-pub mod trust_store;
+pub(crate) mod pairing;
+pub(crate) mod served;
+pub(crate) mod trust_store;
 pub mod verify;

@@ -1,15 +1,15 @@
 //! One module per subcommand. Each gathers its inputs and returns a report; [`run`] hands the report to a
 //! renderer, writes diagnostics to stderr and works out the exit code.
 
-pub mod chain;
-pub mod connect;
-pub mod inspect;
-pub mod logs;
-pub mod matching;
-pub mod modulus;
-pub mod pair;
-pub mod pem_files;
-pub mod trust;
+pub(crate) mod chain;
+pub(crate) mod connect;
+pub(crate) mod inspect;
+pub(crate) mod logs;
+pub(crate) mod matching;
+pub(crate) mod modulus;
+pub(crate) mod pair;
+pub(crate) mod pem_files;
+pub(crate) mod trust;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

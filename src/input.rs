@@ -8,7 +8,7 @@ pub mod lines;
 mod pem_text;
 mod pkcs7;
 mod read;
-pub mod tls;
+pub(crate) mod tls;
 
 use std::fmt;
 

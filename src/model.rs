@@ -2,16 +2,16 @@
 //! once from x509-parser's borrowed types so that nothing downstream carries lifetimes.
 
 pub mod asn1;
-pub mod certificate;
-pub mod csr;
+pub(crate) mod certificate;
+pub(crate) mod csr;
 pub mod der;
-pub mod digest;
-pub mod encoding;
-pub mod extensions;
-pub mod key;
+pub(crate) mod digest;
+pub(crate) mod encoding;
+pub(crate) mod extensions;
+pub(crate) mod key;
 pub mod name;
-pub mod oids;
-pub mod signature;
+pub(crate) mod oids;
+pub(crate) mod signature;
 
 pub use certificate::Certificate;
 pub use csr::Csr;

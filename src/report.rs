@@ -1,16 +1,16 @@
 //! Reports and their renderers. Each command's report type (`report::matching::MatchReport`, ...) holds what the
 //! deciders found; `human` writes it as text and `json` as the documented JSON. Nothing here decides or parses.
 
-pub mod chain;
-pub mod connect;
-pub mod human;
-pub mod inspect;
-pub mod json;
-pub mod matching;
-pub mod modulus;
-pub mod pair;
+pub(crate) mod chain;
+pub(crate) mod connect;
+pub(crate) mod human;
+pub(crate) mod inspect;
+pub(crate) mod json;
+pub(crate) mod matching;
+pub(crate) mod modulus;
+pub(crate) mod pair;
 pub mod terminal;
-pub mod trust;
+pub(crate) mod trust;
 
 use crate::untrusted::Untrusted;
 

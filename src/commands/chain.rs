@@ -41,13 +41,7 @@ pub fn chain(
         Some(dir) => split_into(dir, &analysis)?,
         None => Vec::new(),
     };
-    Ok(ChainReport {
-        analysis,
-        inputs: sources.iter().map(Source::display_name).collect(),
-        written,
-        at,
-        input_warnings,
-    })
+    Ok(ChainReport { analysis, written, at, input_warnings })
 }
 
 /// Writes every certificate, in plan order, then the ones outside the plan.

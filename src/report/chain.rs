@@ -6,11 +6,9 @@ use time::OffsetDateTime;
 
 use super::InputWarning;
 use crate::analysis::chain::Analysis;
-use crate::untrusted::Untrusted;
 
 pub struct ChainReport {
     pub analysis: Analysis,
-    pub inputs: Vec<Untrusted>,
     /// Files written by `--split`, in order.
     pub written: Vec<PathBuf>,
     pub at: OffsetDateTime,
