@@ -82,7 +82,10 @@ fn every_import_between_modules_is_an_arrow_architecture_md_lists() {
     for (i, (module, uses)) in table.iter().enumerate() {
         for used in uses {
             let at = order.iter().position(|m| m == used);
-            assert!(at.is_some_and(|j| j < i), "ARCHITECTURE.md: {module} may use {used}, which is not listed above it");
+            assert!(
+                at.is_some_and(|j| j < i),
+                "ARCHITECTURE.md: {module} may use {used}, which is not listed above it"
+            );
         }
     }
     let mut files = Vec::new();
