@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use crate::config::{Config, Output, Task};
 use crate::exit::Exit;
 use crate::input::{self, Object, Reading, Source};
+use crate::model::Certificate;
 use crate::report::modulus::ModulusOutcome;
 use crate::report::terminal::{Mode, Terminal};
 use crate::report::{self, InputWarning};
@@ -96,6 +97,20 @@ impl From<io::Error> for Stop {
     fn from(e: io::Error) -> Stop {
         Stop::Io(e)
     }
+}
+
+/// The certificates among an input's objects (a PKCS#7's in its order), and the other objects it held.
+fn split_certificates(objects: Vec<Object>) -> (Vec<Certificate>, Vec<Object>) {
+    let mut certificates = Vec::new();
+    let mut others = Vec::new();
+    for object in objects {
+        match object {
+            Object::Certificate(c) => certificates.push(*c),
+            Object::Pkcs7(list) => certificates.extend(list),
+            other => others.push(other),
+        }
+    }
+    (certificates, others)
 }
 
 /// Where a task writes: the report to `out` (through the [`Terminal`] sink, which escapes whatever came from

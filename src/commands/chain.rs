@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::Problem;
 use crate::analysis::chain::{self, Analysis};
 use crate::cucm::Purpose;
-use crate::input::{Object, Reading, Source};
+use crate::input::{Reading, Source};
 use crate::model::Certificate;
 use crate::report::chain::ChainReport;
 use crate::untrusted::Untrusted;
@@ -24,17 +24,11 @@ pub fn chain(
     let mut input_warnings = Vec::new();
     for source in sources {
         let name = source.display_name();
-        let before = certs.len();
-        for object in super::objects(source, reading, &mut input_warnings)? {
-            match object {
-                Object::Certificate(c) => certs.push((*c, name.clone())),
-                Object::Pkcs7(list) => certs.extend(list.into_iter().map(|c| (c, name.clone()))),
-                _ => {}
-            }
-        }
-        if certs.len() == before {
+        let (found, _) = super::split_certificates(super::objects(source, reading, &mut input_warnings)?);
+        if found.is_empty() {
             return Err(Problem::about(source, "holds no certificate (a chain is made of certificates)"));
         }
+        certs.extend(found.into_iter().map(|c| (c, name.clone())));
     }
     let analysis = chain::analyze(certs, purpose, at);
     let written = match split {

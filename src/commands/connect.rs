@@ -74,17 +74,11 @@ fn load_cas(
 ) -> Result<Vec<Certificate>, Problem> {
     let mut cas = Vec::new();
     for source in sources {
-        let before = cas.len();
-        for object in super::objects(source, reading, warnings)? {
-            match object {
-                Object::Certificate(c) => cas.push(*c),
-                Object::Pkcs7(list) => cas.extend(list),
-                _ => {}
-            }
-        }
-        if cas.len() == before {
+        let (found, _) = super::split_certificates(super::objects(source, reading, warnings)?);
+        if found.is_empty() {
             return Err(Problem::about(source, "holds no certificate (--ca takes CA certificates)"));
         }
+        cas.extend(found);
     }
     Ok(cas)
 }

@@ -49,25 +49,15 @@ fn request_from(source: &Source, objects: Vec<Object>) -> Result<RequestFacts, P
 
 /// The certificates of the second slot (a certificate, a bundle or a PKCS#7), in order.
 fn certificates_from(source: &Source, objects: Vec<Object>, what: &str) -> Result<Vec<Certificate>, Problem> {
-    let mut certs = Vec::new();
-    let mut other = None;
-    for object in objects {
-        match object {
-            Object::Certificate(c) => certs.push(*c),
-            Object::Pkcs7(list) => certs.extend(list),
-            Object::Csr(_) => {
-                return Err(Problem::about(
-                    source,
-                    format!(
-                        "holds a certificate signing request where {what} goes: give the CSR first, then the certificate"
-                    ),
-                ));
-            }
-            o => other = Some(o.describe()),
-        }
+    let (certs, others) = super::split_certificates(objects);
+    if others.iter().any(|o| matches!(o, Object::Csr(_))) {
+        return Err(Problem::about(
+            source,
+            format!("holds a certificate signing request where {what} goes: give the CSR first, then the certificate"),
+        ));
     }
     if certs.is_empty() {
-        let found = other.unwrap_or_else(|| "nothing usable".into());
+        let found = others.last().map_or_else(|| "nothing usable".into(), Object::describe);
         return Err(Problem::about(source, format!("holds {found} where {what} goes")));
     }
     Ok(certs)
@@ -79,7 +69,8 @@ fn pick_leaf(certs: &[Certificate], key: &PublicKey) -> usize {
     if let Some(i) = certs.iter().position(|c| c.public_key.same_key(key)) {
         return i;
     }
-    let issues_none = |i: usize| !certs.iter().enumerate().any(|(j, c)| j != i && chain::could_issue(&certs[i], c));
+    let issues_another = chain::Pool::new(certs).issuers();
+    let issues_none = |i: usize| !issues_another[i];
     (0..certs.len())
         .find(|&i| issues_none(i) && !certs[i].is_ca())
         .or_else(|| (0..certs.len()).find(|&i| issues_none(i)))

@@ -17,20 +17,12 @@ fn one_certificate(
     warnings: &mut Vec<InputWarning>,
 ) -> Result<Certificate, Problem> {
     let err = |message: String| Problem::about(source, message);
-    let mut certs: Vec<Certificate> = Vec::new();
-    let mut other = None;
-    for object in super::objects(source, reading, warnings)? {
-        match object {
-            Object::Certificate(c) => certs.push(*c),
-            Object::Pkcs7(list) => certs.extend(list),
-            o => other = Some(o.describe()),
-        }
-    }
+    let (mut certs, others) = super::split_certificates(super::objects(source, reading, warnings)?);
     match certs.len() {
         1 => Ok(certs.remove(0)),
         0 => Err(err(format!(
             "holds {} where a trust certificate goes",
-            other.unwrap_or_else(|| "nothing usable".into())
+            others.last().map_or_else(|| "nothing usable".into(), Object::describe)
         ))),
         n => Err(err(format!(
             "holds {n} certificates: give the one trust certificate ('ucert chain --split' separates them)"
