@@ -8,6 +8,17 @@ use time::OffsetDateTime;
 
 use crate::cucm::Purpose;
 
+/// The purposes `--purpose` takes, in the words of every subcommand's help.
+macro_rules! purpose_help {
+    ($default:literal) => {
+        concat!(
+            "The certificate purpose: tomcat, tomcat-ECDSA, CallManager, CallManager-ECDSA, ipsec, CAPF, TVS, ",
+            "ITLRecovery, or IM and Presence's cup, cup-xmpp, cup-xmpp-s2s and their -ECDSA twins (any case). Default: ",
+            $default
+        )
+    };
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ucert",
@@ -15,19 +26,15 @@ use crate::cucm::Purpose;
     about = "Will CUCM accept this CA-signed certificate? If not, which error will it show, and why.",
     long_about = "Checks CA-signed certificates for Cisco Unified Communications (CUCM, IM&P, Unity Connection, UCCX) \
                   before you upload them: key match with the CSR, SANs, validity, key usage, chain. Offline.",
-    after_help = "Exit codes: 0 pass, 1 a check failed, 2 usage error or unreadable input. '-' reads standard input."
+    after_help = "Exit codes: 0 pass, 1 a check failed, 2 usage error or unreadable input. '-' reads standard input.\n\n\
+                  Examples:\n  \
+                  ucert match tomcat.csr certnew.cer          # will CUCM accept it? if not, why\n  \
+                  ucert pair cluster-certs/                   # every node's CSRs and the CA's answers at once\n  \
+                  ucert explain \"CSR SAN and Certificate SAN does not match\""
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-
-    /// When to colour the output: auto (only on a terminal, honouring NO_COLOR), always or never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
-    pub color: ColorChoice,
-
-    /// Give up on an input pipe or device (a FIFO, /dev/...) that stays silent this long, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, global = true, value_parser = parse_seconds)]
-    pub read_timeout: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -110,8 +117,7 @@ pub struct ChainArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// The purpose of the leaf (decides the trust store); default: inferred from the leaf, and said so.
-    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose, help = purpose_help!("inferred from the leaf, and said so."))]
     pub purpose: Option<Purpose>,
 
     /// Write each certificate to DIR as its own PEM file, numbered in upload order (existing files are never
@@ -123,7 +129,10 @@ pub struct ChainArgs {
     pub at: AtArg,
 
     #[command(flatten)]
-    pub json: JsonArg,
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -140,7 +149,10 @@ pub struct TrustArgs {
     pub at: AtArg,
 
     #[command(flatten)]
-    pub json: JsonArg,
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -149,11 +161,17 @@ pub struct PairArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose, help = purpose_help!("from each CSR's file name, e.g. tomcat.csr."))]
+    pub purpose: Option<Purpose>,
+
     #[command(flatten)]
     pub at: AtArg,
 
     #[command(flatten)]
-    pub json: JsonArg,
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -163,7 +181,10 @@ pub struct LogsArgs {
     pub files: Vec<PathBuf>,
 
     #[command(flatten)]
-    pub json: JsonArg,
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -175,10 +196,6 @@ pub struct ConnectArgs {
     /// The name to send in SNI and to check the certificate against (default: HOST).
     #[arg(long, value_name = "NAME")]
     pub sni: Option<String>,
-
-    /// Give up after this many seconds (resolving, connecting and the handshake together).
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
 
     /// CA certificates the chain should lead to; repeat for several files.
     #[arg(long = "ca", value_name = "FILE")]
@@ -196,7 +213,10 @@ pub struct ConnectArgs {
     pub at: AtArg,
 
     #[command(flatten)]
-    pub json: JsonArg,
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -206,7 +226,10 @@ pub struct ExplainArgs {
     pub text: Vec<String>,
 
     #[command(flatten)]
-    pub json: JsonArg,
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub color: ColorArg,
 }
 
 #[derive(Debug, Args)]
@@ -223,7 +246,10 @@ pub struct InspectArgs {
     pub files: Vec<PathBuf>,
 
     #[command(flatten)]
-    pub json: JsonArg,
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 
     #[command(flatten)]
     pub at: AtArg,
@@ -239,10 +265,7 @@ pub struct MatchArgs {
     #[arg(value_name = "CERT")]
     pub cert: PathBuf,
 
-    /// The certificate purpose (tomcat, tomcat-ECDSA, CallManager, CallManager-ECDSA, ipsec, CAPF, TVS,
-    /// ITLRecovery; IM and Presence: cup, cup-xmpp, cup-xmpp-s2s and their -ECDSA twins; any case). Default: from the
-    /// CSR's file name, e.g. tomcat.csr.
-    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose, help = purpose_help!("from the CSR's file name, e.g. tomcat.csr."))]
     pub purpose: Option<Purpose>,
 
     /// CA certificates (root, intermediates) to check the chain with; repeat for several files.
@@ -253,11 +276,10 @@ pub struct MatchArgs {
     pub at: AtArg,
 
     #[command(flatten)]
-    pub json: JsonArg,
+    pub output: OutputArgs,
 
-    /// Print nothing; the exit code says it all (0 match, 1 mismatch, 2 error).
-    #[arg(long, short, conflicts_with = "json")]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -265,6 +287,12 @@ pub struct ModulusArgs {
     /// Files to read; every RSA certificate, CSR or key in them gets a line.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// `--at`, the same on every subcommand that judges validity.
@@ -275,12 +303,39 @@ pub struct AtArg {
     pub at: Option<OffsetDateTime>,
 }
 
-/// `--json`, the same on every subcommand that writes a report.
+/// `--json`, `-q/--quiet` and `-v/--verbose`, the same on every subcommand that writes a report.
 #[derive(Debug, Args)]
-pub struct JsonArg {
-    /// Print JSON (stable fields, see the README) instead of text.
-    #[arg(long)]
+pub struct OutputArgs {
+    /// Print JSON (stable fields, see the README) instead of text; an error is a JSON object too.
+    #[arg(long, conflicts_with_all = ["quiet", "verbose"])]
     pub json: bool,
+
+    /// Print nothing on standard output: the exit code says it all (0 pass, 1 a check failed, 2 error).
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Show everything: every check, every list in full.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// `--color`, on every subcommand whose text has colour.
+#[derive(Debug, Args)]
+pub struct ColorArg {
+    /// When to colour the output: auto (only on a terminal, honouring NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--color` and `--timeout`, on every subcommand that reads inputs or servers.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub color: ColorArg,
+
+    /// Give up on a server, or on a pipe, a device or standard input, that stays silent this long, in seconds.
+    #[arg(long, alias = "read-timeout", value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub timeout: f64,
 }
 
 /// Parses a positive number of seconds (fractions allowed).

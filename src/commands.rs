@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use time::OffsetDateTime;
 
 use crate::config::{Config, Output, Task};
+use crate::cucm::Purpose;
 use crate::exit::Exit;
 use crate::input::{self, Object, Reading, Source};
 use crate::model::Certificate;
@@ -25,28 +26,87 @@ use crate::report::terminal::{Mode, Terminal};
 use crate::report::{self, InputWarning};
 use crate::untrusted::Untrusted;
 
-/// Why a command could not run on its inputs: the path (file, directory, server) concerned and what is wrong.
-/// Printed as one line, `ucert: <path>: <message>`, with exit code 2.
+/// Why a command could not run on its inputs: the path (file, directory, server) concerned, what kind of problem
+/// and what is wrong. Printed as one line, `ucert: <path>: <message>`, with exit code 2 (and under `--json` as an
+/// error object on stdout too).
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct Problem {
     pub path: Untrusted,
+    pub kind: ProblemKind,
     pub message: String,
 }
 
+/// What kind of problem stopped a command (the JSON error's `kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    NotFound,
+    PermissionDenied,
+    /// A directory where a file goes.
+    IsDirectory,
+    TooLarge,
+    /// A pipe, device or server stayed silent.
+    Timeout,
+    Empty,
+    /// Not a certificate, CSR, key or log ucert can read (damaged, or another kind of file).
+    Unreadable,
+    /// A readable object of the wrong kind for its place (a certificate where the CSR goes).
+    WrongKind,
+    /// A server could not be reached or did not speak TLS.
+    Network,
+    /// A file could not be written (`--split`, `--save`).
+    Write,
+}
+
+impl ProblemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::NotFound => "not-found",
+            ProblemKind::PermissionDenied => "permission-denied",
+            ProblemKind::IsDirectory => "is-directory",
+            ProblemKind::TooLarge => "too-large",
+            ProblemKind::Timeout => "timeout",
+            ProblemKind::Empty => "empty",
+            ProblemKind::Unreadable => "unreadable",
+            ProblemKind::WrongKind => "wrong-kind",
+            ProblemKind::Network => "network",
+            ProblemKind::Write => "write",
+        }
+    }
+}
+
 impl Problem {
-    /// A problem with one input, named as the user gave it.
+    /// An input that holds the wrong kind of object, named as the user gave it.
     pub fn about(source: &Source, message: impl Into<String>) -> Problem {
-        Problem { path: source.display_name(), message: message.into() }
+        Problem { path: source.display_name(), kind: ProblemKind::WrongKind, message: message.into() }
+    }
+
+    /// An input that could not be read; a directory where a file goes points to `ucert pair`.
+    pub fn input(source: &Source, error: &input::InputError) -> Problem {
+        use input::InputError as E;
+        let kind = match error {
+            E::NotFound => ProblemKind::NotFound,
+            E::PermissionDenied => ProblemKind::PermissionDenied,
+            E::IsDirectory => ProblemKind::IsDirectory,
+            E::TooLarge => ProblemKind::TooLarge,
+            E::Timeout(_) => ProblemKind::Timeout,
+            E::Empty => ProblemKind::Empty,
+            _ => ProblemKind::Unreadable,
+        };
+        let path = source.display_name();
+        let message = match error {
+            E::IsDirectory => format!("{error}: for a folder of CSRs and certificates, run 'ucert pair {path}'"),
+            _ => error.to_string(),
+        };
+        Problem { path, kind, message }
     }
 }
 
 /// Every object of an input, in order; an input with nothing readable is the problem that stops the command. A
 /// damaged block beside readable objects goes into `warnings`.
 fn objects(source: &Source, reading: Reading, warnings: &mut Vec<InputWarning>) -> Result<Vec<Object>, Problem> {
-    let (located, damaged) = input::load(source, reading)
-        .and_then(|d| d.into_objects())
-        .map_err(|e| Problem::about(source, e.to_string()))?;
+    let (located, damaged) =
+        input::load(source, reading).and_then(|d| d.into_objects()).map_err(|e| Problem::input(source, &e))?;
     if let Some(message) = damaged {
         warnings.push(InputWarning { path: source.display_name(), message });
     }
@@ -55,7 +115,7 @@ fn objects(source: &Source, reading: Reading, warnings: &mut Vec<InputWarning>) 
 
 impl From<crate::commands::pem_files::WriteError> for Problem {
     fn from(e: crate::commands::pem_files::WriteError) -> Problem {
-        Problem { path: e.path, message: e.message }
+        Problem { path: e.path, kind: ProblemKind::Write, message: e.message }
     }
 }
 
@@ -68,10 +128,18 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         // a person is to type or paste the input: say so, or ucert looks hung
         let _ = writeln!(err, "ucert: reading standard input (end with {END_OF_INPUT})");
     }
-    match execute(config, out, err) {
+    let output = config.output;
+    let mut o = Outputs { out, err, output, color: config.color, width: config.width };
+    match execute(config, &mut o) {
         Ok(exit) => Ok(exit),
         Err(Stop::Problem(p)) => {
-            diagnostic(err, &p.path, &p.message);
+            o.diagnostic(&p.path, &p.message);
+            if output == Output::Json {
+                // a script reading the JSON gets the error as JSON too
+                let mut sink = Terminal::new(&mut *o.out, Mode::Json);
+                report::json::error(p.kind.as_str(), Some(&p.path), &p.message, &mut sink)?;
+                sink.flush()?;
+            }
             Ok(Exit::Error)
         }
         Err(Stop::Io(e)) => Err(e),
@@ -118,26 +186,45 @@ fn split_certificates(objects: Vec<Object>) -> (Vec<Certificate>, Vec<Object>) {
 struct Outputs<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
+    output: Output,
     color: bool,
-    /// The terminal's width, when stdout is one.
-    width: Option<usize>,
+    /// The width human text is wrapped and fitted to.
+    width: usize,
 }
 
 impl Outputs<'_> {
-    /// Writes a report as JSON or as text, then flushes.
+    /// Writes a report as JSON or as text (wrapped to the width), or nothing with `--quiet`; then flushes.
     fn emit(
         &mut self,
-        json: bool,
         as_json: impl FnOnce(&mut dyn Write) -> io::Result<()>,
         as_text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        let mut sink = Terminal::new(&mut *self.out, if json { Mode::Json } else { Mode::Human { color: self.color } });
-        if json {
+        self.emit_wrapped(Some(self.width), as_json, as_text)
+    }
+
+    /// Writes a report, its text wrapped to `width` if any: text that scripts split into fields (`modulus`) is not.
+    fn emit_wrapped(
+        &mut self,
+        width: Option<usize>,
+        as_json: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+        as_text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mode = match self.output {
+            Output::Quiet => return Ok(()),
+            Output::Json => Mode::Json,
+            Output::Human { .. } => Mode::Human { color: self.color },
+        };
+        let mut sink = Terminal::new(&mut *self.out, mode).wrapping(width);
+        if mode == Mode::Json {
             as_json(&mut sink)?
         } else {
             as_text(&mut sink)?
         }
         sink.flush()
+    }
+
+    fn verbose(&self) -> bool {
+        matches!(self.output, Output::Human { verbose: true })
     }
 
     fn diagnostic(&mut self, path: &Untrusted, problem: &str) {
@@ -158,45 +245,42 @@ fn pass_if(ok: bool) -> Exit {
     if ok { Exit::Ok } else { Exit::CheckFailed }
 }
 
-fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit, Stop> {
-    let mut o = Outputs { out, err, color: config.color, width: config.width };
+fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
     let reading = config.reading;
+    let verbose = o.verbose();
     match config.task {
-        Task::Match { csr, cert, cas, purpose, at, output } => {
+        Task::Match { csr, cert, cas, purpose, at } => {
             let report = matching::gather(&csr, &cert, &cas, purpose, at, reading)?;
             o.warn_all(&report.input_warnings);
-            if output != Output::Quiet {
-                let json = output == Output::Json;
-                o.emit(json, |w| report::json::matching(&report, w), |w| report::human::matching(&report, w))?;
-            }
+            o.emit(|w| report::json::matching(&report, w), |w| report::human::matching(&report, verbose, w))?;
             Ok(pass_if(report.matched()))
         }
-        Task::Chain { inputs, purpose, split, at, json } => {
+        Task::Chain { inputs, purpose, split, at } => {
             let report = chain::chain(&inputs, purpose, split.as_deref(), at, reading)?;
             o.warn_all(&report.input_warnings);
-            o.emit(json, |w| report::json::chain(&report, w), |w| report::human::chain(&report, w))?;
+            o.emit(|w| report::json::chain(&report, w), |w| report::human::chain(&report, w))?;
             Ok(pass_if(report.analysis.complete()))
         }
-        Task::Trust { existing, new, at, json } => {
+        Task::Trust { existing, new, at } => {
             let report = trust::trust(&existing, &new, at, reading)?;
             o.warn_all(&report.input_warnings);
-            o.emit(json, |w| report::json::trust(&report, w), |w| report::human::trust(&report, w))?;
+            o.emit(|w| report::json::trust(&report, w), |w| report::human::trust(&report, w))?;
             Ok(pass_if(report.decision.outcome.new_is_stored()))
         }
-        Task::Pair { paths, at, json } => run_pair(&mut o, &paths, at, json, reading),
-        Task::Logs { inputs, json } => run_logs(&mut o, &inputs, json, reading),
-        Task::Connect { target, sni, timeout, cas, expect, save, at, json } => {
+        Task::Pair { paths, purpose, at } => run_pair(o, &paths, purpose, at, reading),
+        Task::Logs { inputs } => run_logs(o, &inputs, reading),
+        Task::Connect { target, sni, cas, expect, save, at } => {
             let (sni, expect, save) = (sni.as_deref(), expect.as_ref(), save.as_deref());
-            let options = connect::Options { sni, timeout, cas: &cas, expect, save, at, reading };
+            let options = connect::Options { sni, cas: &cas, expect, save, at, reading };
             let report = connect::connect(&target, options)?;
             o.warn_all(&report.input_warnings);
-            o.emit(json, |w| report::json::connect(&report, w), |w| report::human::connect(&report, w))?;
+            o.emit(|w| report::json::connect(&report, w), |w| report::human::connect(&report, w))?;
             Ok(pass_if(report.passed()))
         }
-        Task::Explain { text, json } => {
+        Task::Explain { text } => {
             let found = crate::cucm::explain::explain(&text);
             let found = found.as_ref();
-            o.emit(json, |w| report::json::explain(&text, found, w), |w| report::human::explain(&text, found, w))?;
+            o.emit(|w| report::json::explain(&text, found, w), |w| report::human::explain(&text, found, w))?;
             Ok(pass_if(found.is_some()))
         }
         Task::Completions { shell } => {
@@ -211,21 +295,21 @@ fn execute(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
             o.out.flush()?;
             Ok(Exit::Ok)
         }
-        Task::Inspect { inputs, at, json } => run_inspect(&mut o, &inputs, at, json, reading),
-        Task::Modulus { inputs } => run_modulus(&mut o, &inputs, reading),
+        Task::Inspect { inputs, at } => run_inspect(o, &inputs, at, reading),
+        Task::Modulus { inputs } => run_modulus(o, &inputs, reading),
     }
 }
 
 fn run_pair(
     o: &mut Outputs<'_>,
     paths: &[PathBuf],
+    purpose: Option<Purpose>,
     at: OffsetDateTime,
-    json: bool,
     reading: Reading,
 ) -> Result<Exit, Stop> {
-    let report = pair::pair(paths, at, reading)?;
-    let width = o.width;
-    o.emit(json, |w| report::json::pair(&report, w), |w| report::human::pair(&report, width, w))?;
+    let report = pair::pair(paths, purpose, at, reading)?;
+    let (width, verbose) = (o.width, o.verbose());
+    o.emit(|w| report::json::pair(&report, w), |w| report::human::pair(&report, width, verbose, w))?;
     let exit = pass_if(!report.pairing.has_failures());
     // Freeing tens of thousands of objects one by one takes a tenth of a second; let a helper thread do it while
     // the process exits (it is cut short then, which is what we want).
@@ -233,27 +317,27 @@ fn run_pair(
     Ok(exit)
 }
 
-fn run_logs(o: &mut Outputs<'_>, inputs: &[Source], json: bool, reading: Reading) -> Result<Exit, Stop> {
-    let (report, problems) = logs::logs(inputs, reading);
-    // when no input could be read there is no report: only the errors, on stderr
-    if !report.files.is_empty() || problems.is_empty() {
-        o.emit(json, |w| report::json::logs(&report, w), |w| report::human::logs(&report, w))?;
+fn run_logs(o: &mut Outputs<'_>, inputs: &[Source], reading: Reading) -> Result<Exit, Stop> {
+    let (report, mut problems) = logs::logs(inputs, reading);
+    // when no input could be read there is no report: only the errors
+    if report.files.is_empty() && !problems.is_empty() {
+        let first = problems.remove(0);
+        for p in &problems {
+            o.diagnostic(&p.path, &p.message);
+        }
+        return Err(Stop::Problem(first));
     }
+    let verbose = o.verbose();
+    o.emit(|w| report::json::logs(&report, w), |w| report::human::logs(&report, verbose, w))?;
     for p in &problems {
         o.diagnostic(&p.path, &p.message);
     }
     Ok(if problems.is_empty() { pass_if(!report.has_errors()) } else { Exit::Error })
 }
 
-fn run_inspect(
-    o: &mut Outputs<'_>,
-    inputs: &[Source],
-    at: OffsetDateTime,
-    json: bool,
-    reading: Reading,
-) -> Result<Exit, Stop> {
+fn run_inspect(o: &mut Outputs<'_>, inputs: &[Source], at: OffsetDateTime, reading: Reading) -> Result<Exit, Stop> {
     let report = inspect::inspect(inputs, at, reading);
-    o.emit(json, |w| report::json::inspect(&report, w), |w| report::human::inspect(&report, w))?;
+    o.emit(|w| report::json::inspect(&report, w), |w| report::human::inspect(&report, w))?;
     let mut exit = Exit::Ok;
     for file in &report.files {
         if let Some(problem) = &file.error {
@@ -266,7 +350,7 @@ fn run_inspect(
 
 fn run_modulus(o: &mut Outputs<'_>, inputs: &[Source], reading: Reading) -> Result<Exit, Stop> {
     let lines = modulus::modulus(inputs, reading);
-    o.emit(false, |_| Ok(()), |w| report::human::modulus(&lines, w))?;
+    o.emit_wrapped(None, |w| report::json::modulus(&lines, w), |w| report::human::modulus(&lines, w))?;
     let mut exit = Exit::Ok;
     for line in &lines {
         match &line.outcome {

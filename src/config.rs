@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{AtArg, Cli, ColorChoice, Command, CommonArgs, OutputArgs};
 use crate::cucm::Purpose;
 use crate::input::{Reading, Source};
 
@@ -15,10 +15,12 @@ use crate::input::{Reading, Source};
 pub struct Config {
     /// Whether stdout gets colour (stderr never does).
     pub color: bool,
-    /// The terminal's width when stdout is one; None when writing to a pipe or file (nothing is cut then).
-    pub width: Option<usize>,
-    /// How inputs are read (`--read-timeout`).
+    /// The width human text is wrapped and fitted to: `COLUMNS`, else the terminal's, else 100.
+    pub width: usize,
+    /// How inputs are read, and how long a server may stay silent (`--timeout`).
     pub reading: Reading,
+    /// Text, JSON or nothing (`--json`, `--quiet`, `--verbose`).
+    pub output: Output,
     pub task: Task,
 }
 
@@ -30,43 +32,36 @@ pub enum Task {
         cas: Vec<Source>,
         purpose: Option<Purpose>,
         at: OffsetDateTime,
-        output: Output,
     },
     Chain {
         inputs: Vec<Source>,
         purpose: Option<Purpose>,
         split: Option<PathBuf>,
         at: OffsetDateTime,
-        json: bool,
     },
     Trust {
         existing: Source,
         new: Source,
         at: OffsetDateTime,
-        json: bool,
     },
     Pair {
         paths: Vec<PathBuf>,
+        purpose: Option<Purpose>,
         at: OffsetDateTime,
-        json: bool,
     },
     Logs {
         inputs: Vec<Source>,
-        json: bool,
     },
     Connect {
         target: crate::input::tls::Target,
         sni: Option<String>,
-        timeout: std::time::Duration,
         cas: Vec<Source>,
         expect: Option<Source>,
         save: Option<PathBuf>,
         at: OffsetDateTime,
-        json: bool,
     },
     Explain {
         text: String,
-        json: bool,
     },
     Completions {
         shell: clap_complete::Shell,
@@ -75,7 +70,6 @@ pub enum Task {
     Inspect {
         inputs: Vec<Source>,
         at: OffsetDateTime,
-        json: bool,
     },
     Modulus {
         inputs: Vec<Source>,
@@ -83,130 +77,136 @@ pub enum Task {
 }
 
 impl Task {
+    /// How many of the task's inputs are standard input (`-`).
+    fn stdin_uses(&self) -> usize {
+        let count = |sources: &[&Source]| sources.iter().filter(|s| ***s == Source::Stdin).count();
+        match self {
+            Task::Match { csr, cert, cas, .. } => count(&[csr, cert]) + count(&cas.iter().collect::<Vec<_>>()),
+            Task::Chain { inputs, .. } | Task::Logs { inputs, .. } => count(&inputs.iter().collect::<Vec<_>>()),
+            Task::Inspect { inputs, .. } | Task::Modulus { inputs } => count(&inputs.iter().collect::<Vec<_>>()),
+            Task::Trust { existing, new, .. } => count(&[existing, new]),
+            Task::Connect { cas, expect, .. } => {
+                count(&cas.iter().collect::<Vec<_>>()) + usize::from(expect.as_ref() == Some(&Source::Stdin))
+            }
+            Task::Pair { .. } | Task::Explain { .. } | Task::Completions { .. } | Task::Man => 0,
+        }
+    }
+
     /// Whether the task reads standard input (`-` among its inputs).
     pub fn reads_stdin(&self) -> bool {
-        let any = |sources: &[Source]| sources.contains(&Source::Stdin);
-        match self {
-            Task::Match { csr, cert, cas, .. } => any(&[csr.clone(), cert.clone()]) || any(cas),
-            Task::Chain { inputs, .. } | Task::Logs { inputs, .. } => any(inputs),
-            Task::Inspect { inputs, .. } | Task::Modulus { inputs } => any(inputs),
-            Task::Trust { existing, new, .. } => any(&[existing.clone(), new.clone()]),
-            Task::Connect { cas, expect, .. } => any(cas) || expect.as_ref() == Some(&Source::Stdin),
-            Task::Pair { .. } | Task::Explain { .. } | Task::Completions { .. } | Task::Man => false,
-        }
+        self.stdin_uses() > 0
     }
 }
 
-/// How a checking command reports.
+/// How a command reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Output {
-    Human,
+    /// Text; with `verbose`, every check and every list in full.
+    Human {
+        verbose: bool,
+    },
     Json,
     /// Nothing on stdout; the exit code says it all.
     Quiet,
 }
 
-impl Config {
-    /// Resolves the command line; Err is a usage error, shown as one line and exit code 2. Long because it has one
-    /// short arm per subcommand.
-    pub fn from_cli(cli: Cli) -> Result<Config, String> {
-        let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
-        let terminal = std::io::stdout().is_terminal();
-        let mut color = decide_color(cli.color, terminal, &env);
-        let sources = |files: Vec<std::path::PathBuf>| files.iter().map(|f| Source::from_arg(f)).collect::<Vec<_>>();
-        let now = OffsetDateTime::now_utc();
-        let reading = Reading { idle: std::time::Duration::from_secs_f64(cli.read_timeout) };
-        let task = match cli.command {
-            Command::Match(a) => {
-                let (csr, cert) = (Source::from_arg(&a.csr), Source::from_arg(&a.cert));
-                let cas = sources(a.ca);
-                let stdin_uses = [&csr, &cert].into_iter().chain(cas.iter()).filter(|s| **s == Source::Stdin).count();
-                if stdin_uses > 1 {
-                    return Err("only one input can be standard input ('-')".into());
-                }
-                let output = if a.json.json {
-                    Output::Json
-                } else if a.quiet {
-                    Output::Quiet
-                } else {
-                    Output::Human
-                };
-                color &= output == Output::Human;
-                Task::Match { csr, cert, cas, purpose: a.purpose, at: a.at.at.unwrap_or(now), output }
-            }
-            Command::Chain(a) => {
-                color &= !a.json.json;
-                let inputs = sources(a.files);
-                if inputs.iter().filter(|s| **s == Source::Stdin).count() > 1 {
-                    return Err("only one input can be standard input ('-')".into());
-                }
-                Task::Chain {
-                    inputs,
-                    purpose: a.purpose,
-                    split: a.split,
-                    at: a.at.at.unwrap_or(now),
-                    json: a.json.json,
-                }
-            }
-            Command::Trust(a) => {
-                color &= !a.json.json;
-                let (existing, new) = (Source::from_arg(&a.existing), Source::from_arg(&a.new));
-                if existing == Source::Stdin && new == Source::Stdin {
-                    return Err("only one input can be standard input ('-')".into());
-                }
-                Task::Trust { existing, new, at: a.at.at.unwrap_or(now), json: a.json.json }
-            }
-            Command::Connect(a) => {
-                color &= !a.json.json;
-                let target = crate::input::tls::Target::parse(&a.target)?;
-                Task::Connect {
-                    target,
-                    sni: a.sni,
-                    timeout: std::time::Duration::from_secs(a.timeout),
-                    cas: sources(a.ca),
-                    expect: a.expect.as_deref().map(Source::from_arg),
-                    save: a.save,
-                    at: a.at.at.unwrap_or(now),
-                    json: a.json.json,
-                }
-            }
-            Command::Logs(a) => {
-                color &= !a.json.json;
-                Task::Logs { inputs: sources(a.files), json: a.json.json }
-            }
-            Command::Pair(a) => {
-                color &= !a.json.json;
-                Task::Pair { paths: a.paths, at: a.at.at.unwrap_or(now), json: a.json.json }
-            }
-            Command::Explain(a) => {
-                color &= !a.json.json;
-                Task::Explain { text: a.text.join(" "), json: a.json.json }
-            }
-            Command::Completions(a) => {
-                color = false;
-                Task::Completions { shell: a.shell }
-            }
-            Command::Man => {
-                color = false;
-                Task::Man
-            }
-            Command::Inspect(a) => {
-                color &= !a.json.json;
-                Task::Inspect { inputs: sources(a.files), at: a.at.at.unwrap_or(now), json: a.json.json }
-            }
-            Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
-        };
-        let width = terminal.then(|| terminal_width(&env)).flatten();
-        Ok(Config { color, width, reading, task })
+impl Output {
+    fn from_args(a: &OutputArgs) -> Output {
+        if a.json {
+            Output::Json
+        } else if a.quiet {
+            Output::Quiet
+        } else {
+            Output::Human { verbose: a.verbose }
+        }
     }
 }
 
-/// The width to fit: `COLUMNS` when set (as shells export it), else what the terminal reports.
-fn terminal_width(env: &dyn Fn(&str) -> Option<String>) -> Option<usize> {
+impl Config {
+    /// Resolves the command line; Err is a usage error, shown as one line and exit code 2.
+    pub fn from_cli(cli: Cli) -> Result<Config, String> {
+        let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        let terminal = std::io::stdout().is_terminal();
+        let (output, color, timeout) = settings(&cli.command);
+        // colour only for text on a terminal (or when forced)
+        let color = color.is_some_and(|c| decide_color(c, terminal, &env)) && matches!(output, Output::Human { .. });
+        let reading = Reading { idle: std::time::Duration::from_secs_f64(timeout.unwrap_or(DEFAULT_TIMEOUT)) };
+        let task = task(cli.command, OffsetDateTime::now_utc())?;
+        let stdin_uses = task.stdin_uses();
+        if stdin_uses > 1 {
+            return Err("only one input can be standard input ('-')".into());
+        }
+        Ok(Config { color, width: output_width(terminal, &env), reading, output, task })
+    }
+}
+
+/// Seconds a server, pipe or device may stay silent, without `--timeout`.
+const DEFAULT_TIMEOUT: f64 = 10.0;
+
+/// The output form, `--color` and `--timeout` of a subcommand (None where it has no such flag).
+fn settings(command: &Command) -> (Output, Option<ColorChoice>, Option<f64>) {
+    let with = |o: &OutputArgs, c: &CommonArgs| (Output::from_args(o), Some(c.color.color), Some(c.timeout));
+    match command {
+        Command::Match(a) => with(&a.output, &a.common),
+        Command::Chain(a) => with(&a.output, &a.common),
+        Command::Trust(a) => with(&a.output, &a.common),
+        Command::Pair(a) => with(&a.output, &a.common),
+        Command::Logs(a) => with(&a.output, &a.common),
+        Command::Connect(a) => with(&a.output, &a.common),
+        Command::Inspect(a) => with(&a.output, &a.common),
+        Command::Modulus(a) => with(&a.output, &a.common),
+        Command::Explain(a) => (Output::from_args(&a.output), Some(a.color.color), None),
+        Command::Completions(_) | Command::Man => (Output::Human { verbose: false }, None, None),
+    }
+}
+
+/// The task a subcommand asks for, its paths turned into sources (`-` is standard input) and `--at` into a time.
+fn task(command: Command, now: OffsetDateTime) -> Result<Task, String> {
+    let sources = |files: Vec<PathBuf>| files.iter().map(|f| Source::from_arg(f)).collect::<Vec<_>>();
+    let at = |a: &AtArg| a.at.unwrap_or(now);
+    Ok(match command {
+        Command::Match(a) => Task::Match {
+            csr: Source::from_arg(&a.csr),
+            cert: Source::from_arg(&a.cert),
+            cas: sources(a.ca),
+            purpose: a.purpose,
+            at: at(&a.at),
+        },
+        Command::Chain(a) => {
+            Task::Chain { inputs: sources(a.files), purpose: a.purpose, split: a.split, at: at(&a.at) }
+        }
+        Command::Trust(a) => {
+            Task::Trust { existing: Source::from_arg(&a.existing), new: Source::from_arg(&a.new), at: at(&a.at) }
+        }
+        Command::Connect(a) => Task::Connect {
+            target: crate::input::tls::Target::parse(&a.target)?,
+            sni: a.sni,
+            cas: sources(a.ca),
+            expect: a.expect.as_deref().map(Source::from_arg),
+            save: a.save,
+            at: at(&a.at),
+        },
+        Command::Logs(a) => Task::Logs { inputs: sources(a.files) },
+        Command::Pair(a) => Task::Pair { paths: a.paths, purpose: a.purpose, at: at(&a.at) },
+        Command::Explain(a) => Task::Explain { text: a.text.join(" ") },
+        Command::Completions(a) => Task::Completions { shell: a.shell },
+        Command::Man => Task::Man,
+        Command::Inspect(a) => Task::Inspect { inputs: sources(a.files), at: at(&a.at) },
+        Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
+    })
+}
+
+/// The width human output fits: `COLUMNS` when set (as shells export it, and as a user sets it for a pipe), else
+/// what the terminal reports, else (a pipe, a file) 100 columns.
+fn output_width(terminal: bool, env: &dyn Fn(&str) -> Option<String>) -> usize {
+    const PIPE_WIDTH: usize = 100;
+    const NARROWEST: usize = 20;
     env("COLUMNS")
         .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|&w| w >= 20)
-        .or_else(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize))
+        .filter(|&w| w >= NARROWEST)
+        .or_else(|| terminal.then(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize)).flatten())
+        .filter(|&w| w >= NARROWEST)
+        .unwrap_or(PIPE_WIDTH)
 }
 
 /// `--color auto` follows the conventions of no-color.org and bixense.com/clicolors: NO_COLOR (non-empty) turns

@@ -177,7 +177,7 @@ pub enum InputError {
     IsDirectory,
     #[error("larger than {} MiB: not a certificate, CSR or key (refused before reading it whole)", MAX_INPUT_BYTES / (1024 * 1024))]
     TooLarge,
-    #[error("no data arrived for {0} s (a pipe or device that never closes? see --read-timeout)")]
+    #[error("no data arrived for {0} s (a pipe or device that never closes? see --timeout)")]
     Timeout(f64),
     #[error("empty input")]
     Empty,

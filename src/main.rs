@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(usage) => {
             eprintln!("ucert: {}", ucert::untrusted::escape(&usage));
+            json_usage_error(&usage);
             return ExitCode::from(Exit::Error.code());
         }
     };
@@ -69,7 +70,21 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         Terminal::new(&mut out, Mode::Human { color: false }).write_all(text.as_bytes())
     };
     let _ = written;
+    if e.use_stderr() {
+        let first = text.lines().next().unwrap_or_default();
+        json_usage_error(first.trim_start_matches("error: "));
+    }
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(Exit::Error.code()))
+}
+
+/// Under `--json` a usage error is a JSON object on stdout too, as every other error is.
+fn json_usage_error(message: &str) {
+    use ucert::report::terminal::{Mode, Terminal};
+    if std::env::args_os().any(|a| a == "--json") {
+        let mut out = io::stdout().lock();
+        let mut sink = Terminal::new(&mut out, Mode::Json);
+        let _ = ucert::report::json_error("usage", None, message, &mut sink).and_then(|()| sink.flush());
+    }
 }
 
 /// The one line a panic prints instead of a backtrace.

@@ -6,6 +6,7 @@ pub(crate) mod connect;
 pub(crate) mod human;
 pub(crate) mod inspect;
 pub(crate) mod json;
+pub use json::error as json_error;
 pub(crate) mod matching;
 pub(crate) mod modulus;
 pub(crate) mod pair;

@@ -175,8 +175,8 @@ fn every_bad_input_is_exit_2_with_one_line_naming_the_file() {
         for args in &invocations {
             // a guard against hangs, not a speed test: every case ends in well under a second
             let out = command_for(case)
-                .arg("--read-timeout=0.3")
                 .args(args)
+                .arg("--timeout=0.3")
                 .timeout(std::time::Duration::from_secs(20))
                 .output()
                 .unwrap();
@@ -203,12 +203,12 @@ fn a_fifo_that_never_closes_is_given_up_on() {
         std::thread::sleep(Duration::from_secs(2));
     });
     let p = path.to_string_lossy().into_owned();
-    let out = ucert().args(["--read-timeout", "0.5", "inspect", &p]).timeout(Duration::from_secs(20)).output().unwrap();
+    let out = ucert().args(["inspect", "--timeout", "0.5", &p]).timeout(Duration::from_secs(20)).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
         err,
-        format!("ucert: {p}: no data arrived for 0.5 s (a pipe or device that never closes? see --read-timeout)\n")
+        format!("ucert: {p}: no data arrived for 0.5 s (a pipe or device that never closes? see --timeout)\n")
     );
     let _ = writer.join();
 }

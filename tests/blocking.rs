@@ -1,6 +1,6 @@
 //! Inputs that block: /proc files that declare no size (and /proc/kmsg, which never ends), pipes on standard input
 //! that stay open, FIFOs given to `logs` and `pair`, and walks into /proc and /sys. Each ends within
-//! `--read-timeout` with exit 2 and one line, or is skipped and counted; none hangs (every run here is killed
+//! `--timeout` with exit 2 and one line, or is skipped and counted; none hangs (every run here is killed
 //! after 30 s, which would fail the test).
 
 mod common;
@@ -27,10 +27,10 @@ fn proc_kmsg_is_given_up_on_by_every_reader() {
         return;
     }
     for cmd in ["inspect", "logs", "modulus"] {
-        let line = one_line_error(&["--read-timeout", "0.5", cmd, "/proc/kmsg"]);
+        let line = one_line_error(&[cmd, "--timeout", "0.5", "/proc/kmsg"]);
         assert!(line.starts_with("ucert: /proc/kmsg: "), "{line}");
     }
-    let out = ucert().args(["--read-timeout", "0.5", "pair", "/proc/kmsg"]).timeout(LIMIT).output().unwrap();
+    let out = ucert().args(["pair", "--timeout", "0.5", "/proc/kmsg"]).timeout(LIMIT).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("1 unreadable file"), "{text}");
 }
@@ -60,7 +60,7 @@ fn standard_input_from_a_pipe_that_stays_open_is_given_up_on() {
     let bin = assert_cmd::cargo::cargo_bin("ucert");
     for cmd in ["inspect", "logs"] {
         let mut child = Command::new(&bin)
-            .args(["--read-timeout", "0.5", cmd, "-"])
+            .args([cmd, "--timeout", "0.5", "-"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -86,7 +86,7 @@ fn a_fifo_given_to_logs_is_given_up_on_and_pair_skips_one_in_a_folder() {
     let fifo = dir.path().join("silent.fifo");
     assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let _writer = std::fs::OpenOptions::new().read(true).write(true).open(&fifo).unwrap(); // open, silent
-    let line = one_line_error(&["--read-timeout", "0.5", "logs", fifo.to_str().unwrap()]);
+    let line = one_line_error(&["logs", "--timeout", "0.5", fifo.to_str().unwrap()]);
     assert!(line.contains("nothing to read for 0.5 s"), "{line}");
     let out = ucert().args(["pair", dir.path().to_str().unwrap()]).timeout(LIMIT).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

@@ -17,7 +17,7 @@ fn completions_for_every_shell_mention_every_subcommand() {
         for sub in SUBCOMMANDS {
             assert!(text.contains(sub), "{shell} completion lacks {sub}");
         }
-        assert!(text.contains("purpose") && text.contains("read-timeout"), "{shell} completes flags");
+        assert!(text.contains("purpose") && text.contains("timeout"), "{shell} completes flags");
     }
 }
 
@@ -98,4 +98,96 @@ fn every_cucm_message_ucert_prints_is_one_explain_knows() {
             "{text}"
         );
     }
+}
+
+/// Every subcommand that writes a report takes `-q` (nothing on stdout, the same exit code) and `--json`.
+#[test]
+fn every_report_subcommand_takes_quiet_and_json() {
+    let f = common::fixture;
+    let runs: Vec<Vec<String>> = vec![
+        vec!["match".into(), f("cucm/tomcat.csr"), f("cucm/CallManager.pem")],
+        vec!["chain".into(), f("chain/missing-intermediate.pem")],
+        vec!["trust".into(), f("ca/root-ca.pem"), f("cucm/tomcat.pem")],
+        vec!["pair".into(), f("cluster")],
+        vec!["logs".into(), f("logs/nginx-curl6-resolve.log")],
+        vec!["explain".into(), "CAA1015".into()],
+        vec!["inspect".into(), f("cucm/tomcat.pem")],
+        vec!["modulus".into(), f("cucm/tomcat.csr"), f("cucm/tomcat-ECDSA.pem")],
+    ];
+    for args in &runs {
+        let plain = ucert().args(args).args(["--at", common::AT]).output();
+        // logs, explain and modulus judge no validity: they take no --at
+        let plain = match plain.unwrap() {
+            out if out.status.code() == Some(2) => ucert().args(args).output().unwrap(),
+            out => out,
+        };
+        let at: &[&str] =
+            if plain.status.code() == Some(2) || ["logs", "explain", "modulus"].contains(&args[0].as_str()) {
+                &[]
+            } else {
+                &["--at", common::AT]
+            };
+        let quiet = ucert().args(args).args(at).arg("-q").output().unwrap();
+        assert!(quiet.stdout.is_empty(), "{args:?} -q: {}", String::from_utf8_lossy(&quiet.stdout));
+        assert_eq!(quiet.status.code(), plain.status.code(), "{args:?}: -q keeps the exit code");
+        let json = ucert().args(args).args(at).arg("--json").output().unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        assert_eq!(doc["schema"], 1, "{args:?}");
+        assert_eq!(json.status.code(), plain.status.code(), "{args:?}: --json keeps the exit code");
+    }
+}
+
+/// Under `--json` an error is a JSON object on stdout too (kind, path, message), with exit code 2; usage errors
+/// included.
+#[test]
+fn under_json_an_error_is_a_json_object_too() {
+    let cases: [(&[&str], &str, Option<&str>); 5] = [
+        (&["match", "--json", "no-such.csr", "fixtures/cucm/tomcat.pem"], "not-found", Some("no-such.csr")),
+        (&["match", "--json", "fixtures/cucm/tomcat.pem", "fixtures/cucm/tomcat.pem"], "wrong-kind", None),
+        (&["inspect", "--json", "fixtures"], "", None),
+        (&["logs", "--json", "fixtures/cucm/tomcat.pem"], "unreadable", Some("fixtures/cucm/tomcat.pem")),
+        (&["match", "--json", "only-one-argument"], "usage", None),
+    ];
+    for (args, kind, path) in cases {
+        let out = ucert().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {:?}", out.stdout));
+        assert_eq!(doc["schema"], 1);
+        if kind.is_empty() {
+            // inspect reports each file, with its error, in its own JSON
+            assert!(doc["files"][0]["error"].as_str().is_some_and(|e| e.contains("ucert pair fixtures")), "{doc}");
+            continue;
+        }
+        assert_eq!(doc["error"]["kind"], kind, "{args:?}: {doc}");
+        assert!(doc["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        if let Some(path) = path {
+            assert_eq!(doc["error"]["path"], path);
+        }
+        assert!(!out.stderr.is_empty(), "the one-line diagnostic stays on stderr");
+    }
+}
+
+/// A folder given where a file goes points to `ucert pair`; the top-level help ends with examples.
+#[test]
+fn a_folder_points_to_pair_and_the_help_ends_with_examples() {
+    for args in [["match", "fixtures/cluster", "fixtures/cucm/tomcat.pem"], ["inspect", "fixtures/cluster", "-q"]] {
+        let out = ucert().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(
+                "is a directory, not a file: for a folder of CSRs and certificates, run 'ucert pair fixtures/cluster'"
+            ),
+            "{err}"
+        );
+    }
+    let help = ucert().arg("--help").output().unwrap();
+    let text = String::from_utf8(help.stdout).unwrap();
+    let tail: Vec<&str> = text.trim_end().lines().rev().take(3).collect();
+    assert!(tail.iter().any(|l| l.contains("ucert match tomcat.csr certnew.cer")), "{text}");
+    assert!(
+        tail.iter().any(|l| l.contains("ucert pair")) && tail.iter().any(|l| l.contains("ucert explain")),
+        "{text}"
+    );
 }

@@ -72,7 +72,7 @@ fn no_subcommand_writes_to_its_inputs() {
         vec!["logs".into(), p("logs/nginx-success.log.gz"), p("logs/capf-success.txt")],
     ];
     for args in &runs {
-        let out = ucert().arg("--color=always").args(["--read-timeout", "1"]).args(args).output().unwrap();
+        let out = ucert().args(args).arg("--color=always").args(["--timeout", "1"]).output().unwrap();
         assert!(out.status.code().is_some_and(|c| c <= 2), "{args:?}");
     }
     let after = snapshot(root);

@@ -312,7 +312,7 @@ fn an_iis_log_with_runs_of_spaces_reads_as_the_original() {
 #[test]
 fn overlapping_traces_show_each_timeline_once() {
     let trace = fixture("logs/capf-ssl-read.txt");
-    let out = ucert().args(["logs", &trace, &trace]).output().unwrap();
+    let out = ucert().args(["logs", "-v", &trace, &trace]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.matches("enrollCertUsingEST called").count(), 1, "{text}");
     assert!(text.contains("PHONES (1)"), "{text}");

@@ -271,7 +271,7 @@ fn an_ecdsa_pair_matches_and_compares_pubkey_md5() {
     assert_eq!(code, 0);
     assert_eq!(doc.purpose.as_deref(), Some("tomcat-ECDSA"));
     assert_eq!(doc.certificate.public_key.algorithm, "ec");
-    let (text, _) = human(&[&fixture("cucm/tomcat-ECDSA.csr"), &fixture("cucm/tomcat-ECDSA.pem")]);
+    let (text, _) = human(&["-v", &fixture("cucm/tomcat-ECDSA.csr"), &fixture("cucm/tomcat-ECDSA.pem")]);
     assert!(text.contains("pubkey MD5 (no modulus for this key type)"), "{text}");
     let (doc, code) = run_json(&[&fixture("cucm/tomcat-ECDSA.csr"), &fixture("cucm/tomcat.pem")]);
     assert_eq!(code, 1);
@@ -385,29 +385,43 @@ fn quiet_prints_nothing_and_keeps_the_exit_code() {
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
 }
 
+/// What `match` prints through a pipe (fitted to its 100 columns), and its exit code, for a snapshot.
+fn snapshot_of(args: &[&str]) -> String {
+    let out = common::ucert_at_width(common::PIPE_WIDTH).args(["match", "--at", AT]).args(args).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    format!("exit {}\n{}", out.status.code().unwrap(), snapshot_text(&text))
+}
+
 #[test]
 fn snapshot_match() {
-    let (text, _) = human(&[&fixture("cucm/tomcat.csr"), &fixture("forms/certnew.p7b")]);
-    insta::assert_snapshot!(snapshot_text(&text));
+    insta::assert_snapshot!(snapshot_of(&[&fixture("cucm/tomcat.csr"), &fixture("forms/certnew.p7b")]));
+}
+
+#[test]
+fn snapshot_match_verbose() {
+    insta::assert_snapshot!(snapshot_of(&["-v", &fixture("cucm/tomcat.csr"), &fixture("forms/certnew.p7b")]));
 }
 
 #[test]
 fn snapshot_san_mismatch() {
-    let (text, _) = human(&[&fixture("match/san-short.csr"), &fixture("match/san-added-cn-ip.pem")]);
-    insta::assert_snapshot!(snapshot_text(&text));
+    insta::assert_snapshot!(snapshot_of(&[&fixture("match/san-short.csr"), &fixture("match/san-added-cn-ip.pem")]));
 }
 
 #[test]
 fn snapshot_other_node() {
-    let (text, _) = human(&[&fixture("cucm/tomcat.csr"), &fixture("match/cucm-sub-tomcat.pem")]);
-    insta::assert_snapshot!(snapshot_text(&text));
+    insta::assert_snapshot!(snapshot_of(&[&fixture("cucm/tomcat.csr"), &fixture("match/cucm-sub-tomcat.pem")]));
 }
 
 #[test]
 fn snapshot_subject_and_key_usage_warnings() {
-    let (text, _) =
-        human(&["--purpose", "tomcat", &fixture("match/san-fqdn.csr"), &fixture("match/subject-rewritten.pem")]);
-    insta::assert_snapshot!(snapshot_text(&text));
+    let args = ["--purpose", "tomcat", &fixture("match/san-fqdn.csr"), &fixture("match/subject-rewritten.pem")];
+    insta::assert_snapshot!(snapshot_of(&args));
+}
+
+#[test]
+fn snapshot_subject_and_key_usage_warnings_verbose() {
+    let args = ["-v", "--purpose", "tomcat", &fixture("match/san-fqdn.csr"), &fixture("match/subject-rewritten.pem")];
+    insta::assert_snapshot!(snapshot_of(&args));
 }
 
 /// A `-ECDSA` purpose takes an EC key, the others an RSA key: a pair whose key type does not fit the purpose
@@ -455,7 +469,10 @@ fn an_expired_certificate_is_refused_with_its_reason_said_once() {
             .unwrap()
             .starts_with("MISMATCH: CUCM will say \"CSR public key and Certificate public key do not match\"")
     );
-    assert!(lines.next().unwrap().starts_with("  because public-key: "), "{text}");
+    // the failure that heads the verdict comes first, right below it (said once: no "because" line)
+    assert!(lines.next().unwrap().starts_with("  FAIL  public-key: the certificate carries a key other"), "{text}");
+    let (verbose, _) = human(&["-v", &fixture("cucm/tomcat.csr"), &fixture("match/cucm-sub-tomcat.pem")]);
+    assert!(verbose.lines().nth(1).unwrap().starts_with("  because public-key: "), "{verbose}");
     // another node's certificate: its subject differs because it is another CSR's, not because the CA rewrote it
     assert!(!text.contains("the CA wrote its own values"), "a cause must follow from the evidence: {text}");
 }
@@ -468,7 +485,7 @@ fn a_key_is_named_as_a_key_and_evidence_shows_the_modulus_md5() {
     let (text, code) = human(&[&key, &fixture("forms/certnew.cer")]);
     assert_eq!(code, 0);
     assert!(text.contains("the certificate carries this key (RSA 2048 bits"), "{text}");
-    let (text, code) = human(&[&key, &fixture("match/cucm-sub-tomcat.pem")]);
+    let (text, code) = human(&["-v", &key, &fixture("match/cucm-sub-tomcat.pem")]);
     assert_eq!(code, 1);
     assert!(text.contains("the certificate carries a key other than this one"), "{text}");
     assert!(!text.contains("key's key") && !text.contains("than the key"), "{text}");
@@ -513,4 +530,28 @@ fn im_and_presence_purposes_are_known_with_their_key_type() {
     assert_eq!(code, 1);
     let chain = check(&doc, "chain");
     assert!(chain.remedies.iter().any(|r| r.contains("as cup-xmpp-trust before the certificate")), "{chain:?}");
+}
+
+/// At 60, 80 and 120 columns, no line of `match`'s report is longer than the width and no word is split; at 80
+/// columns a failing report (two failures) fits a 24-line terminal with its verdict first.
+#[test]
+fn the_report_fits_60_80_and_120_columns() {
+    let cases: [&[&str]; 3] = [
+        &[&fixture("cucm/tomcat.csr"), &fixture("cucm/CallManager.pem")],
+        &[&fixture("match/san-short.csr"), &fixture("match/san-added-cn-ip.pem")],
+        &["-v", "--purpose", "tomcat", &fixture("match/san-fqdn.csr"), &fixture("match/subject-rewritten.pem")],
+    ];
+    for args in cases {
+        let wide = ucert().args(["match", "--at", AT]).args(args).output().unwrap();
+        let wide = String::from_utf8(wide.stdout).unwrap();
+        for width in [60, 80, 120] {
+            let out = common::ucert_at_width(width).args(["match", "--at", AT]).args(args).output().unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            common::assert_fits(&text, width, &wide, &[]);
+            assert!(text.starts_with("MATCH") || text.starts_with("MISMATCH") || text.starts_with("REFUSED"));
+            if width == 80 && !args.contains(&"-v") {
+                assert!(text.lines().count() <= 23, "{} lines at 80 columns:\n{text}", text.lines().count());
+            }
+        }
+    }
 }

@@ -177,7 +177,7 @@ fn the_human_table_has_a_row_per_pair_and_leftover() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("STATUS    CSR"));
+    assert!(lines[0].starts_with("STATUS    NODE                  CSR"), "{text}");
     for status in ["match", "waiting", "NO CSR", "OLD CSR", "KEY ONLY"] {
         assert!(lines.iter().any(|l| l.starts_with(status)), "{status}");
     }
@@ -295,4 +295,55 @@ fn ca_true_leaves_are_paired_and_issuers_without_ca_true_are_cas() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("1 pair (1 match, 0 mismatch), 2 CA certificates"), "{text}");
     assert!(!text.contains("without a CSR"), "{text}");
+}
+
+/// At 120 columns the table shows every file name whole (paths lose their beginning, never their name) and each
+/// node's CN; at 60 it gives one block per row; at no width is a line longer than the width or a word split.
+#[test]
+fn the_table_fits_60_80_and_120_columns_and_keeps_every_file_name() {
+    let names: Vec<String> = walk_names(&fixture_abs("cluster"));
+    let wide = ucert().args(["pair", "--at", AT, &fixture("cluster")]).output().unwrap();
+    let wide = String::from_utf8(wide.stdout).unwrap();
+    for width in [60, 80, 120] {
+        let out = common::ucert_at_width(width).args(["pair", "--at", AT, &fixture("cluster")]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8(out.stdout).unwrap();
+        // (the blocks at narrow widths name their lines)
+        common::assert_fits(&text, width, &wide, &["CSR", "certificate", "key", "verdict", "private"]);
+        if width == 120 {
+            assert!(text.starts_with("STATUS    NODE"), "a table at 120: {text}");
+            for name in names.iter().filter(|n| n.ends_with(".csr") || n.ends_with(".cer") || n.ends_with(".key")) {
+                assert!(text.contains(name.as_str()), "{name} shown whole at 120 columns:\n{text}");
+            }
+            assert!(text.contains("cucm-pub.example.com"), "the node's CN: {text}");
+        }
+        if width == 60 {
+            assert!(
+                text.contains("\n  CSR          fixtures/cluster/cucm-pub/CallManager.csr\n"),
+                "blocks at 60: {text}"
+            );
+        }
+    }
+}
+
+/// Every file name under `dir`.
+fn walk_names(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk_names(&path));
+        } else {
+            out.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    out
+}
+
+/// `--purpose` gives every CSR its purpose, whatever its file name says.
+#[test]
+fn purpose_applies_to_every_csr() {
+    let (doc, _) = pair_json(&[&fixture("cluster/cucm-pub"), &fixture("cluster/from-ca"), "--purpose", "callmanager"]);
+    assert!(!doc.pairs.is_empty());
+    assert!(doc.pairs.iter().all(|p| p.purpose.as_deref() == Some("CallManager")), "{:?}", doc.pairs);
 }

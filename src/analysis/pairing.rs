@@ -120,11 +120,12 @@ impl Pairing {
 }
 
 /// Pairs everything. Verdicts run in parallel; the rest is a few passes over hash maps keyed by borrowed keys.
-pub fn pair(inventory: Inventory, at: OffsetDateTime) -> Pairing {
+/// `purpose` (`--purpose`) is every CSR's; without it, each CSR's file name says its own.
+pub fn pair(inventory: Inventory, purpose: Option<Purpose>, at: OffsetDateTime) -> Pairing {
     let (roles, entries, orphans, lonely_keys) = {
         let roles = Roles::sort(&inventory);
         let index = KeyIndex::new(&inventory, &roles.leaves);
-        let mut entries = csr_entries(&inventory, &index);
+        let mut entries = csr_entries(&inventory, &index, purpose);
         let cas: Vec<Certificate> = roles.cas.iter().map(|&i| inventory.certificates[i].item.clone()).collect();
         entries.par_iter_mut().for_each(|e| {
             let csr = &inventory.csrs[e.csr].item;
@@ -210,7 +211,7 @@ impl<'a> KeyIndex<'a> {
 
 /// One entry per CSR, with its certificates (verdicts not yet run) and keys; the same CSR in several files is one
 /// entry with copies.
-fn csr_entries(inventory: &Inventory, index: &KeyIndex<'_>) -> Vec<CsrEntry> {
+fn csr_entries(inventory: &Inventory, index: &KeyIndex<'_>, purpose: Option<Purpose>) -> Vec<CsrEntry> {
     let mut csr_first: HashMap<&[u8], usize> = HashMap::with_capacity(inventory.csrs.len());
     let mut entries: Vec<CsrEntry> = Vec::new();
     for (i, found) in inventory.csrs.iter().enumerate() {
@@ -225,7 +226,7 @@ fn csr_entries(inventory: &Inventory, index: &KeyIndex<'_>) -> Vec<CsrEntry> {
         let id = csr.public_key.identity();
         entries.push(CsrEntry {
             csr: i,
-            purpose: found.place.file_name.as_deref().and_then(Purpose::from_file_name),
+            purpose: purpose.or_else(|| found.place.file_name.as_deref().and_then(Purpose::from_file_name)),
             certificates: index
                 .certificates
                 .get(&id)

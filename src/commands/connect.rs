@@ -1,11 +1,10 @@
 //! `ucert connect HOST[:PORT]`: what a server really presents, and whether it is what was uploaded.
 
 use std::path::Path;
-use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::Problem;
+use super::{Problem, ProblemKind};
 use crate::analysis::hostname;
 use crate::analysis::served::{self, Expected};
 use crate::input::tls::{self, FetchError, Target};
@@ -18,7 +17,6 @@ use crate::untrusted::Untrusted;
 
 pub struct Options<'a> {
     pub sni: Option<&'a str>,
-    pub timeout: Duration,
     pub cas: &'a [Source],
     pub expect: Option<&'a Source>,
     pub save: Option<&'a Path>,
@@ -31,12 +29,16 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
     let mut input_warnings = Vec::new();
     let cas = load_cas(o.cas, o.reading, &mut input_warnings)?;
     let expected = o.expect.map(|e| load_expected(e, o.reading, &mut input_warnings)).transpose()?;
-    let fail = |e: FetchError| Problem { path: Untrusted::new(target.to_string()), message: e.to_string() };
-    let presented = tls::fetch(target, o.sni, o.timeout).map_err(fail)?;
+    let fail = |e: FetchError| {
+        let kind = if matches!(e, FetchError::Timeout(..)) { ProblemKind::Timeout } else { ProblemKind::Network };
+        Problem { path: Untrusted::new(target.to_string()), kind, message: e.to_string() }
+    };
+    let presented = tls::fetch(target, o.sni, o.reading.idle).map_err(fail)?;
     let mut chain = Vec::with_capacity(presented.chain.len());
     for (i, der) in presented.chain.iter().enumerate() {
         let cert = Certificate::from_der(der).map(|(c, _)| c).map_err(|e| Problem {
             path: Untrusted::new(target.to_string()),
+            kind: ProblemKind::Unreadable,
             message: format!("certificate #{} the server presented is unreadable: {e}", i + 1),
         })?;
         chain.push(cert);

@@ -19,7 +19,7 @@ fn inspect_one(source: &Source, at: OffsetDateTime, reading: Reading) -> FileRep
             return FileReport {
                 path,
                 objects: Vec::new(),
-                error: Some(e.to_string()),
+                error: Some(super::Problem::input(source, &e).message),
                 encrypted: Vec::new(),
                 warnings: Vec::new(),
             };

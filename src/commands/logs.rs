@@ -3,7 +3,7 @@
 use crate::untrusted::Untrusted;
 use std::io::BufRead;
 
-use super::Problem;
+use super::{Problem, ProblemKind};
 use crate::analysis::logs::{self, Analyzer, LogReport};
 use crate::input::lines::{self, Lines};
 use crate::input::{Reading, Source};
@@ -17,15 +17,24 @@ pub fn logs(sources: &[Source], reading: Reading) -> (LogReport, Vec<Problem>) {
     let mut problems = Vec::new();
     for source in sources {
         let path = source.display_name();
-        if let Err(message) = one(source, reading, &path, &mut analyzer) {
-            problems.push(Problem { path, message });
+        if let Err((kind, message)) = one(source, reading, &path, &mut analyzer) {
+            problems.push(Problem { path, kind, message });
         }
     }
     (analyzer.finish(), problems)
 }
 
-fn one(source: &Source, reading: Reading, path: &Untrusted, analyzer: &mut Analyzer) -> Result<(), String> {
-    let reader: Box<dyn BufRead> = lines::open(source, reading).map_err(|e| e.to_string())?;
+fn one(
+    source: &Source,
+    reading: Reading,
+    path: &Untrusted,
+    analyzer: &mut Analyzer,
+) -> Result<(), (ProblemKind, String)> {
+    let reader: Box<dyn BufRead> = lines::open(source, reading).map_err(|e| {
+        let p = Problem::input(source, &e);
+        (p.kind, p.message)
+    })?;
+    let unreadable = |message: String| (ProblemKind::Unreadable, message);
     let mut lines = Lines::new(reader);
     let mut sample = Vec::new();
     let mut sample_bytes = 0;
@@ -36,14 +45,14 @@ fn one(source: &Source, reading: Reading, path: &Untrusted, analyzer: &mut Analy
                 sample.push(line);
             }
             Ok(None) => break,
-            Err(e) => return Err(format!("cannot read: {e}")),
+            Err(e) => return Err(unreadable(format!("cannot read: {e}"))),
         }
     }
     if sample.iter().all(|l| l.trim().is_empty()) {
-        return Err("empty log".into());
+        return Err((ProblemKind::Empty, "empty log".into()));
     }
-    let kind =
-        logs::kind::detect(&sample).ok_or("not a CAPF trace, CiscoRA log, NGINX error.log or IIS log".to_string())?;
+    let kind = logs::kind::detect(&sample)
+        .ok_or(unreadable("not a CAPF trace, CiscoRA log, NGINX error.log or IIS log".into()))?;
     analyzer.file(path, kind);
     for (i, line) in sample.iter().enumerate() {
         analyzer.line(i + 1, line);
@@ -53,7 +62,10 @@ fn one(source: &Source, reading: Reading, path: &Untrusted, analyzer: &mut Analy
             Ok(Some(line)) => analyzer.line(lines.number, &line),
             Ok(None) => return Ok(()),
             Err(e) => {
-                return Err(format!("unreadable after line {} ({e}); the lines before it were analysed", lines.number));
+                let after = lines.number;
+                return Err(unreadable(format!(
+                    "unreadable after line {after} ({e}); the lines before it were analysed"
+                )));
             }
         }
     }

@@ -2,7 +2,7 @@
 //! Unreadable and unknown files are listed, never fatal; a progress bar appears on stderr only when stderr is a
 //! terminal and the work takes more than about a second.
 
-use super::Problem;
+use super::{Problem, ProblemKind};
 use crate::untrusted::Untrusted;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use time::OffsetDateTime;
 
 use crate::analysis::pairing::{self, Found, Inventory, LooseKey, Place};
+use crate::cucm::Purpose;
 use crate::input::{self, InputError, Object, Reading, Source};
 use crate::report::pair::{PairReport, Skipped};
 
@@ -27,7 +28,12 @@ enum Scanned {
     Unknown(String),
 }
 
-pub fn pair(paths: &[PathBuf], at: OffsetDateTime, reading: Reading) -> Result<PairReport, Problem> {
+pub fn pair(
+    paths: &[PathBuf],
+    purpose: Option<Purpose>,
+    at: OffsetDateTime,
+    reading: Reading,
+) -> Result<PairReport, Problem> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut over_cap = 0;
@@ -92,7 +98,7 @@ pub fn pair(paths: &[PathBuf], at: OffsetDateTime, reading: Reading) -> Result<P
             }
         }
     }
-    let pairing = pairing::pair(inventory, at);
+    let pairing = pairing::pair(inventory, purpose, at);
     Ok(PairReport { pairing, unreadable, unknown, skipped, files: total, at })
 }
 
@@ -104,12 +110,13 @@ fn collect(
     skipped: &mut Vec<Skipped>,
     over_cap: &mut usize,
 ) -> Result<(), Problem> {
-    let meta = std::fs::metadata(root).map_err(|e| Problem {
-        path: Untrusted::path(root),
-        message: match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file or directory".into(),
-            _ => e.to_string(),
-        },
+    let meta = std::fs::metadata(root).map_err(|e| {
+        let (kind, message) = match e.kind() {
+            std::io::ErrorKind::NotFound => (ProblemKind::NotFound, "no such file or directory".to_string()),
+            std::io::ErrorKind::PermissionDenied => (ProblemKind::PermissionDenied, "permission denied".to_string()),
+            _ => (ProblemKind::Unreadable, e.to_string()),
+        };
+        Problem { path: Untrusted::path(root), kind, message }
     })?;
     if meta.is_file() {
         files.push(root.to_path_buf());

@@ -17,7 +17,7 @@ pub const MAX_LINE: usize = 1 << 20;
 /// Opens a log for reading, decompressing gzip transparently.
 pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, InputError> {
     // A regular file is read directly, at disk speed; a pipe, a device, a /proc file or standard input from a pipe
-    // through a reader that gives up when it stays silent (--read-timeout), as every input is.
+    // through a reader that gives up when it stays silent (--timeout), as every input is.
     let raw: Box<dyn Read> = match source {
         Source::Stdin if io::stdin().is_terminal() => Box::new(io::stdin()),
         Source::Stdin => Box::new(IdleReader::for_source(source, reading)),

@@ -17,7 +17,7 @@ pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 /// How inputs are read, decided once from the command line and handed to whatever reads.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Reading {
-    /// How long a pipe, device or standard input may stay silent before ucert gives up on it (`--read-timeout`).
+    /// How long a pipe, device or standard input may stay silent before ucert gives up on it (`--timeout`).
     pub idle: Duration,
 }
 
@@ -230,7 +230,7 @@ impl Read for IdleReader {
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     return Err(io::Error::new(
                         io::ErrorKind::TimedOut,
-                        format!("nothing to read for {} s (see --read-timeout)", self.idle.as_secs_f64()),
+                        format!("nothing to read for {} s (see --timeout)", self.idle.as_secs_f64()),
                     ));
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => self.done = true,

@@ -66,7 +66,7 @@ pub enum FetchError {
     #[error("connection refused on port {0}: nothing listens there, or a firewall rejects it")]
     Refused(u16),
     #[error("timed out after {0} s {1} (as curl's error 28)")]
-    Timeout(u64, &'static str),
+    Timeout(f64, &'static str),
     #[error("not TLS on this port: the server answered {0}")]
     NotTls(String),
     #[error("the server closed the connection during the TLS handshake")]
@@ -101,7 +101,7 @@ pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Pr
     for address in addresses {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(FetchError::Timeout(timeout.as_secs(), "while connecting"));
+            return Err(FetchError::Timeout(timeout.as_secs_f64(), "while connecting"));
         }
         match TcpStream::connect_timeout(&address, left) {
             Ok(s) => {
@@ -112,7 +112,7 @@ pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Pr
                 last = match e.kind() {
                     io::ErrorKind::ConnectionRefused => FetchError::Refused(target.port),
                     io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-                        FetchError::Timeout(timeout.as_secs(), "while connecting")
+                        FetchError::Timeout(timeout.as_secs_f64(), "while connecting")
                     }
                     _ => FetchError::Io(e.to_string()),
                 }
@@ -139,7 +139,7 @@ pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Pr
     while conn.is_handshaking() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(FetchError::Timeout(timeout.as_secs(), "during the TLS handshake"));
+            return Err(FetchError::Timeout(timeout.as_secs_f64(), "during the TLS handshake"));
         }
         let _ = tcp.set_read_timeout(Some(left));
         let _ = tcp.set_write_timeout(Some(left));
@@ -194,14 +194,14 @@ fn resolve(target: &Target, timeout: Duration) -> Result<Vec<SocketAddr>, FetchE
     match rx.recv_timeout(timeout) {
         Ok(Ok(list)) if !list.is_empty() => Ok(list),
         Ok(_) => Err(FetchError::Unresolved(target.host.clone())),
-        Err(_) => Err(FetchError::Timeout(timeout.as_secs(), "resolving the host name")),
+        Err(_) => Err(FetchError::Timeout(timeout.as_secs_f64(), "resolving the host name")),
     }
 }
 
 fn io_failure(e: io::Error, timeout: Duration) -> FetchError {
     match e.kind() {
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-            FetchError::Timeout(timeout.as_secs(), "during the TLS handshake")
+            FetchError::Timeout(timeout.as_secs_f64(), "during the TLS handshake")
         }
         io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => FetchError::Closed,
         _ => FetchError::Io(e.to_string()),

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::report::terminal::Colorize;
+use crate::report::terminal::{Colorize, HANG};
 
 use crate::analysis::verify::Verification;
 use crate::model::Origin;
@@ -29,11 +29,11 @@ pub(crate) const LABEL_WIDTH: usize = 14;
 
 /// A field line: an indented label column, then the value.
 pub(crate) fn field(out: &mut dyn Write, indent: usize, label: &str, value: impl std::fmt::Display) -> io::Result<()> {
-    writeln!(out, "{:indent$}{:<LABEL_WIDTH$} {value}", "", label)
+    writeln!(out, "{:indent$}{:<LABEL_WIDTH$} {HANG}{value}", "", label)
 }
 
 pub(crate) fn warning(out: &mut dyn Write, indent: usize, text: &str) -> io::Result<()> {
-    writeln!(out, "{:indent$}{} {text}", "", "warning:".yellow().bold())
+    writeln!(out, "{:indent$}{} {HANG}{text}", "", "warning:".yellow().bold())
 }
 
 pub fn validity_phrase(status: ValidityStatus) -> String {

@@ -6,10 +6,12 @@
 mod chain;
 pub mod common;
 mod connect;
+mod error;
 mod explain;
 mod inspect;
 mod logs;
 mod matching;
+mod modulus;
 mod pair;
 mod trust;
 
@@ -19,10 +21,12 @@ use serde::Serialize;
 
 pub use chain::chain;
 pub use connect::connect;
+pub use error::error;
 pub use explain::explain;
 pub use inspect::inspect;
 pub use logs::logs;
 pub use matching::matching;
+pub use modulus::modulus;
 pub use pair::pair;
 pub use trust::trust;
 

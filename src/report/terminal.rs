@@ -7,6 +7,10 @@
 //!
 //! In JSON the same characters become `\uXXXX` escapes: the document keeps the exact values (a JSON reader
 //! decodes them back) and stays harmless on a terminal.
+//!
+//! Human text can be wrapped to a width ([`Terminal::wrapping`]): a line longer than the width breaks at spaces,
+//! never inside a word, and its continuation lines are indented to the column where the renderer put a [`HANG`]
+//! mark (the start of a check's text, say), or else to the line's own indentation.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -59,6 +63,13 @@ impl Attr {
 /// Opens a styled span; its attributes follow, then the text, then [`CLOSE`].
 const OPEN: char = STYLE_MARKS_START;
 const CLOSE: char = match char::from_u32(STYLE_MARKS_START as u32 + 1) {
+    Some(c) => c,
+    None => STYLE_MARKS_END,
+};
+
+/// Where a wrapped line's continuation lines start: a renderer writes it (invisible) before the text that should
+/// hang, e.g. `"  FAIL  san  {HANG}{message}"`.
+pub const HANG: char = match char::from_u32(STYLE_MARKS_START as u32 + 14) {
     Some(c) => c,
     None => STYLE_MARKS_END,
 };
@@ -163,11 +174,36 @@ pub struct Terminal<'a> {
     spans: Vec<Vec<Attr>>,
     /// The start of a UTF-8 sequence cut by the end of the previous write.
     pending: Vec<u8>,
+    /// The width human text is wrapped to, if any.
+    width: Option<usize>,
+    /// When wrapping: the current line so far (escaped, with its colour codes and maybe a [`HANG`] mark).
+    line: String,
 }
 
 impl<'a> Terminal<'a> {
     pub fn new(inner: &'a mut dyn Write, mode: Mode) -> Terminal<'a> {
-        Terminal { inner, mode, spans: Vec::new(), pending: Vec::new() }
+        Terminal { inner, mode, spans: Vec::new(), pending: Vec::new(), width: None, line: String::new() }
+    }
+
+    /// Wraps human text at `width` columns (JSON is never wrapped).
+    pub fn wrapping(mut self, width: Option<usize>) -> Terminal<'a> {
+        self.width = width.filter(|_| self.mode != Mode::Json);
+        self
+    }
+
+    /// Passes finished lines on, wrapped when wrapping: whole lines only, the rest waits in `line`.
+    fn emit(&mut self, text: &str) -> io::Result<()> {
+        let Some(width) = self.width else { return self.inner.write_all(text.as_bytes()) };
+        let mut rest = text;
+        while let Some(end) = rest.find('\n') {
+            self.line.push_str(&rest[..end]);
+            let line = std::mem::take(&mut self.line);
+            self.inner.write_all(wrap_line(&line, width).as_bytes())?;
+            self.inner.write_all(b"\n")?;
+            rest = &rest[end + 1..];
+        }
+        self.line.push_str(rest);
+        Ok(())
     }
 
     fn color(&self) -> bool {
@@ -185,6 +221,9 @@ impl<'a> Terminal<'a> {
                 continue;
             }
             match c {
+                // kept in place for the wrapping to find (and drop) when the line is complete
+                HANG if self.width.is_some() => out.push(HANG),
+                HANG => {}
                 OPEN => self.spans.push(Vec::new()),
                 CLOSE => {
                     if self.spans.pop().is_some() && self.color() {
@@ -208,6 +247,36 @@ impl<'a> Terminal<'a> {
             }
         }
     }
+}
+
+/// One line (escaped, maybe with colour codes, which count as nothing), broken at spaces to fit `width`: the
+/// continuation lines start at the column of its [`HANG`] mark, or at the line's own indentation. A word longer than
+/// the width stays whole.
+fn wrap_line(line: &str, width: usize) -> String {
+    let (line, hang) = match line.split_once(HANG) {
+        Some((before, after)) => {
+            (format!("{before}{}", after.replace(HANG, "")), Some(textwrap::core::display_width(before)))
+        }
+        None => (line.to_string(), None),
+    };
+    if textwrap::core::display_width(&line) <= width {
+        return line;
+    }
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    // continuation lines keep at least a few words' room, and room for the longest word (a path, a hash): a word
+    // is never split, and it fits if anything can
+    let longest =
+        line[indent..].split(' ').map(textwrap::core::display_width).filter(|&w| w <= width).max().unwrap_or(0);
+    let hang = hang.unwrap_or(indent).min(width.saturating_sub(12)).min(width.saturating_sub(longest));
+    let subsequent = " ".repeat(hang);
+    let options = textwrap::Options::new(width)
+        .initial_indent(&line[..indent])
+        .subsequent_indent(&subsequent)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    textwrap::wrap(&line[indent..], &options).join("\n")
 }
 
 /// What a renderer writes, as a terminal without colour would receive it (for tests and width checks).
@@ -234,7 +303,8 @@ impl Write for Terminal<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         // Most output is plain ASCII text: it passes as it is, without a copy.
         if self.pending.is_empty() && buf.iter().all(|&b| (0x20..0x7f).contains(&b) || b == b'\n') {
-            self.inner.write_all(buf)?;
+            // (plain ASCII is valid UTF-8)
+            self.emit(std::str::from_utf8(buf).unwrap_or_default())?;
             return Ok(buf.len());
         }
         let mut bytes = std::mem::take(&mut self.pending);
@@ -267,7 +337,7 @@ impl Write for Terminal<'_> {
                 }
             }
         }
-        self.inner.write_all(out.as_bytes())?;
+        self.emit(&out)?;
         Ok(buf.len())
     }
 
@@ -275,7 +345,13 @@ impl Write for Terminal<'_> {
         if !self.pending.is_empty() {
             let cut = std::mem::take(&mut self.pending);
             let shown: String = cut.iter().map(|b| format!("\\x{b:02x}")).collect();
-            self.inner.write_all(shown.as_bytes())?;
+            self.emit(&shown)?;
+        }
+        if !self.line.is_empty() {
+            // a last line without its end: wrapped as it is
+            let line = std::mem::take(&mut self.line);
+            let width = self.width.unwrap_or(usize::MAX);
+            self.inner.write_all(wrap_line(&line, width).as_bytes())?;
         }
         self.inner.flush()
     }
@@ -345,5 +421,43 @@ mod tests {
             t.flush().unwrap();
         }
         assert_eq!(String::from_utf8(buf).unwrap(), "é\\xff!");
+    }
+
+    fn wrapped(width: usize, color: bool, text: &str) -> String {
+        let mut buf = Vec::new();
+        {
+            let mut t = Terminal::new(&mut buf, Mode::Human { color }).wrapping(Some(width));
+            t.write_all(text.as_bytes()).unwrap();
+            t.flush().unwrap();
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn long_lines_break_at_spaces_and_hang_under_the_mark() {
+        let text = format!("  FAIL  san  {HANG}the certificate's SANs differ from the CSR's in three entries\nnext\n");
+        let out = wrapped(40, false, &text);
+        assert_eq!(
+            out,
+            "  FAIL  san  the certificate's SANs\n             differ from the CSR's in\n             three entries\nnext\n"
+        );
+        assert!(out.lines().all(|l| l.chars().count() <= 40));
+    }
+
+    #[test]
+    fn colour_codes_take_no_room_and_a_long_word_stays_whole() {
+        let text = format!("  {} {}\n", "verdict".red().bold(), "a ".repeat(20));
+        let out = wrapped(20, true, &text);
+        let visible = |l: &str| regex::Regex::new(r"\x1b\[[0-9]+m").unwrap().replace_all(l, "").chars().count();
+        assert!(out.lines().all(|l| visible(l) <= 20), "{out:?}");
+        assert!(out.starts_with("  \x1b["), "{out:?}");
+        let long = wrapped(20, false, "  abcdefghijklmnopqrstuvwxyz end\n");
+        assert_eq!(long, "  abcdefghijklmnopqrstuvwxyz\n  end\n");
+    }
+
+    #[test]
+    fn without_a_width_nothing_is_wrapped_and_the_mark_is_dropped() {
+        let out = through(Mode::Human { color: false }, &format!("a {HANG}b\n"));
+        assert_eq!(out, "a b\n");
     }
 }

@@ -6,15 +6,29 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
-/// The ucert binary with colour, pager and locale variables cleared, run from the crate root.
+/// The ucert binary with colour, pager and locale variables cleared, run from the crate root, as on a terminal too
+/// wide to wrap anything: tests of what ucert says read whole lines; tests of how it fits a width set `COLUMNS`
+/// themselves ([`ucert_at_width`]).
 pub fn ucert() -> Command {
+    ucert_at_width(WIDE)
+}
+
+/// A width no line of ucert's reaches.
+const WIDE: usize = 1000;
+
+/// The ucert binary as [`ucert`] runs it, fitting its text to `columns`.
+pub fn ucert_at_width(columns: usize) -> Command {
     let mut cmd = Command::cargo_bin("ucert").expect("binary builds");
-    for var in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "TERM", "COLUMNS", "LANG", "LC_ALL"] {
+    for var in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "TERM", "LANG", "LC_ALL"] {
         cmd.env_remove(var);
     }
+    cmd.env("COLUMNS", columns.to_string());
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd
 }
+
+/// The width ucert fits text to when stdout is a pipe or a file and `COLUMNS` is not set.
+pub const PIPE_WIDTH: usize = 100;
 
 /// A path under `fixtures/`, relative to the crate root (the working directory of [`ucert`]).
 pub fn fixture(rel: &str) -> String {
@@ -105,5 +119,25 @@ impl Drop for OpensslServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Fails unless every line of `text` fits `width` columns, and no word of it was split: each of its words (but
+/// those shortened with `…`) is a word of `wide`, the same output where nothing wraps, or one of `also`.
+pub fn assert_fits(text: &str, width: usize, wide: &str, also: &[&str]) {
+    for (i, line) in text.lines().enumerate() {
+        assert!(
+            line.chars().count() <= width,
+            "line {} has {} columns (> {width}):\n{text}",
+            i + 1,
+            line.chars().count()
+        );
+    }
+    // (a word may end a sentence in one layout and not in another: punctuation around it does not count)
+    let bare = |w: &str| w.trim_matches(|c: char| ":;,\"()".contains(c)).to_string();
+    let whole: std::collections::HashSet<String> =
+        wide.split_whitespace().chain(also.iter().copied()).map(bare).collect();
+    for word in text.split_whitespace().filter(|w| !w.contains('…')) {
+        assert!(whole.contains(&bare(word)), "'{word}' is not a word of the unwrapped output (split?):\n{text}");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::report::terminal::Colorize;
+use crate::report::terminal::{Colorize, HANG};
 
 use super::{field, validity_phrase};
 use crate::analysis::chain::{Analysis, Role, Severity, Step};
@@ -22,7 +22,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         }
         _ => "an unknown purpose (no leaf certificate; give --purpose)".to_string(),
     };
-    writeln!(out, "{} {purpose}", "Upload plan for".bold())?;
+    writeln!(out, "{} {HANG}{purpose}", "Upload plan for".bold())?;
     let width = a
         .plan
         .iter()
@@ -40,7 +40,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         let signed = signed_phrase(a, step);
         writeln!(
             out,
-            "  {:>2}. {:<width$}  -> upload as {:<upload_width$}  {role}, {signed}, until {} ({})",
+            "  {:>2}. {:<width$}  -> upload as {:<upload_width$}  {HANG}{role}, {signed}, until {} ({})",
             n + 1,
             cert.display_name().bold(),
             a.upload_as(step.role),
@@ -123,8 +123,8 @@ fn verdict_and_flags(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warn => "warn".yellow().bold().to_string(),
         };
         let kind = flag.kind.as_str();
-        writeln!(out, "  {tag}  {kind:<28} {}", flag.message)?;
-        writeln!(out, "  {:<4}  {:<28} -> {}", "", "", flag.consequence)?;
+        writeln!(out, "  {tag}  {kind:<28} {HANG}{}", flag.message)?;
+        writeln!(out, "  {:<4}  {:<28} {HANG}-> {}", "", "", flag.consequence)?;
     }
     Ok(())
 }
@@ -138,9 +138,9 @@ pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
         Outcome::KeepsExisting => "EXISTING IS KEPT, NEW IS NOT STORED".red().bold(),
         Outcome::RefusedExpired => "NEW IS REFUSED".red().bold(),
     };
-    writeln!(out, "{headline}: {}", d.reason)?;
+    writeln!(out, "{headline}: {HANG}{}", d.reason)?;
     for note in &d.notes {
-        writeln!(out, "  {} {note}", "note:".yellow().bold())?;
+        writeln!(out, "  {} {HANG}{note}", "note:".yellow().bold())?;
     }
     writeln!(out)?;
     for (label, path, facts) in
@@ -156,7 +156,7 @@ pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
     }
     if let Some(remedy) = &d.remedy {
         writeln!(out)?;
-        writeln!(out, "{} {remedy}", "What to do:".bold())?;
+        writeln!(out, "{} {HANG}{remedy}", "What to do:".bold())?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::report::terminal::Colorize;
+use crate::report::terminal::{Colorize, HANG};
 
 use crate::cucm::explain::{ENTRIES, Explanation};
 
@@ -10,28 +10,32 @@ pub fn explain(text: &str, found: Option<&Explanation>, out: &mut dyn Write) -> 
     // what the user pasted: copied from a log or a web page, it may hold anything
     let text = crate::untrusted::Untrusted::new(text);
     let Some(found) = found else {
-        writeln!(out, "{} \"{text}\" is not an error ucert knows. The errors it knows:", "UNKNOWN:".yellow().bold())?;
+        writeln!(
+            out,
+            "{} {HANG}\"{text}\" is not an error ucert knows. The errors it knows:",
+            "UNKNOWN:".yellow().bold()
+        )?;
         for e in ENTRIES {
-            writeln!(out, "  - {}", e.text)?;
+            writeln!(out, "  - {HANG}{}", e.text)?;
         }
         return Ok(());
     };
     let e = found.entry;
-    writeln!(out, "{} {}", "CUCM says:".bold(), e.text.bold())?;
+    writeln!(out, "{} {HANG}{}", "CUCM says:".bold(), e.text.bold())?;
     if found.score < 1.0 {
         writeln!(out, "  (the closest match to \"{text}\")")?;
     }
     writeln!(out)?;
-    writeln!(out, "{} {}", "What it means:".bold(), e.meaning)?;
+    writeln!(out, "{} {HANG}{}", "What it means:".bold(), e.meaning)?;
     writeln!(out)?;
     writeln!(out, "{}", "Documented causes:".bold())?;
     for c in e.causes {
-        writeln!(out, "  - {c}")?;
+        writeln!(out, "  - {HANG}{c}")?;
     }
     writeln!(out)?;
     writeln!(out, "{}", "What to check:".bold())?;
     for c in e.checks {
-        writeln!(out, "  - {c}")?;
+        writeln!(out, "  - {HANG}{c}")?;
     }
     writeln!(out)?;
     writeln!(out, "{}", "Check it with ucert:".bold())?;

@@ -3,14 +3,15 @@
 
 use std::io::{self, Write};
 
-use crate::report::terminal::Colorize;
+use crate::report::terminal::{Colorize, HANG};
 
 use crate::analysis::logs::{EnrollmentOutcome, Level, LogReport};
 
-pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
+/// The whole report; each phone's timeline in full with `verbose`, else its outcome and last step.
+pub fn logs(report: &LogReport, verbose: bool, out: &mut dyn Write) -> io::Result<()> {
     findings(report, out)?;
     startup(report, out)?;
-    phones(report, out)?;
+    phones(report, verbose, out)?;
     iis(report, out)?;
     unrecognised(report, out)?;
     files(report, out)
@@ -89,19 +90,25 @@ fn startup(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn phones(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
+fn phones(report: &LogReport, verbose: bool, out: &mut dyn Write) -> io::Result<()> {
     if !report.phones.is_empty() {
         writeln!(out)?;
-        writeln!(out, "{} ({})", "PHONES".bold(), report.phones.len())?;
+        let how = if verbose { "" } else { "; -v shows every step" };
+        writeln!(out, "{} ({}{how})", "PHONES".bold(), report.phones.len())?;
         for p in &report.phones {
             let outcome = match p.outcome {
                 EnrollmentOutcome::Success => "success".green().to_string(),
                 EnrollmentOutcome::Failed => "FAILED".red().bold().to_string(),
                 EnrollmentOutcome::Unfinished => "unfinished".yellow().to_string(),
             };
+            if !verbose {
+                let last = p.steps.last().map(|s| format!("  last: {} {}", s.time.as_deref().unwrap_or(""), s.step));
+                writeln!(out, "  {}  {outcome}{HANG}{}", (&p.device).bold(), last.unwrap_or_default())?;
+                continue;
+            }
             writeln!(out, "  {}  {outcome}", (&p.device).bold())?;
             for step in &p.steps {
-                writeln!(out, "    {:<12} {}", step.time.as_deref().unwrap_or(""), step.step)?;
+                writeln!(out, "    {:<12} {HANG}{}", step.time.as_deref().unwrap_or(""), step.step)?;
             }
         }
     }

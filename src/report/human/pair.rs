@@ -1,32 +1,53 @@
-//! The human form of `pair`: one aligned row per CSR, certificate and key, fitted to the terminal's width (paths
-//! are shortened from the left, keeping the file name), then the CA certificates and the files that gave nothing.
+//! The human form of `pair`: one row per CSR, certificate and key (its node's CN, the files, a short verdict, and
+//! CUCM's message on its own line when it does not fit), fitted to the width (paths lose their beginning, never their
+//! file name); at a width where the table cannot fit, one block per row. Then the CA certificates and the files
+//! that gave nothing.
 
 use std::io::{self, Write};
 
-use crate::report::terminal::Colorize;
+use crate::report::terminal::{Colorize, HANG};
 
 use crate::analysis::pairing::Pairing;
 use crate::report::pair::PairReport;
 
+/// One row: a pair, a CSR waiting, a certificate without a CSR, a key alone.
 struct Row {
     status: &'static str,
+    /// The CN of the CSR (or of the certificate, when there is no CSR): how admins name their nodes.
+    node: String,
     csr: String,
     certificate: String,
     key: String,
+    /// A few words: "MATCH as tomcat", "MISMATCH: public-key".
     verdict: String,
+    /// CUCM's message or the longer reason, shown after the verdict when it fits, else on its own line.
+    message: Option<String>,
 }
 
 const GAP: usize = 2;
 const STATUS_WIDTH: usize = 8;
-const MIN_PATH: usize = 12;
-const MIN_VERDICT: usize = 30;
+const MIN_VERDICT: usize = 16;
+/// Below this, the table's columns cannot hold a file name each: one block per row instead.
+const MIN_TABLE_WIDTH: usize = 90;
 
-pub fn pair(report: &PairReport, width: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
+/// The table (or blocks), the leftovers (`verbose`: every entry, else the first few of each list), the summary.
+pub fn pair(report: &PairReport, width: usize, verbose: bool, out: &mut dyn Write) -> io::Result<()> {
     let p = &report.pairing;
     let rows = rows(p);
     if !rows.is_empty() {
-        table(&rows, width, out)?;
+        match Layout::fit(&rows, width) {
+            Some(layout) => table(&rows, &layout, out)?,
+            None => blocks(&rows, out)?,
+        }
     }
+    leftovers(report, verbose, out)?;
+    writeln!(out)?;
+    writeln!(out, "{}", summary(report))
+}
+
+/// The CA certificates, unreadable and unknown files, entries skipped and copies: a few of each.
+fn leftovers(report: &PairReport, verbose: bool, out: &mut dyn Write) -> io::Result<()> {
+    let p = &report.pairing;
     let copies: Vec<String> = p
         .entries
         .iter()
@@ -57,15 +78,15 @@ pub fn pair(report: &PairReport, width: Option<usize>, out: &mut dyn Write) -> i
         }
         writeln!(out)?;
         writeln!(out, "{} ({}):", title.bold(), items.len())?;
-        for item in items.iter().take(MAX_LISTED) {
-            writeln!(out, "  {}", fit(item, width.map(|w| w.saturating_sub(2))))?;
+        let shown = if verbose { items.len() } else { MAX_LISTED };
+        for item in items.iter().take(shown) {
+            writeln!(out, "  {HANG}{item}")?;
         }
-        if items.len() > MAX_LISTED {
-            writeln!(out, "  ... and {} more ('ucert pair --json' lists them all)", items.len() - MAX_LISTED)?;
+        if items.len() > shown {
+            writeln!(out, "  ... and {} more ('ucert pair -v' lists them all)", items.len() - shown)?;
         }
     }
-    writeln!(out)?;
-    writeln!(out, "{}", summary(report))
+    Ok(())
 }
 
 /// How many entries of each list of leftovers the text shows (a mistaken `pair /` has millions).
@@ -115,46 +136,51 @@ fn rows(p: &Pairing) -> Vec<Row> {
         [k] => p.keys[*k].place.to_string(),
         [k, rest @ ..] => format!("{} (+{})", p.keys[*k].place, rest.len()),
     };
+    let cn = |name: &crate::model::DistinguishedName| name.common_name().map_or("-".to_string(), |c| c.to_string());
     let mut rows = Vec::new();
     let mut entries: Vec<_> = p.entries.iter().collect();
     entries.sort_by(|a, b| p.csrs[a.csr].place.path.cmp(&p.csrs[b.csr].place.path));
     for e in &entries {
-        let csr = &p.csrs[e.csr].place;
+        let csr = &p.csrs[e.csr];
         for paired in &e.certificates {
             let v = &paired.verdict;
-            let (status, verdict) = if v.matched {
+            let (status, verdict, message) = if v.matched {
                 let purpose = e.purpose.map(|p| format!(" as {p}")).unwrap_or_default();
                 let warn = match v.warnings.len() {
-                    0 => String::new(),
-                    n => format!(
-                        " ({n} warning{}: {})",
+                    0 => None,
+                    n => Some(format!(
+                        "{n} warning{}: {}",
                         if n == 1 { "" } else { "s" },
                         v.warnings.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
+                    )),
                 };
-                ("match", format!("MATCH{purpose}{warn}"))
+                ("match", format!("MATCH{purpose}"), warn)
             } else {
-                (
-                    if v.failed_check.is_none_or(|c| c.is_mismatch()) { "MISMATCH" } else { "REFUSED" },
-                    v.cucm_error.clone().or_else(|| v.message.clone()).unwrap_or_default(),
-                )
+                let label = if v.failed_check.is_none_or(|c| c.is_mismatch()) { "MISMATCH" } else { "REFUSED" };
+                let check = v.failed_check.map_or(String::new(), |c| format!(": {}", c.as_str()));
+                let message = v.cucm_error.as_ref().map(|t| format!("\"{t}\"")).or_else(|| v.message.clone());
+                (label, format!("{label}{check}"), message)
             };
             rows.push(Row {
                 status,
-                csr: csr.to_string(),
+                node: cn(&csr.item.subject),
+                csr: csr.place.to_string(),
                 certificate: p.certificates[paired.certificate].place.to_string(),
                 key: keys_of(&e.keys),
                 verdict,
+                message,
             });
         }
     }
     for e in entries.iter().filter(|e| e.certificates.is_empty()) {
         rows.push(Row {
             status: "waiting",
+            node: cn(&p.csrs[e.csr].item.subject),
             csr: p.csrs[e.csr].place.to_string(),
             certificate: "-".into(),
             key: keys_of(&e.keys),
-            verdict: "no certificate yet: send the CSR to the CA".into(),
+            verdict: "no certificate yet".into(),
+            message: Some("send the CSR to the CA".into()),
         });
     }
     for o in &p.orphans {
@@ -163,130 +189,250 @@ fn rows(p: &Pairing) -> Vec<Row> {
             (None, Some(p)) => format!("no {p} CSR on the node (IM and Presence's message is not documented)"),
             (None, None) => "no CSR on the node".into(),
         };
-        let (status, csr, verdict) = match o.superseded_by {
+        let (status, csr, verdict, message) = match o.superseded_by {
             Some(c) => (
                 "OLD CSR",
                 p.csrs[c].place.to_string(),
-                format!("issued for a superseded CSR (same subject, other key): {says}"),
+                "issued for a superseded CSR".to_string(),
+                format!("same subject, other key: {says}"),
             ),
-            None => ("NO CSR", "-".to_string(), says),
+            None => ("NO CSR", "-".to_string(), "no CSR for it".to_string(), says),
         };
         rows.push(Row {
             status,
+            node: cn(&p.certificates[o.certificate].item.subject),
             csr,
             certificate: p.certificates[o.certificate].place.to_string(),
             key: keys_of(&o.keys),
             verdict,
+            message: Some(message),
         });
     }
     for &k in &p.lonely_keys {
         let what = if p.keys[k].item.private { "private key" } else { "public key" };
         rows.push(Row {
             status: "KEY ONLY",
+            node: "-".into(),
             csr: "-".into(),
             certificate: "-".into(),
             key: p.keys[k].place.to_string(),
-            verdict: format!("{what} with no CSR or certificate"),
+            verdict: what.to_string(),
+            message: Some("no CSR or certificate has its key".into()),
         });
     }
     rows
 }
 
-fn table(rows: &[Row], width: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
-    let natural = |f: fn(&Row) -> &str, title: &str| {
-        rows.iter().map(|r| f(r).chars().count()).max().unwrap_or(0).max(title.len())
-    };
-    let mut widths =
-        [natural(|r| &r.csr, "CSR"), natural(|r| &r.certificate, "CERTIFICATE"), natural(|r| &r.key, "KEY")];
-    if let Some(total) = width {
-        let fixed = STATUS_WIDTH + 4 * GAP + MIN_VERDICT;
-        let budget = total.saturating_sub(fixed).max(3 * MIN_PATH);
-        while widths.iter().sum::<usize>() > budget {
-            // shave the widest path column, one character at a time, down to its minimum
-            let Some(widest) = (0..3).filter(|&i| widths[i] > MIN_PATH).max_by_key(|&i| widths[i]) else { break };
-            widths[widest] -= 1;
+/// The widths of the table's columns at a given total width: NODE, CSR, CERTIFICATE, KEY, VERDICT.
+struct Layout {
+    widths: [usize; 5],
+    /// How much room the verdict column has.
+    verdict_room: usize,
+}
+
+impl Layout {
+    /// The narrowest columns that still show every file name whole and every node's CN (cut if need be), or None
+    /// when even those do not fit `width`.
+    fn fit(rows: &[Row], width: usize) -> Option<Layout> {
+        if width < MIN_TABLE_WIDTH {
+            return None;
         }
+        let natural = |f: fn(&Row) -> &str, title: &str| {
+            rows.iter().map(|r| f(r).chars().count()).max().unwrap_or(0).max(title.len())
+        };
+        let least = |f: fn(&Row) -> &str, title: &str| {
+            rows.iter().map(|r| least_path(f(r))).max().unwrap_or(0).max(title.len())
+        };
+        let mut widths = [
+            natural(|r| &r.node, "NODE"),
+            natural(|r| &r.csr, "CSR"),
+            natural(|r| &r.certificate, "CERTIFICATE"),
+            natural(|r| &r.key, "KEY"),
+            natural(|r| &r.verdict, "VERDICT"),
+        ];
+        let minimum = [
+            rows.iter().map(|r| host_label(&r.node).chars().count()).max().unwrap_or(0).max(4),
+            least(|r| &r.csr, "CSR"),
+            least(|r| &r.certificate, "CERTIFICATE"),
+            least(|r| &r.key, "KEY"),
+            // a verdict longer than its column wraps under it (the longest word stays whole)
+            widths[4].min(MIN_VERDICT.max(longest_word(rows))),
+        ];
+        let used = |w: &[usize; 5]| STATUS_WIDTH + w.iter().sum::<usize>() + 5 * GAP;
+        while used(&widths) > width {
+            // shave the path column with the most to spare, one character at a time; then show host names
+            // instead of FQDNs; then let verdicts wrap in a narrower column
+            let spare = |i: usize| widths[i] - minimum[i];
+            if let Some(i) = (1..4).filter(|&i| spare(i) > 0).max_by_key(|&i| spare(i)) {
+                widths[i] -= 1;
+            } else if spare(0) > 0 {
+                widths[0] = minimum[0];
+            } else if spare(4) > 0 {
+                widths[4] -= 1;
+            } else {
+                return None;
+            }
+        }
+        let verdict_at = STATUS_WIDTH + widths[..4].iter().sum::<usize>() + 5 * GAP;
+        Some(Layout { widths, verdict_room: width - verdict_at })
     }
-    let verdict_width =
-        width.map(|w| w.saturating_sub(STATUS_WIDTH + widths.iter().sum::<usize>() + 4 * GAP).max(MIN_VERDICT));
-    let pad = |s: &str, w: usize| format!("{:<w$}", fit(s, Some(w)));
-    writeln!(
-        out,
-        "{}",
-        format!(
-            "{}  {}  {}  {}  VERDICT",
-            pad("STATUS", STATUS_WIDTH),
-            pad("CSR", widths[0]),
-            pad("CERTIFICATE", widths[1]),
-            pad("KEY", widths[2])
-        )
-        .bold()
-    )?;
+}
+
+/// The longest word of any verdict: the verdict column is never narrower.
+fn longest_word(rows: &[Row]) -> usize {
+    rows.iter().flat_map(|r| r.verdict.split(' ')).map(|w| w.chars().count()).max().unwrap_or(0)
+}
+
+/// How narrow a path can be and keep its file name: the name, and `…/` before it when there is a directory.
+fn least_path(path: &str) -> usize {
+    match path.rsplit_once('/') {
+        Some((_, name)) => name.chars().count() + 2,
+        None => path.chars().count(),
+    }
+}
+
+fn table(rows: &[Row], layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
+    let w = &layout.widths;
+    let path = |s: &str, width: usize| format!("{:<width$}", fit_path(s, width));
+    let text = |s: &str, width: usize| format!("{:<width$}", fit_text(s, width));
+    let gap = " ".repeat(GAP);
+    let titles = [text("NODE", w[0]), text("CSR", w[1]), text("CERTIFICATE", w[2]), text("KEY", w[3])];
+    writeln!(out, "{}", format!("{:<STATUS_WIDTH$}{gap}{}{gap}VERDICT", "STATUS", titles.join(&gap)).bold())?;
     for r in rows {
-        let status = pad(r.status, STATUS_WIDTH);
+        let status = format!("{:<STATUS_WIDTH$}", r.status);
         let status = match r.status {
             "match" => status.green().to_string(),
             "waiting" => status.cyan().to_string(),
             _ => status.red().bold().to_string(),
         };
-        writeln!(
-            out,
-            "{status}  {}  {}  {}  {}",
-            pad(&r.csr, widths[0]),
-            pad(&r.certificate, widths[1]),
-            pad(&r.key, widths[2]),
-            fit(&r.verdict, verdict_width).trim_end()
-        )?;
+        let cells = [node(&r.node, w[0]), path(&r.csr, w[1]), path(&r.certificate, w[2]), path(&r.key, w[3])];
+        let mut verdict = r.verdict.clone();
+        let mut below = None;
+        if let Some(message) = &r.message {
+            if verdict.chars().count() + 2 + message.chars().count() <= layout.verdict_room.max(w[4]) {
+                verdict = format!("{verdict}: {message}");
+            } else {
+                below = Some(message);
+            }
+        }
+        writeln!(out, "{status}{gap}{}{gap}{HANG}{verdict}", cells.join(&gap))?;
+        if let Some(message) = below {
+            let indent = STATUS_WIDTH + GAP;
+            writeln!(out, "{:indent$}{HANG}{message}", "")?;
+        }
     }
     Ok(())
 }
 
-/// Shortens text to `width` characters: paths lose their beginning (the file name is what identifies them),
-/// other text its end.
-fn fit(text: &str, width: Option<usize>) -> String {
-    let Some(w) = width else { return text.to_string() };
-    let n = text.chars().count();
-    if n <= w || w < 2 {
+/// One block per row, for a width the table cannot fit: the status and node, then each file and the verdict on
+/// a line of its own (the sink wraps what is still too long).
+fn blocks(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let status = match r.status {
+            "match" => r.status.green().to_string(),
+            "waiting" => r.status.cyan().to_string(),
+            _ => r.status.red().bold().to_string(),
+        };
+        writeln!(out, "{status}  {}", r.node)?;
+        for (label, value) in [("CSR", &r.csr), ("certificate", &r.certificate), ("key", &r.key)] {
+            if value != "-" {
+                writeln!(out, "  {label:<12} {HANG}{value}")?;
+            }
+        }
+        let verdict = match &r.message {
+            Some(m) => format!("{}: {m}", r.verdict),
+            None => r.verdict.clone(),
+        };
+        writeln!(out, "  {:<12} {HANG}{verdict}", "verdict")?;
+    }
+    Ok(())
+}
+
+/// A node's name in `width` characters: whole, or its host name (the first label of an FQDN).
+fn node(name: &str, width: usize) -> String {
+    let shown = if name.chars().count() <= width { name } else { host_label(name) };
+    format!("{:<width$}", fit_text(shown, width))
+}
+
+/// The first label of a host name: `cucm-pub` of `cucm-pub.example.com`.
+fn host_label(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}
+
+/// A path shortened to `width` characters from the left, keeping its file name (never shorter than that).
+fn fit_path(path: &str, width: usize) -> String {
+    let n = path.chars().count();
+    if n <= width {
+        return path.to_string();
+    }
+    let keep = width.max(least_path(path)).saturating_sub(1);
+    let tail: String = path.chars().skip(n - keep).collect();
+    format!("…{tail}")
+}
+
+/// Text shortened to `width` characters from the right.
+fn fit_text(text: &str, width: usize) -> String {
+    if text.chars().count() <= width || width < 2 {
         return text.to_string();
     }
-    if text.contains('/') && !text.contains(' ') {
-        let tail: String = text.chars().skip(n - (w - 1)).collect();
-        format!("…{tail}")
-    } else {
-        let head: String = text.chars().take(w - 1).collect();
-        format!("{head}…")
-    }
+    let head: String = text.chars().take(width - 1).collect();
+    format!("{head}…")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Row, fit, table};
+    use super::{Layout, Row, blocks, fit_path, fit_text, table};
+    use std::io::Write;
 
-    #[test]
-    fn the_table_fits_the_width_it_is_given() {
-        let row = |csr: &str| Row {
+    /// What a renderer writes through the sink, wrapped at `width`.
+    fn wrapped(width: usize, render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> String {
+        use crate::report::terminal::{Mode, Terminal};
+        let mut buf = Vec::new();
+        let mut sink = Terminal::new(&mut buf, Mode::Human { color: false }).wrapping(Some(width));
+        render(&mut sink).unwrap();
+        sink.flush().unwrap();
+        drop(sink);
+        String::from_utf8(buf).unwrap()
+    }
+
+    fn rows() -> Vec<Row> {
+        let row = |node: &str| Row {
             status: "match",
-            csr: format!("clusters/site-a/{csr}/tomcat.csr"),
+            node: format!("{node}.example.com"),
+            csr: format!("clusters/site-a/{node}/tomcat.csr"),
             certificate: "downloads/from-the-ca/2026-11/certnew (123).cer".into(),
             key: "-".into(),
             verdict: "MATCH as tomcat (2 warnings: key-usage, subject)".into(),
+            message: None,
         };
-        let rows = vec![row("cucm-publisher-01.example.com"), row("cucm-subscriber-02.example.com")];
-        let text = crate::report::terminal::plain(|o| table(&rows, Some(100), o)).unwrap();
-        for line in text.lines() {
-            assert!(line.chars().count() <= 100, "{} chars: {line}", line.chars().count());
+        vec![row("cucm-publisher-01"), row("cucm-subscriber-02")]
+    }
+
+    #[test]
+    fn the_table_fits_the_width_it_is_given_and_keeps_file_names() {
+        let rows = rows();
+        for width in [100, 120] {
+            let layout = Layout::fit(&rows, width).expect("a table at this width");
+            let text = wrapped(width, |o| table(&rows, &layout, o));
+            for line in text.lines() {
+                assert!(line.chars().count() <= width, "{} chars: {line}", line.chars().count());
+            }
+            assert!(text.contains("/tomcat.csr") && text.contains("certnew (123).cer"), "{text}");
         }
-        assert!(text.contains("…"), "paths were shortened");
-        assert!(text.contains("tomcat.csr"), "file names survive");
-        let wide = crate::report::terminal::plain(|o| table(&rows, None, o)).unwrap();
-        assert!(!wide.contains('…'), "nothing is cut without a terminal");
+        assert!(Layout::fit(&rows, 60).is_none(), "too narrow for a table");
+        let text = crate::report::terminal::plain(|o| blocks(&rows, o)).unwrap();
+        assert!(text.contains("  certificate  downloads/from-the-ca/2026-11/certnew (123).cer"), "{text}");
     }
 
     #[test]
     fn paths_keep_their_file_name_and_text_its_start() {
-        assert_eq!(fit("cluster/node-a/tomcat.csr", Some(12)), "…/tomcat.csr");
-        assert_eq!(fit("no certificate yet: send it", Some(10)), "no certif…");
-        assert_eq!(fit("short", Some(10)), "short");
-        assert_eq!(fit("anything at all", None), "anything at all");
+        assert_eq!(fit_path("cluster/node-a/tomcat.csr", 12), "…/tomcat.csr");
+        assert_eq!(fit_path("cluster/node-a/certnew (2).cer", 12), "…/certnew (2).cer", "never less than the name");
+        assert_eq!(fit_path("cluster/node-a/certnew (2).cer", 20), "…e-a/certnew (2).cer");
+        assert_eq!(fit_text("no certificate yet: send it", 10), "no certif…");
+        assert_eq!(fit_text("short", 10), "short");
     }
 }
