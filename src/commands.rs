@@ -258,7 +258,8 @@ fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
         Task::Chain { inputs, purpose, split, at } => {
             let report = chain::chain(&inputs, purpose, split.as_deref(), at, reading)?;
             o.warn_all(&report.input_warnings);
-            o.emit(|w| report::json::chain(&report, w), |w| report::human::chain(&report, w))?;
+            let width = o.width;
+            o.emit(|w| report::json::chain(&report, w), |w| report::human::chain(&report, width, w))?;
             Ok(pass_if(report.analysis.complete()))
         }
         Task::Trust { existing, new, at } => {

@@ -767,3 +767,52 @@ fn unknown_fields_are_refused() {
     assert!(serde_json::from_str::<Fingerprints>(r#"{"md5":"a","sha1":"b","sha256":"c","new":1}"#).is_err());
     assert!(serde_json::from_str::<HostMatch>(r#"{"result":"matches","by":"x","new":1}"#).is_err());
 }
+
+// ---- modulus, errors ------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Modulus {
+    schema: u32,
+    keys: Vec<ModulusKey>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModulusKey {
+    label: String,
+    modulus_md5: Option<String>,
+    no_modulus: Option<String>,
+    error: Option<String>,
+}
+
+#[test]
+fn modulus_json_fits_its_schema() {
+    let d: Modulus = doc(&["modulus", &fixture("forms/certnew.p7b"), &fixture("cucm/tomcat-ECDSA.csr"), "missing.pem"]);
+    assert!(d.keys.iter().any(|k| k.modulus_md5.is_some()));
+    assert!(d.keys.iter().any(|k| k.no_modulus.is_some()));
+    assert!(d.keys.iter().any(|k| k.error.is_some()));
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorDoc {
+    schema: u32,
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorBody {
+    kind: String,
+    path: Option<String>,
+    message: String,
+}
+
+#[test]
+fn error_json_fits_its_schema() {
+    let d: ErrorDoc = doc(&["chain", "missing.pem"]);
+    assert_eq!((d.error.kind.as_str(), d.error.path.as_deref()), ("not-found", Some("missing.pem")));
+    let usage: ErrorDoc = doc(&["trust", "only-one"]);
+    assert_eq!((usage.error.kind.as_str(), usage.error.path), ("usage", None));
+}

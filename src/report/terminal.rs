@@ -249,6 +249,12 @@ impl<'a> Terminal<'a> {
     }
 }
 
+/// The columns a renderer's text takes on a terminal: its style marks take none.
+pub fn visible_width(text: &str) -> usize {
+    let shown: String = text.chars().filter(|c| !(STYLE_MARKS_START..=STYLE_MARKS_END).contains(c)).collect();
+    textwrap::core::display_width(&shown)
+}
+
 /// One line (escaped, maybe with colour codes, which count as nothing), broken at spaces to fit `width`: the
 /// continuation lines start at the column of its [`HANG`] mark, or at the line's own indentation. A word longer than
 /// the width stays whole.

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::report::terminal::{Colorize, HANG};
+use crate::report::terminal::{Colorize, HANG, visible_width};
 
 use super::{field, validity_phrase};
 use crate::analysis::chain::{Analysis, Role, Severity, Step};
@@ -13,7 +13,8 @@ use crate::model::certificate::format_utc_opt;
 use crate::report::chain::ChainReport;
 use crate::report::trust::TrustReport;
 
-pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
+/// The plan, one line per certificate (two when one does not fit `width`), what is not in it, the flags.
+pub fn chain(report: &ChainReport, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let a = &report.analysis;
     let purpose = match (&a.purpose, &a.purpose_source) {
         (Some(p), PurposeSource::Flag) => format!("{p} (from --purpose)"),
@@ -23,7 +24,7 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         _ => "an unknown purpose (no leaf certificate; give --purpose)".to_string(),
     };
     writeln!(out, "{} {HANG}{purpose}", "Upload plan for".bold())?;
-    let width = a
+    let name_width = a
         .plan
         .iter()
         .map(|s| a.members[s.index].certificate.display_name().escaped().chars().count())
@@ -38,15 +39,17 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
             Role::Leaf => "leaf",
         };
         let signed = signed_phrase(a, step);
-        writeln!(
-            out,
-            "  {:>2}. {:<width$}  -> upload as {:<upload_width$}  {HANG}{role}, {signed}, until {} ({})",
-            n + 1,
-            cert.display_name().bold(),
-            a.upload_as(step.role),
-            format_utc_opt(cert.not_after).split(' ').next().unwrap_or(""),
-            validity_phrase(a.members[step.index].validity),
-        )?;
+        let until = format_utc_opt(cert.not_after).split(' ').next().unwrap_or("").to_string();
+        let details = format!("{role}, {signed}, until {until} ({})", validity_phrase(a.members[step.index].validity));
+        let name = format!("{:<name_width$}", cert.display_name().bold());
+        let upload = format!("-> upload as {:<upload_width$}", a.upload_as(step.role));
+        let line = format!("  {:>2}. {name}  {upload}  {details}", n + 1);
+        if visible_width(&line) <= width {
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(out, "  {:>2}. {name}  -> upload as {}", n + 1, a.upload_as(step.role))?;
+            writeln!(out, "      {HANG}{details}")?;
+        }
     }
     not_in_plan(a, out)?;
     writeln!(out)?;
@@ -138,7 +141,8 @@ pub fn trust(report: &TrustReport, out: &mut dyn Write) -> io::Result<()> {
         Outcome::KeepsExisting => "EXISTING IS KEPT, NEW IS NOT STORED".red().bold(),
         Outcome::RefusedExpired => "NEW IS REFUSED".red().bold(),
     };
-    writeln!(out, "{headline}: {HANG}{}", d.reason)?;
+    writeln!(out, "{headline}")?;
+    writeln!(out, "  {HANG}{}", d.reason)?;
     for note in &d.notes {
         writeln!(out, "  {} {HANG}{note}", "note:".yellow().bold())?;
     }

@@ -40,15 +40,15 @@ fn findings(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             n if n < f.count => format!(", {n} shown"),
             _ => String::new(),
         };
-        writeln!(out, "  {tag}  {} (×{}{when}{shown})", (&f.title).bold(), f.count)?;
-        writeln!(out, "         {} {}", "what happened:".dimmed(), f.what)?;
-        writeln!(out, "         {}  {}", "likely cause:".dimmed(), f.cause)?;
+        writeln!(out, "  {tag}  {HANG}{} (×{}{when}{shown})", (&f.title).bold(), f.count)?;
+        writeln!(out, "         {} {HANG}{}", "what happened:".dimmed(), f.what)?;
+        writeln!(out, "         {}  {HANG}{}", "likely cause:".dimmed(), f.cause)?;
         for (i, fix) in f.fixes.iter().enumerate() {
             let label = if i == 0 { "what to do:   " } else { "              " };
-            writeln!(out, "         {} - {fix}", label.dimmed())?;
+            writeln!(out, "         {} - {HANG}{fix}", label.dimmed())?;
         }
         for e in &f.evidence {
-            writeln!(out, "         {} {}:{}  {}", "evidence:".dimmed(), e.file, e.line, e.text)?;
+            writeln!(out, "         {} {HANG}{}:{}  {}", "evidence:".dimmed(), e.file, e.line, e.text)?;
         }
     }
     Ok(())
