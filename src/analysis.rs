@@ -7,6 +7,7 @@ pub mod checks;
 pub(crate) mod hostname;
 pub mod logs;
 pub(crate) mod pairing;
+pub(crate) mod plan;
 pub(crate) mod served;
 pub(crate) mod trust_store;
 pub mod verify;

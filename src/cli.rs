@@ -73,6 +73,12 @@ pub enum Command {
                             ucert pair . | grep -v '^match'")]
     Pair(PairArgs),
 
+    /// The checked renewal runbook of a cluster: maintenance windows in a safe order, every upload checked first.
+    #[command(after_help = "Examples:\n  ucert plan cluster-certs/\n  \
+                            ucert plan cluster-certs/ --mixed-mode --sso --publisher cucm-pub\n  \
+                            ucert plan cluster-certs/ --trust-store current-trust/ --markdown > change-ticket.md")]
+    Plan(PlanArgs),
+
     /// Diagnose CAPF Online CA enrollment from its logs (CAPF, CiscoRA, NGINX error.log, IIS; plain or .gz).
     #[command(
         after_help = "Examples:\n  ucert logs error.log capf.txt u_ex190305.log\n  ucert logs --json cpi-*.txt.gz"
@@ -163,6 +169,49 @@ pub struct PairArgs {
 
     #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose, help = purpose_help!("from each CSR's file name, e.g. tomcat.csr."))]
     pub purpose: Option<Purpose>,
+
+    #[command(flatten)]
+    pub at: AtArg,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The CSRs (a folder per node, or any layout), the CA's answers and its CA certificates.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The cluster is in mixed mode (Enterprise Parameters > Cluster Security Mode = 1): the CTL steps are planned.
+    #[arg(long, conflicts_with = "non_secure")]
+    pub mixed_mode: bool,
+
+    /// The cluster is non-secure (Cluster Security Mode = 0): no CTL steps. Without either, they are conditional.
+    #[arg(long)]
+    pub non_secure: bool,
+
+    /// SAML SSO is enabled: it is turned off for the tomcat window and on again after it.
+    #[arg(long)]
+    pub sso: bool,
+
+    /// The publisher (a node's CN or host name). Default: the node that holds the CAPF CSR.
+    #[arg(long, value_name = "NODE")]
+    pub publisher: Option<String>,
+
+    /// A folder of the certificates the cluster's trust stores hold now: those are not uploaded again.
+    #[arg(long, value_name = "DIR")]
+    pub trust_store: Option<PathBuf>,
+
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose, help = purpose_help!("from each CSR's file name, e.g. tomcat.csr."))]
+    pub purpose: Option<Purpose>,
+
+    /// Print the plan as a Markdown checklist, to paste into a change ticket.
+    #[arg(long, conflicts_with_all = ["json", "quiet"])]
+    pub markdown: bool,
 
     #[command(flatten)]
     pub at: AtArg,

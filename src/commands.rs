@@ -9,6 +9,7 @@ pub(crate) mod matching;
 pub(crate) mod modulus;
 pub(crate) mod pair;
 pub(crate) mod pem_files;
+pub(crate) mod plan;
 pub(crate) mod trust;
 
 use std::io::{self, Write};
@@ -270,6 +271,16 @@ fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
         }
         Task::Pair { paths, purpose, at } => run_pair(o, &paths, purpose, at, reading),
         Task::Logs { inputs } => run_logs(o, &inputs, reading),
+        Task::Plan { paths, trust_store, purpose, options, markdown } => {
+            let report = plan::plan(&paths, trust_store.as_deref(), purpose, options, reading)?;
+            let text = |w: &mut dyn Write| {
+                if markdown { report::human::plan_markdown(&report, w) } else { report::human::plan(&report, w) }
+            };
+            // Markdown goes into a ticket: it is not wrapped to the terminal
+            let width = (!markdown).then_some(o.width);
+            o.emit_wrapped(width, |w| report::json::plan(&report, w), text)?;
+            Ok(pass_if(report.plan.clear()))
+        }
         Task::Connect { target, sni, cas, expect, save, at } => {
             let (sni, expect, save) = (sni.as_deref(), expect.as_ref(), save.as_deref());
             let options = connect::Options { sni, cas: &cas, expect, save, at, reading };

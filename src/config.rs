@@ -49,6 +49,13 @@ pub enum Task {
         purpose: Option<Purpose>,
         at: OffsetDateTime,
     },
+    Plan {
+        paths: Vec<PathBuf>,
+        trust_store: Option<PathBuf>,
+        purpose: Option<Purpose>,
+        options: crate::analysis::plan::Options,
+        markdown: bool,
+    },
     Logs {
         inputs: Vec<Source>,
     },
@@ -88,7 +95,7 @@ impl Task {
             Task::Connect { cas, expect, .. } => {
                 count(&cas.iter().collect::<Vec<_>>()) + usize::from(expect.as_ref() == Some(&Source::Stdin))
             }
-            Task::Pair { .. } | Task::Explain { .. } | Task::Completions { .. } | Task::Man => 0,
+            Task::Pair { .. } | Task::Plan { .. } | Task::Explain { .. } | Task::Completions { .. } | Task::Man => 0,
         }
     }
 
@@ -151,6 +158,7 @@ fn settings(command: &Command) -> (Output, Option<ColorChoice>, Option<f64>) {
         Command::Chain(a) => with(&a.output, &a.common),
         Command::Trust(a) => with(&a.output, &a.common),
         Command::Pair(a) => with(&a.output, &a.common),
+        Command::Plan(a) => with(&a.output, &a.common),
         Command::Logs(a) => with(&a.output, &a.common),
         Command::Connect(a) => with(&a.output, &a.common),
         Command::Inspect(a) => with(&a.output, &a.common),
@@ -188,6 +196,16 @@ fn task(command: Command, now: OffsetDateTime) -> Result<Task, String> {
         },
         Command::Logs(a) => Task::Logs { inputs: sources(a.files) },
         Command::Pair(a) => Task::Pair { paths: a.paths, purpose: a.purpose, at: at(&a.at) },
+        Command::Plan(a) => {
+            use crate::analysis::plan::{Options, SecurityMode};
+            let security = match (a.mixed_mode, a.non_secure) {
+                (true, _) => SecurityMode::Mixed,
+                (_, true) => SecurityMode::NonSecure,
+                _ => SecurityMode::Unknown,
+            };
+            let options = Options { security, sso: a.sso, publisher: a.publisher, at: at(&a.at) };
+            Task::Plan { paths: a.paths, trust_store: a.trust_store, purpose: a.purpose, options, markdown: a.markdown }
+        }
         Command::Explain(a) => Task::Explain { text: a.text.join(" ") },
         Command::Completions(a) => Task::Completions { shell: a.shell },
         Command::Man => Task::Man,

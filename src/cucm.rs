@@ -5,6 +5,7 @@
 pub mod explain;
 pub mod messages;
 pub mod purpose;
+pub mod renewal;
 
 pub use messages::*;
 pub use purpose::{KeyType, Purpose, PurposeSource, Requirements};

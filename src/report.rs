@@ -10,6 +10,7 @@ pub use json::error as json_error;
 pub(crate) mod matching;
 pub(crate) mod modulus;
 pub(crate) mod pair;
+pub(crate) mod plan;
 pub mod terminal;
 pub(crate) mod trust;
 

@@ -4,8 +4,20 @@ mod common;
 
 use common::ucert;
 
-const SUBCOMMANDS: &[&str] =
-    &["match", "chain", "trust", "pair", "logs", "connect", "explain", "completions", "man", "inspect", "modulus"];
+const SUBCOMMANDS: &[&str] = &[
+    "match",
+    "chain",
+    "trust",
+    "pair",
+    "plan",
+    "logs",
+    "connect",
+    "explain",
+    "completions",
+    "man",
+    "inspect",
+    "modulus",
+];
 
 #[test]
 fn completions_for_every_shell_mention_every_subcommand() {
@@ -109,6 +121,8 @@ fn every_report_subcommand_takes_quiet_and_json() {
         vec!["chain".into(), f("chain/missing-intermediate.pem")],
         vec!["trust".into(), f("ca/root-ca.pem"), f("cucm/tomcat.pem")],
         vec!["pair".into(), f("cluster")],
+        vec!["plan".into(), f("plan/cluster")],
+        vec!["plan".into(), f("plan/blocked/waiting")],
         vec!["logs".into(), f("logs/nginx-curl6-resolve.log")],
         vec!["explain".into(), "CAA1015".into()],
         vec!["inspect".into(), f("cucm/tomcat.pem")],

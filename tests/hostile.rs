@@ -92,6 +92,8 @@ fn match_chain_trust_and_pair_escape_what_they_echo() {
         run(&["chain", &cert, &fixture("ca/issuing-ca.pem"), &ca, "--at", AT, "--color", color]);
         run(&["trust", &ca, &ca, "--at", AT, "--color", color]);
         run(&["pair", &fixture("hostile"), "--at", AT, "--color", color]);
+        run(&["plan", &fixture("hostile"), "--at", AT, "--color", color]);
+        run(&["plan", &fixture("hostile"), "--at", AT, "--color", color, "--markdown"]);
     }
     let m = json(&["match", "--json", &csr, &cert, "--at", AT]);
     assert!(json_holds(&m, "evil\x1b[31m.example.com"), "exact SAN in match JSON");
@@ -101,6 +103,10 @@ fn match_chain_trust_and_pair_escape_what_they_echo() {
     assert!(json_holds(&t, "Evil\x1b[2J CA\u{202e}\nforged"));
     let p = json(&["pair", "--json", &fixture("hostile"), "--at", AT]);
     assert!(json_holds(&p, CN), "exact CN in pair JSON");
+    let (_, text) = run(&["plan", &fixture("hostile"), "--at", AT]);
+    assert!(text.contains("cucm-pub\\x1b]0;pwned\\x07.example.com"), "{text}");
+    let plan = json(&["plan", "--json", &fixture("hostile"), "--at", AT]);
+    assert!(json_holds(&plan, CN), "exact CN in plan JSON: {plan}");
 }
 
 #[test]
@@ -152,9 +158,13 @@ fn hostile_file_names_are_escaped_everywhere() {
     run(&["match", c, b, "--at", AT]);
     run(&["chain", b, &fixture("ca/issuing-ca.pem"), "--at", AT]);
     run(&["pair", d, "--at", AT]);
+    run(&["plan", d, "--at", AT]);
+    run(&["plan", d, "--at", AT, "--markdown"]);
     run(&["logs", b]);
     let doc = json(&["pair", "--json", d, "--at", AT]);
     assert!(json_holds(&doc, bad.to_str().unwrap()), "exact path in JSON");
+    let doc = json(&["plan", "--json", d, "--at", AT]);
+    assert!(json_holds(&doc, c), "exact path in plan JSON");
 }
 
 #[cfg(unix)]

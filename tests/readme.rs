@@ -82,14 +82,14 @@ fn split_words(command: &str) -> Vec<String> {
 }
 
 /// Subcommands whose output depends on the date.
-const DATED: [&str; 6] = ["match", "chain", "trust", "pair", "inspect", "connect"];
+const DATED: [&str; 7] = ["match", "chain", "trust", "pair", "plan", "inspect", "connect"];
 
 #[test]
 fn every_example_in_the_readme_is_what_ucert_prints() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let examples = examples(&readme);
     let subcommands: Vec<&str> = examples.iter().map(|e| e.args[0].as_str()).collect();
-    for sub in ["match", "chain", "trust", "pair", "logs", "connect", "explain", "inspect", "modulus"] {
+    for sub in ["match", "chain", "trust", "pair", "plan", "logs", "connect", "explain", "inspect", "modulus"] {
         assert!(subcommands.contains(&sub), "the README has no example of `ucert {sub}`");
     }
     let mut failures = Vec::new();

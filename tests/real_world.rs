@@ -225,3 +225,26 @@ fn every_log_is_read_as_its_kind_and_the_wsgi_log_refused() {
     assert!(out.stdout.is_empty(), "only the error: {}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
+
+/// `plan` over the whole folder (CSRs and certificates of unrelated CAs and tools, all taken as tomcat): every CSR
+/// ends in a step, either an upload or a blocker that names it or its certificate, and nothing crashes.
+#[test]
+fn plan_accounts_for_every_csr_of_the_folder() {
+    let Some(dir) = folder() else { return };
+    let out = ucert().args(["plan", "--purpose", "tomcat", "--at", "2026-06-01", "--json"]).arg(&dir).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "real files from unrelated CAs block: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps: Vec<&Value> =
+        doc["windows"].as_array().unwrap().iter().flat_map(|w| w["steps"].as_array().unwrap()).collect();
+    for csr in ["adcs-yibarek-newcsr.csr", "cfssl-leaf-rsa2048.csr", "cucm-netssl-cucm01-pub.csr", "a2c-csr.der"] {
+        let named = |s: &&Value| ["file", "text"].iter().any(|k| s[k].as_str().is_some_and(|t| t.contains(csr)));
+        assert!(steps.iter().any(named), "{csr} is in no step: {doc}");
+    }
+    // the CSR whose certificate is a p7b holding the chain: planned or blocked, the certificate is found
+    assert!(steps.iter().any(|s| s["text"].as_str().is_some_and(|t| t.contains("adcs-rabindraku-certnew.p7b"))));
+}

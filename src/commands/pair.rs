@@ -34,6 +34,23 @@ pub fn pair(
     at: OffsetDateTime,
     reading: Reading,
 ) -> Result<PairReport, Problem> {
+    let Gathered { inventory, unreadable, unknown, skipped, files } = gather(paths, reading)?;
+    let pairing = pairing::pair(inventory, purpose, at);
+    Ok(PairReport { pairing, unreadable, unknown, skipped, files, at })
+}
+
+/// Everything found under some paths, before pairing, and the files that gave nothing.
+pub(crate) struct Gathered {
+    pub inventory: Inventory,
+    pub unreadable: Vec<Skipped>,
+    pub unknown: Vec<Skipped>,
+    pub skipped: Vec<Skipped>,
+    /// How many files were read.
+    pub files: usize,
+}
+
+/// Reads every file under `paths` once, in parallel, into an inventory of CSRs, certificates and keys.
+pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Problem> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut over_cap = 0;
@@ -98,8 +115,7 @@ pub fn pair(
             }
         }
     }
-    let pairing = pairing::pair(inventory, purpose, at);
-    Ok(PairReport { pairing, unreadable, unknown, skipped, files: total, at })
+    Ok(Gathered { inventory, unreadable, unknown, skipped, files: total })
 }
 
 /// Regular files under `root` (or `root` itself), in a stable order. Symbolic links are followed only when they

@@ -16,6 +16,7 @@ mod inspect;
 mod logs;
 mod matching;
 mod pair;
+mod plan;
 
 pub use chain::{chain, trust};
 pub use connect::connect;
@@ -24,6 +25,7 @@ pub use inspect::{inspect, modulus};
 pub use logs::logs;
 pub use matching::matching;
 pub use pair::pair;
+pub use plan::{markdown as plan_markdown, plan};
 
 pub(crate) const LABEL_WIDTH: usize = 14;
 

@@ -13,6 +13,7 @@ mod logs;
 mod matching;
 mod modulus;
 mod pair;
+mod plan;
 mod trust;
 
 use std::io::{self, Write};
@@ -28,6 +29,7 @@ pub use logs::logs;
 pub use matching::matching;
 pub use modulus::modulus;
 pub use pair::pair;
+pub use plan::plan;
 pub use trust::trust;
 
 /// The version of every JSON document's shape; bumped only when a field changes meaning or disappears.

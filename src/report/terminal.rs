@@ -74,6 +74,12 @@ pub const HANG: char = match char::from_u32(STYLE_MARKS_START as u32 + 14) {
     None => STYLE_MARKS_END,
 };
 
+/// A line that holds it is never wrapped: a command to copy and paste must stay on one line, however wide.
+pub const WHOLE: char = match char::from_u32(STYLE_MARKS_START as u32 + 15) {
+    Some(c) => c,
+    None => STYLE_MARKS_END,
+};
+
 /// Text with a style, shown through a [`Terminal`]. Built by [`Colorize`]; chains (`.red().bold()`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Styled {
@@ -222,8 +228,8 @@ impl<'a> Terminal<'a> {
             }
             match c {
                 // kept in place for the wrapping to find (and drop) when the line is complete
-                HANG if self.width.is_some() => out.push(HANG),
-                HANG => {}
+                HANG | WHOLE if self.width.is_some() => out.push(c),
+                HANG | WHOLE => {}
                 OPEN => self.spans.push(Vec::new()),
                 CLOSE => {
                     if self.spans.pop().is_some() && self.color() {
@@ -259,6 +265,9 @@ pub fn visible_width(text: &str) -> usize {
 /// continuation lines start at the column of its [`HANG`] mark, or at the line's own indentation. A word longer than
 /// the width stays whole.
 fn wrap_line(line: &str, width: usize) -> String {
+    if line.contains(WHOLE) {
+        return line.replace([WHOLE, HANG], "");
+    }
     let (line, hang) = match line.split_once(HANG) {
         Some((before, after)) => {
             (format!("{before}{}", after.replace(HANG, "")), Some(textwrap::core::display_width(before)))
@@ -464,6 +473,20 @@ mod tests {
     #[test]
     fn without_a_width_nothing_is_wrapped_and_the_mark_is_dropped() {
         let out = through(Mode::Human { color: false }, &format!("a {HANG}b\n"));
+        assert_eq!(out, "a b\n");
+    }
+
+    #[test]
+    fn a_whole_line_is_never_wrapped() {
+        let mut buf = Vec::new();
+        let command = "ucert connect cucm-pub.example.com:8443 --expect 'certnew (1).cer'";
+        {
+            let mut t = Terminal::new(&mut buf, Mode::Human { color: false }).wrapping(Some(20));
+            write!(t, "  {HANG}{WHOLE}{command}\nand then some words that wrap here\n").unwrap();
+        }
+        let out = String::from_utf8(buf).unwrap();
+        assert_eq!(out, format!("  {command}\nand then some words\nthat wrap here\n"));
+        let out = through(Mode::Human { color: false }, &format!("a {WHOLE}b\n"));
         assert_eq!(out, "a b\n");
     }
 }

@@ -69,6 +69,26 @@ pub fn openssl_md5_hex(data: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()[..32].to_string()
 }
 
+/// True when openssl runs here; otherwise says on stderr that `test` is skipped.
+pub fn has_openssl(test: &str) -> bool {
+    let ok = std::process::Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("{test}: skipped: openssl is not installed");
+    }
+    ok
+}
+
+/// The public key of a CSR (`kind` "req") or certificate ("x509"), as openssl writes it in PEM.
+pub fn public_key_pem(kind: &str, path: &std::path::Path) -> String {
+    let path = path.to_str().unwrap();
+    let args: &[&str] = if kind == "req" {
+        &["req", "-noout", "-pubkey", "-in", path]
+    } else {
+        &["x509", "-noout", "-pubkey", "-in", path]
+    };
+    String::from_utf8(run_tool("openssl", args)).unwrap()
+}
+
 /// A free TCP port on the loopback interface (free when asked; the caller binds it soon after).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()

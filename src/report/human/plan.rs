@@ -1,0 +1,192 @@
+//! The human forms of `plan`: the runbook as text (numbered steps per window, BLOCKED where a step would fail),
+//! and as a Markdown checklist (`- [ ]` per step) to paste into a change ticket.
+
+use std::io::{self, Write};
+
+use crate::analysis::plan::{Plan, PublisherSource, SecurityMode, Step, StepKind, Window};
+use crate::report::plan::PlanReport;
+use crate::report::terminal::{Colorize, HANG, WHOLE};
+
+/// The runbook as text.
+pub fn plan(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
+    let p = &report.plan;
+    let windows = match p.windows.len() {
+        1 => "1 window".to_string(),
+        n => format!("{n} windows"),
+    };
+    writeln!(out, "{} {HANG}{}, {windows}", "RENEWAL PLAN:".bold(), nodes_phrase(p))?;
+    let blocked: usize =
+        p.windows.iter().flat_map(|w| &w.steps).filter(|s| s.kind == StepKind::Blocked).count() + p.unplaced.len();
+    if blocked == 0 {
+        writeln!(out, "{}: {HANG}every upload is checked; follow the windows in order", "CLEAR".green().bold())?;
+    } else {
+        let steps = if blocked == 1 { "1 step".to_string() } else { format!("{blocked} steps") };
+        writeln!(out, "{}: {HANG}{steps} cannot be done yet (marked BLOCKED below)", "BLOCKED".red().bold())?;
+    }
+    for line in settings(p) {
+        writeln!(out, "  {HANG}{}", line.dimmed())?;
+    }
+    if !p.warnings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", "Cautions".bold())?;
+        for w in &p.warnings {
+            writeln!(out, "  - {HANG}{w}")?;
+        }
+    }
+    for (n, w) in p.windows.iter().enumerate() {
+        window(n + 1, w, out)?;
+    }
+    if !p.unplaced.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", "Not in any window".bold())?;
+        for s in &p.unplaced {
+            writeln!(out, "  {} {HANG}{}", "BLOCKED".red().bold(), s.text)?;
+        }
+    }
+    let left =
+        [("unreadable", &report.unreadable), ("with nothing to plan", &report.unknown), ("skipped", &report.skipped)];
+    let left: Vec<String> =
+        left.iter().filter(|(_, l)| !l.is_empty()).map(|(what, l)| format!("{} {what}", l.len())).collect();
+    if !left.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{} {HANG}{} ('ucert pair' lists them)", "Files left out:".dimmed(), left.join(", "))?;
+    }
+    Ok(())
+}
+
+fn window(number: usize, w: &Window, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    let title = format!("Window {number}: {}", w.family.title(&w.purposes));
+    writeln!(out, "{} {HANG}on {}", format!("{title},").bold(), w.nodes)?;
+    writeln!(out, "  {} {HANG}{}", "if done wrong:".dimmed(), w.impact)?;
+    let last_blocked = w.steps.iter().rposition(|s| s.kind == StepKind::Blocked);
+    for (i, s) in w.steps.iter().enumerate() {
+        let condition = s.condition.as_ref().map(|c| format!("[{c}] ")).unwrap_or_default();
+        if s.kind == StepKind::Blocked {
+            writeln!(out, "  {:>2}. {} {HANG}{}", i + 1, "BLOCKED".red().bold(), s.text)?;
+            if Some(i) == last_blocked {
+                let rest = match w.steps.iter().filter(|s| s.kind == StepKind::Blocked).count() {
+                    1 => "(the rest of this window waits for the step above)",
+                    _ => "(the rest of this window waits for the steps marked BLOCKED above)",
+                };
+                writeln!(out, "      {HANG}{}", rest.dimmed())?;
+            }
+            continue;
+        }
+        writeln!(out, "  {:>2}. {HANG}{condition}{}", i + 1, s.text)?;
+        if let Some(command) = command_line(s) {
+            writeln!(out, "      {WHOLE}{}", command.cyan())?;
+        }
+    }
+    Ok(())
+}
+
+/// The command to show under a step: ucert's and CUCM's CLI commands; the GUI paths of uploads are said once per
+/// window in the Markdown and left out of the text (they are all the same).
+fn command_line(s: &Step) -> Option<&str> {
+    match s.kind {
+        StepKind::UploadTrust | StepKind::UploadCertificate => None,
+        _ => s.command.as_deref().filter(|c| !c.contains(" > ")),
+    }
+}
+
+/// "3 nodes (publisher cucm-pub.example.com: it holds the CAPF CSR)".
+fn nodes_phrase(p: &Plan) -> String {
+    let nodes = match p.nodes.len() {
+        1 => "1 node".to_string(),
+        n => format!("{n} nodes"),
+    };
+    format!("{nodes} ({})", publisher_phrase(p))
+}
+
+/// "publisher cucm-pub.example.com: it holds the CAPF CSR".
+fn publisher_phrase(p: &Plan) -> String {
+    match (&p.publisher, &p.publisher_source) {
+        (Some(n), PublisherSource::Flag) => format!("publisher {n}, from --publisher"),
+        (Some(n), PublisherSource::CapfCsr) => format!("publisher {n}: it holds the CAPF CSR"),
+        _ => "publisher unknown: give --publisher NODE".to_string(),
+    }
+}
+
+/// What the plan assumes about the cluster, and how to say it when it is unknown.
+fn settings(p: &Plan) -> Vec<String> {
+    let mode = match p.security {
+        SecurityMode::Mixed => "cluster security mode: mixed (--mixed-mode)".to_string(),
+        SecurityMode::NonSecure => "cluster security mode: non-secure (--non-secure)".to_string(),
+        SecurityMode::Unknown => {
+            "cluster security mode: unknown, so the CTL steps are conditional (--mixed-mode or --non-secure)"
+                .to_string()
+        }
+    };
+    let sso = if p.sso {
+        "SAML SSO: enabled (--sso)".to_string()
+    } else {
+        "SAML SSO: not said, so the SSO steps are conditional (--sso if it is enabled)".to_string()
+    };
+    vec![mode, sso]
+}
+
+/// The runbook as a Markdown checklist for a change ticket.
+pub fn markdown(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
+    let p = &report.plan;
+    writeln!(out, "# Certificate renewal plan")?;
+    writeln!(out)?;
+    writeln!(out, "- Nodes: {}", p.nodes.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "))?;
+    let publisher = publisher_phrase(p);
+    writeln!(out, "- P{}", publisher.strip_prefix('p').unwrap_or(&publisher))?;
+    for line in settings(p) {
+        writeln!(out, "- {line}")?;
+    }
+    let blocked = !p.clear();
+    writeln!(
+        out,
+        "- Status: {}",
+        if blocked {
+            "**blocked**: the steps marked BLOCKED cannot be done yet"
+        } else {
+            "**clear**: every upload is checked"
+        }
+    )?;
+    if !p.warnings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## Cautions")?;
+        writeln!(out)?;
+        for w in &p.warnings {
+            writeln!(out, "- {w}")?;
+        }
+    }
+    for (n, w) in p.windows.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(out, "## Window {}: {}", n + 1, w.family.title(&w.purposes))?;
+        writeln!(out)?;
+        writeln!(out, "Nodes: {}. If done wrong: {}.", w.nodes, w.impact)?;
+        if let Some(upload) = w
+            .steps
+            .iter()
+            .find(|s| matches!(s.kind, StepKind::UploadTrust | StepKind::UploadCertificate))
+            .and_then(|s| s.command.as_ref())
+        {
+            writeln!(out)?;
+            writeln!(out, "Uploads: {upload}.")?;
+        }
+        writeln!(out)?;
+        for s in &w.steps {
+            let condition = s.condition.as_ref().map(|c| format!(" *({c})*")).unwrap_or_default();
+            let command = command_line(s).map(|c| format!(": `{c}`")).unwrap_or_default();
+            if s.kind == StepKind::Blocked {
+                writeln!(out, "- [ ] **BLOCKED**: {}", s.text)?;
+            } else {
+                writeln!(out, "- [ ] {}{command}{condition}", s.text)?;
+            }
+        }
+    }
+    if !p.unplaced.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## Not in any window")?;
+        writeln!(out)?;
+        for s in &p.unplaced {
+            writeln!(out, "- [ ] **BLOCKED**: {}", s.text)?;
+        }
+    }
+    Ok(())
+}
