@@ -297,7 +297,10 @@ fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
         }
         Task::Completions { shell } => {
             let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "ucert", o.out);
+            // what clap_complete::generate does, with the write error returned instead of a panic
+            cmd.set_bin_name("ucert");
+            cmd.build();
+            clap_complete::Generator::try_generate(&shell, &cmd, o.out)?;
             o.out.flush()?;
             Ok(Exit::Ok)
         }

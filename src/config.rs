@@ -137,6 +137,9 @@ impl Config {
         let (output, color, timeout) = settings(&cli.command);
         // colour only for text on a terminal (or when forced)
         let color = color.is_some_and(|c| decide_color(c, terminal, &env)) && matches!(output, Output::Human { .. });
+        // a Windows console shows colour codes only once asked to (virtual terminal mode); where it cannot be
+        // (an old console), no colour rather than raw escape codes; elsewhere this does nothing
+        let color = color && (!terminal || anstyle_query::windows::enable_ansi_colors().unwrap_or(true));
         let reading = Reading { idle: std::time::Duration::from_secs_f64(timeout.unwrap_or(DEFAULT_TIMEOUT)) };
         let task = task(cli.command, OffsetDateTime::now_utc())?;
         let stdin_uses = task.stdin_uses();

@@ -7,6 +7,7 @@ use clap::Parser;
 use ucert::cli::Cli;
 use ucert::config::Config;
 use ucert::exit::Exit;
+use ucert::report::terminal::UntilClosed;
 
 fn main() -> ExitCode {
     // A bug must not look like a crash dump: one line, then exit code 2 (see catch_unwind below).
@@ -19,7 +20,9 @@ fn main() -> ExitCode {
             .unwrap_or_else(|| "unknown panic".into());
         eprintln!("{}", internal_error(&message, info.location().map(|l| (l.file(), l.line()))));
     }));
-    let cli = match Cli::try_parse() {
+    // cmd.exe and PowerShell pass `certs\*.cer` as it is: on Windows ucert expands wildcards itself, as a unix
+    // shell would (elsewhere `wild` hands the arguments over untouched)
+    let cli = match Cli::try_parse_from(wild::args_os()) {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
@@ -32,28 +35,25 @@ fn main() -> ExitCode {
         }
     };
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = UntilClosed::new(io::BufWriter::new(stdout.lock()));
     let stderr = io::stderr();
     let mut err = stderr.lock();
     let outcome =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ucert::commands::run(config, &mut out, &mut err)));
-    let exit = match outcome {
-        Ok(Ok(exit)) => exit,
-        // `ucert ... | head`: the reader left; that is not an error.
-        Ok(Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
-        Ok(Err(e)) => {
-            let _ = writeln!(err, "ucert: cannot write the output: {e}");
+    // a reader that went away is not an error (`out` drops the rest and the run keeps its exit code); any other
+    // write error (a full disk) is said once
+    let written = match outcome {
+        Ok(Ok(exit)) => out.flush().map(|()| exit),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Ok(Exit::Error),
+    };
+    let exit = match written {
+        Ok(exit) => exit,
+        Err(e) => {
+            let _ = writeln!(err, "ucert: cannot write the output: {}", ucert::untrusted::escape(&e.to_string()));
             Exit::Error
         }
-        Err(_) => Exit::Error,
     };
-    // Flush what is buffered; a reader that has gone away is not an error.
-    if let Err(e) = out.flush()
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        let _ = writeln!(err, "ucert: cannot write the output: {e}");
-        return ExitCode::from(Exit::Error.code());
-    }
     ExitCode::from(exit.code())
 }
 

@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use common::{fixture, fixture_abs, ucert};
 
@@ -50,6 +49,7 @@ fn cases(dir: &Path) -> Vec<Case> {
     }
     let big = dir.join("huge.bin");
     std::fs::File::create(&big).unwrap().set_len(100 * 1024 * 1024).unwrap(); // sparse: no disk used
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut out = vec![
         Case { name: "empty file", path: write("empty.pem", b""), expect: "empty" },
         Case {
@@ -112,21 +112,29 @@ fn cases(dir: &Path) -> Vec<Case> {
             expect: "larger than 16 MiB",
         },
         Case { name: "a 100 MB file", path: big, expect: "larger than 16 MiB" },
-        Case { name: "/dev/zero", path: PathBuf::from("/dev/zero"), expect: "larger than 16 MiB" },
-        Case { name: "a FIFO nobody writes to", path: fifo(dir, "silent.fifo"), expect: "no data arrived for 0.3 s" },
         Case {
             name: "text without a PEM block",
             path: write("notes.txt", b"Please find the certificate attached.\n"),
             expect: "no -----BEGIN line",
         },
     ];
-    if let Some(p) = unreadable_file(dir) {
-        out.push(Case { name: "permission denied", path: p, expect: "permission denied" });
+    #[cfg(unix)]
+    {
+        out.push(Case { name: "/dev/zero", path: PathBuf::from("/dev/zero"), expect: "larger than 16 MiB" });
+        out.push(Case {
+            name: "a FIFO nobody writes to",
+            path: fifo(dir, "silent.fifo"),
+            expect: "no data arrived for 0.3 s",
+        });
+        if let Some(p) = unreadable_file(dir) {
+            out.push(Case { name: "permission denied", path: p, expect: "permission denied" });
+        }
     }
     out
 }
 
 /// A named pipe (mkfifo); nobody ever writes to it or closes it.
+#[cfg(unix)]
 fn fifo(dir: &Path, name: &str) -> PathBuf {
     let p = dir.join(name);
     let ok = std::process::Command::new("mkfifo").arg(&p).status().unwrap().success();
@@ -135,6 +143,7 @@ fn fifo(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// A file its reader may not open. As root, the test runs ucert as `nobody` (see [`command_for`]).
+#[cfg(unix)]
 fn unreadable_file(dir: &Path) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let p = dir.join("secret.pem");
@@ -160,7 +169,7 @@ fn command_for(case: &Case) -> assert_cmd::Command {
 fn every_bad_input_is_exit_2_with_one_line_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let all = cases(dir.path());
-    assert!(all.iter().any(|c| c.name == "permission denied"));
+    assert!(cfg!(not(unix)) || all.iter().any(|c| c.name == "permission denied"));
     let csr = common::fixture_abs("cucm/tomcat.csr").to_string_lossy().into_owned();
     let cert = common::fixture_abs("cucm/tomcat.pem").to_string_lossy().into_owned();
     for case in &all {
@@ -191,6 +200,7 @@ fn every_bad_input_is_exit_2_with_one_line_naming_the_file() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn a_fifo_that_never_closes_is_given_up_on() {
     // a writer that sends part of a certificate and then keeps the pipe open
@@ -200,10 +210,11 @@ fn a_fifo_that_never_closes_is_given_up_on() {
     let writer = std::thread::spawn(move || {
         let mut f = std::fs::OpenOptions::new().write(true).open(&writer_path).unwrap();
         std::io::Write::write_all(&mut f, b"-----BEGIN CERTIFICATE-----\nMIIB").unwrap();
-        std::thread::sleep(Duration::from_secs(2));
+        std::thread::sleep(std::time::Duration::from_secs(2));
     });
     let p = path.to_string_lossy().into_owned();
-    let out = ucert().args(["inspect", "--timeout", "0.5", &p]).timeout(Duration::from_secs(20)).output().unwrap();
+    let out =
+        ucert().args(["inspect", "--timeout", "0.5", &p]).timeout(std::time::Duration::from_secs(20)).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
@@ -213,6 +224,7 @@ fn a_fifo_that_never_closes_is_given_up_on() {
     let _ = writer.join();
 }
 
+#[cfg(target_os = "linux")] // GNU time
 #[test]
 fn bad_input_uses_bounded_memory() {
     // the worst cases for memory: 100 MB and /dev/zero are refused at 16 MiB, 10,000 blocks stay small
@@ -226,6 +238,7 @@ fn bad_input_uses_bounded_memory() {
 }
 
 /// Peak memory of a ucert run, measured by GNU time.
+#[cfg(target_os = "linux")]
 fn max_rss_kib(args: &[&str]) -> u64 {
     let out = std::process::Command::new("/usr/bin/time")
         .args(["-f", "maxrss_kib=%M"])

@@ -175,8 +175,7 @@ fn fixture_path(rel: &str) -> std::path::PathBuf {
 /// A TLS server presenting the hostile certificate cannot write to the terminal through `connect`.
 #[test]
 fn connect_escapes_what_the_server_presents() {
-    if std::process::Command::new("openssl").arg("version").output().is_err() {
-        eprintln!("skipped: openssl is not installed");
+    if !common::has_openssl(module_path!()) {
         return;
     }
     let server = OpensslServer::start("hostile/tomcat.pem", "hostile/tomcat.key", Some("ca/issuing-ca.pem"), &[]);

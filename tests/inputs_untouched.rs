@@ -48,6 +48,9 @@ fn copy_tree(from: &Path, to: &Path) {
 
 #[test]
 fn no_subcommand_writes_to_its_inputs() {
+    if !common::has_openssl("no_subcommand_writes_to_its_inputs") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     for sub in ["cucm", "forms", "match", "chain", "trust", "logs", "refused", "cluster", "ca"] {

@@ -739,8 +739,7 @@ struct Expectation {
 
 #[test]
 fn connect_json_fits_its_schema() {
-    if std::process::Command::new("openssl").arg("version").output().is_err() {
-        eprintln!("skipped: openssl is not installed");
+    if !common::has_openssl(module_path!()) {
         return;
     }
     let server =

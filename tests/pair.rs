@@ -108,6 +108,9 @@ fn openssl_pubkey(tool: &str, path: &std::path::Path) -> Vec<u8> {
 
 #[test]
 fn a_shuffled_cluster_pairs_exactly_as_openssl_pairs_it() {
+    if !common::has_openssl("a_shuffled_cluster_pairs_exactly_as_openssl_pairs_it") {
+        return;
+    }
     let (doc, code) = pair_json(&[&fixture("cluster")]);
     assert_eq!(code, 1, "leftovers make the run fail");
     assert_eq!(doc.schema, 1);
@@ -150,18 +153,18 @@ fn a_shuffled_cluster_pairs_exactly_as_openssl_pairs_it() {
 fn every_kind_of_leftover_is_reported() {
     let (doc, _) = pair_json(&[&fixture("cluster")]);
     assert_eq!(doc.waiting_csrs.len(), 1);
-    assert_eq!(doc.waiting_csrs[0].csr.path, "fixtures/cluster/cucm-sub/TVS.csr");
+    assert_eq!(common::slashes(&doc.waiting_csrs[0].csr.path), "fixtures/cluster/cucm-sub/TVS.csr");
     assert_eq!(doc.waiting_csrs[0].purpose.as_deref(), Some("TVS"));
     assert_eq!(doc.certificates_without_csr.len(), 2);
     let no_csr = doc.certificates_without_csr.iter().find(|o| o.superseded_csr.is_none()).unwrap();
     assert_eq!(no_csr.certificate.common_name.as_deref(), Some("cucm-imp.example.com"));
     assert_eq!(no_csr.cucm_error, "The file /usr/local/platform/.security/tomcat/keys/tomcat.csr does not exist");
     let old = doc.certificates_without_csr.iter().find(|o| o.superseded_csr.is_some()).unwrap();
-    assert_eq!(old.certificate.path, "fixtures/cluster/old/tomcat-2025.cer");
-    assert_eq!(old.superseded_csr.as_ref().unwrap().path, "fixtures/cluster/cucm-pub/tomcat.csr");
+    assert_eq!(common::slashes(&old.certificate.path), "fixtures/cluster/old/tomcat-2025.cer");
+    assert_eq!(common::slashes(&old.superseded_csr.as_ref().unwrap().path), "fixtures/cluster/cucm-pub/tomcat.csr");
     assert_eq!(old.cucm_error, "CSR public key and Certificate public key do not match");
     assert_eq!(doc.lonely_keys.len(), 1);
-    assert_eq!(doc.lonely_keys[0].path, "fixtures/cluster/old/spare.key");
+    assert_eq!(common::slashes(&doc.lonely_keys[0].path), "fixtures/cluster/old/spare.key");
     let cas: Vec<&str> = doc.ca_certificates.iter().map(|c| c.common_name.as_deref().unwrap()).collect();
     assert_eq!(cas, ["Example Issuing CA", "Example Root CA"]);
     assert_eq!(doc.unknown.len(), 1);
@@ -185,6 +188,7 @@ fn the_human_table_has_a_row_per_pair_and_leftover() {
     assert!(text.lines().last().unwrap().starts_with("25 files, 9 pairs (9 match, 0 mismatch)"));
 }
 
+#[cfg(unix)]
 #[test]
 fn a_clean_folder_with_unreadable_and_unknown_files_is_exit_0() {
     use std::os::unix::fs::PermissionsExt;
@@ -262,7 +266,8 @@ fn a_reader_that_leaves_early_ends_the_run_quietly() {
         .unwrap();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    assert!(first.starts_with("STATUS"));
+    // (a table, or blocks where the temporary folder's paths are too long for one)
+    assert!(first.starts_with("STATUS") || first.starts_with("match"), "{first}");
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "a closed pipe is not an error");
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -303,11 +308,11 @@ fn ca_true_leaves_are_paired_and_issuers_without_ca_true_are_cas() {
 fn the_table_fits_60_80_and_120_columns_and_keeps_every_file_name() {
     let names: Vec<String> = walk_names(&fixture_abs("cluster"));
     let wide = ucert().args(["pair", "--at", AT, &fixture("cluster")]).output().unwrap();
-    let wide = String::from_utf8(wide.stdout).unwrap();
+    let wide = common::slashes(&String::from_utf8(wide.stdout).unwrap());
     for width in [60, 80, 120] {
         let out = common::ucert_at_width(width).args(["pair", "--at", AT, &fixture("cluster")]).output().unwrap();
         assert_eq!(out.status.code(), Some(1));
-        let text = String::from_utf8(out.stdout).unwrap();
+        let text = common::slashes(&String::from_utf8(out.stdout).unwrap());
         // (the blocks at narrow widths name their lines)
         common::assert_fits(&text, width, &wide, &["CSR", "certificate", "key", "verdict", "private"]);
         if width == 120 {

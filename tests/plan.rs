@@ -67,9 +67,24 @@ struct Skipped {
 /// Runs `plan --json` and returns its exit code and document.
 fn plan(args: &[&str]) -> (i32, PlanJson) {
     let out = ucert().arg("plan").args(args).args(["--at", AT, "--json"]).output().unwrap();
+    // (paths with `/` on every system)
     let text = String::from_utf8(out.stdout).unwrap();
-    let doc = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: {e}\n{text}"));
+    let doc: PlanJson = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: {e}\n{text}"));
+    let doc = if cfg!(windows) { with_slashes(doc) } else { doc };
     (out.status.code().unwrap(), doc)
+}
+
+/// The document with `/` in its paths and texts (Windows joins a folder's files with `\`).
+fn with_slashes(mut doc: PlanJson) -> PlanJson {
+    let fix = |s: &mut Step| {
+        s.text = common::slashes(&s.text);
+        s.file = s.file.as_deref().map(common::slashes);
+        s.command = s.command.as_deref().map(common::slashes);
+    };
+    doc.windows.iter_mut().flat_map(|w| w.steps.iter_mut()).for_each(fix);
+    doc.not_in_any_window.iter_mut().for_each(fix);
+    doc.cautions = doc.cautions.iter().map(|c| common::slashes(c)).collect();
+    doc
 }
 
 fn window<'a>(doc: &'a PlanJson, family: &str) -> &'a Window {
@@ -322,7 +337,7 @@ fn snapshot_of(args: &[&str]) -> String {
             text.lines().filter(|l| !l.trim_start().starts_with("ucert ")).map(|l| format!("{l}\n")).collect();
         common::assert_fits(&wrapped, PIPE_WIDTH, &String::from_utf8(wide.stdout).unwrap(), &[]);
     }
-    format!("exit {}\n{}", out.status.code().unwrap(), text)
+    format!("exit {}\n{}", out.status.code().unwrap(), common::slashes(&text))
 }
 
 #[test]

@@ -258,8 +258,14 @@ fn node_name(subject: &crate::model::DistinguishedName) -> Untrusted {
     }
 }
 
-/// A word as a shell (and PowerShell) reads it back whole: quoted when it holds spaces or special characters.
+/// A word as the user's shell reads it back whole: quoted when it holds spaces or special characters. On Windows
+/// that is PowerShell (and cmd.exe for words without quotes): single quotes, a quote inside doubled, backslashes as
+/// they are; elsewhere a POSIX shell's quoting.
 fn shell_word(word: &str) -> String {
+    if cfg!(windows) {
+        let plain = !word.is_empty() && word.chars().all(|c| c.is_alphanumeric() || "-_.,:/\\@+=".contains(c));
+        return if plain { word.to_string() } else { format!("'{}'", word.replace('\'', "''")) };
+    }
     match shlex::try_quote(word) {
         Ok(quoted) => quoted.into_owned(),
         // a NUL cannot be passed on a command line at all: show it escaped
@@ -797,11 +803,20 @@ mod tests {
         assert!(!same_node("cucm-pub.example.com", "cucm-sub.example.com"));
     }
 
+    #[cfg(not(windows))]
     #[test]
     fn shell_words_are_quoted_only_when_needed() {
         assert_eq!(shell_word("fixtures/a.cer"), "fixtures/a.cer");
         assert_eq!(shell_word("certnew (1).cer"), "'certnew (1).cer'");
         assert_eq!(shell_word("it's.cer"), "\"it's.cer\"");
         assert_eq!(shell_word("a\0b"), "a\\x00b", "a NUL cannot be passed: shown escaped");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn powershell_words_keep_their_backslashes() {
+        assert_eq!(shell_word("fixtures\\a.cer"), "fixtures\\a.cer");
+        assert_eq!(shell_word("certs\\certnew (1).cer"), "'certs\\certnew (1).cer'");
+        assert_eq!(shell_word("it's.cer"), "'it''s.cer'");
     }
 }

@@ -39,7 +39,8 @@ pub const JSON_SCHEMA: u32 = 1;
 pub fn write<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     // serde writes token by token: buffer here, so the sink behind sees large pieces
     let mut buffered = io::BufWriter::with_capacity(64 * 1024, &mut *out);
-    serde_json::to_writer_pretty(&mut buffered, value).map_err(io::Error::other)?;
+    // (serde_json gives an I/O error back as it was, so a closed pipe stays a broken pipe)
+    serde_json::to_writer_pretty(&mut buffered, value).map_err(io::Error::from)?;
     writeln!(buffered)?;
     buffered.flush()
 }

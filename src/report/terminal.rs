@@ -172,6 +172,59 @@ impl Colorize for Styled {
     }
 }
 
+/// Whether a write failed because the reader went away (`ucert ... | head -1`): a broken pipe, or on Windows the
+/// pipe being closed (232) or no longer connected (233), which Rust does not all map to `BrokenPipe`.
+pub fn is_closed_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe || (cfg!(windows) && matches!(e.raw_os_error(), Some(109 | 232 | 233)))
+}
+
+/// Standard output for a run: once the reader has gone away, what is written is dropped, so that the command still
+/// ends with its own exit code (a failed check stays 1 under `| head -1`) and says nothing about the pipe. Any other
+/// write error (a full disk) is passed on.
+pub struct UntilClosed<W: Write> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> UntilClosed<W> {
+    pub fn new(inner: W) -> UntilClosed<W> {
+        UntilClosed { inner, closed: false }
+    }
+
+    /// The reader went away before everything was written.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    fn guard<T>(&mut self, result: io::Result<T>, dropped: T) -> io::Result<T> {
+        match result {
+            Err(e) if is_closed_pipe(&e) => {
+                self.closed = true;
+                Ok(dropped)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let result = self.inner.write(buf);
+        self.guard(result, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.guard(result, ())
+    }
+}
+
 /// The sink in front of stdout or stderr. See the module documentation.
 pub struct Terminal<'a> {
     inner: &'a mut dyn Write,
@@ -474,6 +527,37 @@ mod tests {
     fn without_a_width_nothing_is_wrapped_and_the_mark_is_dropped() {
         let out = through(Mode::Human { color: false }, &format!("a {HANG}b\n"));
         assert_eq!(out, "a b\n");
+    }
+
+    /// A writer that fails with `kind` after `room` bytes.
+    struct Failing {
+        room: usize,
+        kind: io::ErrorKind,
+    }
+
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::from(self.kind));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_drops_the_rest_and_other_errors_pass() {
+        let mut out = UntilClosed::new(Failing { room: 4, kind: io::ErrorKind::BrokenPipe });
+        out.write_all(b"first line\nsecond line\n").unwrap();
+        out.flush().unwrap();
+        assert!(out.closed());
+        let mut full = UntilClosed::new(Failing { room: 4, kind: io::ErrorKind::StorageFull });
+        assert_eq!(full.write_all(b"first line\n").unwrap_err().kind(), io::ErrorKind::StorageFull);
+        assert!(!full.closed());
     }
 
     #[test]

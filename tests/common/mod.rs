@@ -27,6 +27,17 @@ pub fn ucert_at_width(columns: usize) -> Command {
     cmd
 }
 
+/// The same as [`ucert`], as a `std::process::Command`, for tests that wire its standard streams themselves.
+pub fn ucert_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ucert"));
+    for var in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "TERM", "LANG", "LC_ALL"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("COLUMNS", WIDE.to_string());
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
 /// The width ucert fits text to when stdout is a pipe or a file and `COLUMNS` is not set.
 pub const PIPE_WIDTH: usize = 100;
 
@@ -87,6 +98,13 @@ pub fn public_key_pem(kind: &str, path: &std::path::Path) -> String {
         &["x509", "-noout", "-pubkey", "-in", path]
     };
     String::from_utf8(run_tool("openssl", args)).unwrap()
+}
+
+/// Text with Windows' path separators turned into `/`, so that a test reads the same paths on every system (on
+/// Windows, ucert joins what it finds in a folder with `\`). Elsewhere the text as it is: a backslash there is an
+/// escape (`\x1b`), not a separator.
+pub fn slashes(text: &str) -> String {
+    if cfg!(windows) { text.replace('\\', "/") } else { text.to_string() }
 }
 
 /// A free TCP port on the loopback interface (free when asked; the caller binds it soon after).

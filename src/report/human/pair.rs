@@ -283,9 +283,10 @@ fn longest_word(rows: &[Row]) -> usize {
     rows.iter().flat_map(|r| r.verdict.split(' ')).map(|w| w.chars().count()).max().unwrap_or(0)
 }
 
-/// How narrow a path can be and keep its file name: the name, and `…/` before it when there is a directory.
+/// How narrow a path can be and keep its file name: the name, and `…/` before it when there is a directory (the
+/// separator is `/`, or on Windows `\\` too).
 fn least_path(path: &str) -> usize {
-    match path.rsplit_once('/') {
+    match path.rsplit_once(std::path::is_separator) {
         Some((_, name)) => name.chars().count() + 2,
         None => path.chars().count(),
     }
