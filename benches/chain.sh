@@ -12,8 +12,8 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 dir=target/bench-chain
 mkdir -p "$dir"
-cargo build --release --quiet
-ucert=target/release/ucert
+cargo build --profile dist --quiet
+ucert=target/dist/ucert
 for n in "${sizes[@]}"; do
   for kind in linear mesh mesh-noid; do
     [ -s "$dir/$kind-$n.pem" ] || python3 benches/gen_chains.py "$kind" "$n" >"$dir/$kind-$n.pem"

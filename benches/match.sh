@@ -6,12 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "benches/match.sh: hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
-cargo build --release --quiet
+cargo build --profile dist --quiet
 csr=fixtures/cucm/tomcat.csr
 cert=fixtures/forms/certnew.cer
 # Both sides must agree that the pair matches, or the comparison means nothing.
-target/release/ucert match -q "$csr" "$cert"
+target/dist/ucert match -q "$csr" "$cert"
 sh benches/openssl-pipeline.sh "$csr" "$cert"
 hyperfine --warmup 10 --min-runs 200 -N --export-markdown target/bench-match.md \
-  -n "ucert match" "target/release/ucert match -q $csr $cert" \
+  -n "ucert match" "target/dist/ucert match -q $csr $cert" \
   -n "openssl pipeline" "sh benches/openssl-pipeline.sh $csr $cert"

@@ -10,14 +10,14 @@ dir=target/bench-pair/$n
 command -v hyperfine >/dev/null || { echo "benches/pair.sh: hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
 python3 -c 'import cryptography' 2>/dev/null || python3 -m pip install -q cryptography
 python3 benches/gen_pairs.py "$n" "$dir"
-cargo build --release --quiet
+cargo build --profile dist --quiet
 echo "== files: $(find "$dir/csrs" -type f | wc -l) CSRs, $(find "$dir/certs" -type f | wc -l) certificates; $(nproc) cores"
 echo "== ucert pair, peak memory (GNU time, max RSS in KiB):"
-/usr/bin/time -f "%e s wall, %M KiB max RSS" target/release/ucert pair --at 2026-06-01T00:00:00Z "$dir/csrs" "$dir/certs" | tail -1
+/usr/bin/time -f "%e s wall, %M KiB max RSS" target/dist/ucert pair --at 2026-06-01T00:00:00Z "$dir/csrs" "$dir/certs" | tail -1
 echo "== the Python script finds:"
 python3 benches/pair_cryptography.py "$dir/csrs" "$dir/certs"
 hyperfine --warmup 1 --runs 5 --export-markdown "target/bench-pair-$n.md" \
-  -n "ucert pair" "target/release/ucert pair --at 2026-06-01T00:00:00Z $dir/csrs $dir/certs" \
+  -n "ucert pair" "target/dist/ucert pair --at 2026-06-01T00:00:00Z $dir/csrs $dir/certs" \
   -n "python cryptography" "python3 benches/pair_cryptography.py $dir/csrs $dir/certs"
 hyperfine --runs 1 --export-markdown "target/bench-pair-$n-openssl.md" \
   -n "openssl loop" "sh benches/openssl-loop.sh $dir"

@@ -1,9 +1,8 @@
 //! Digests and the hex spellings people compare by eye: `AA:BB:..` as CUCM and decoders show fingerprints,
 //! plain lower-case hex as `openssl md5` prints it.
 
-use md5::Md5;
-use sha1::Sha1;
-use sha2::{Digest, Sha256};
+use md5::{Digest, Md5};
+use ring::digest;
 
 const LOWER: &[u8; 16] = b"0123456789abcdef";
 const UPPER: &[u8; 16] = b"0123456789ABCDEF";
@@ -49,12 +48,17 @@ pub fn md5(data: &[u8]) -> [u8; 16] {
     Md5::digest(data).into()
 }
 
+/// SHA-1 through ring (already in the tree for signatures): a fingerprint, not a security decision.
 pub fn sha1(data: &[u8]) -> [u8; 20] {
-    Sha1::digest(data).into()
+    let mut out = [0; 20];
+    out.copy_from_slice(digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, data).as_ref());
+    out
 }
 
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    Sha256::digest(data).into()
+    let mut out = [0; 32];
+    out.copy_from_slice(digest::digest(&digest::SHA256, data).as_ref());
+    out
 }
 
 /// The MD5, SHA-1 and SHA-256 fingerprints of a DER encoding, in `AA:BB:..` form.
