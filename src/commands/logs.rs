@@ -42,7 +42,7 @@ fn one(
         match lines.next_line() {
             Ok(Some(line)) => {
                 sample_bytes += line.len();
-                sample.push(line);
+                sample.push(line.to_owned());
             }
             Ok(None) => break,
             Err(e) => return Err(unreadable(format!("cannot read: {e}"))),
@@ -57,12 +57,16 @@ fn one(
     for (i, line) in sample.iter().enumerate() {
         analyzer.line(i + 1, line);
     }
+    let mut number = sample.len();
     loop {
         match lines.next_line() {
-            Ok(Some(line)) => analyzer.line(lines.number, &line),
+            Ok(Some(line)) => {
+                number += 1;
+                analyzer.line(number, line);
+            }
             Ok(None) => return Ok(()),
             Err(e) => {
-                let after = lines.number;
+                let after = number;
                 return Err(unreadable(format!(
                     "unreadable after line {after} ({e}); the lines before it were analysed"
                 )));

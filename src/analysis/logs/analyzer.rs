@@ -18,7 +18,6 @@ static NGINX_TIME: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{4}/\d{2}/\d{2} \
 static HOST: LazyLock<Regex> = LazyLock::new(|| re(r"Online CA hostname is (\S+)"));
 static PORT: LazyLock<Regex> = LazyLock::new(|| re(r"Online CA Port\s*:\s*(\d+)"));
 static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| re(r"Online CA Template is (\S+)"));
-static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(https?://\S+)"));
 
 /// Feeds records in, one at a time; [`Analyzer::finish`] gives the report.
 #[derive(Default)]
@@ -138,14 +137,18 @@ impl Analyzer {
             return;
         }
         let grab = |re: &Regex| re.captures(record).and_then(|c| c.get(1)).map(|m| m.as_str().to_string());
-        if let Some(h) = grab(&HOST) {
-            s.online_ca_host = Some(h);
-        }
-        if let Some(p) = grab(&PORT) {
-            s.online_ca_port = Some(p);
-        }
-        if let Some(t) = grab(&TEMPLATE) {
-            s.online_ca_template = Some(t);
+        // the host, port and template lines all say "Online CA": only those are worth the expressions (every line
+        // of a busy CES log mentions certsrv)
+        if found.has(Phrase::OnlineCa) {
+            if let Some(h) = grab(&HOST) {
+                s.online_ca_host = Some(h);
+            }
+            if let Some(p) = grab(&PORT) {
+                s.online_ca_port = Some(p);
+            }
+            if let Some(t) = grab(&TEMPLATE) {
+                s.online_ca_template = Some(t);
+            }
         }
         if found.has(Phrase::ChainRetrieved) {
             s.ca_chain_retrieved = Some(true);
@@ -164,11 +167,11 @@ impl Analyzer {
             }
         }
         if (found.has(Phrase::UrlUsed) || found.has(Phrase::FollowingUrl))
-            && let Some(url) = grab(&URL)
-            && !s.urls.contains(&url)
             && s.urls.len() < SAMPLES
+            && let Some(url) = first_url(record)
+            && !s.urls.iter().any(|u| u == url)
         {
-            s.urls.push(url);
+            s.urls.push(url.to_string());
         }
     }
 
@@ -216,6 +219,23 @@ pub(super) fn time_of(kind: LogKind, record: &str) -> Option<String> {
     }
 }
 
+/// The first `http://` or `https://` URL of a record, up to the next white space. A plain search: this runs on
+/// every "following URL" line of a busy CES log, where a regular expression without a literal start was a tenth of
+/// the time.
+fn first_url(record: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(at) = record[from..].find("http") {
+        let start = from + at;
+        let rest = &record[start..];
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            return Some(&rest[..end]);
+        }
+        from = start + 4;
+    }
+    None
+}
+
 /// The level of a record no signature knows, when it is an error or a warning.
 fn level(kind: LogKind, record: &str, found: Found) -> Option<Level> {
     let head = prefix(record, 80);
@@ -245,6 +265,14 @@ fn level(kind: LogKind, record: &str, found: Found) -> Option<Level> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_url_ends_at_white_space() {
+        assert_eq!(first_url("using the following URL https://ca:443/certsrv now"), Some("https://ca:443/certsrv"));
+        assert_eq!(first_url("httpd said http://x/y"), Some("http://x/y"));
+        assert_eq!(first_url("URL used: https://a/b\tnext"), Some("https://a/b"));
+        assert_eq!(first_url("no link, only http and https:"), None);
+    }
 
     fn run(kind: LogKind, lines: &[&str]) -> LogReport {
         let mut a = Analyzer::new();

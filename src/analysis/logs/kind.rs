@@ -71,7 +71,7 @@ pub fn records(kind: LogKind, line: &str) -> Vec<&str> {
         LogKind::Capf => split_at(line, line.match_indices('|').filter_map(|(p, _)| capf_start(b, p))),
         LogKind::CiscoRa | LogKind::Nginx => {
             let mut starts: Vec<usize> = line.match_indices('[').filter_map(|(p, _)| nginx_start(b, p)).collect();
-            starts.extend(line.match_indices("EnrollmentService.sh").map(|(p, _)| p));
+            starts.extend(ENROLLMENT_SERVICE.find_iter(b));
             starts.sort_unstable();
             split_at(line, starts.into_iter())
         }
@@ -103,6 +103,10 @@ fn matches_shape(bytes: &[u8], shape: &[u8]) -> bool {
     bytes.len() == shape.len()
         && bytes.iter().zip(shape).all(|(b, s)| if *s == b'd' { b.is_ascii_digit() } else { b == s })
 }
+
+/// Built once: a `str` search builds its searcher on every call, and this runs on every line.
+static ENROLLMENT_SERVICE: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("EnrollmentService.sh"));
 
 static IIS_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\d{4}-\d{2}-\d{2} +\d{2}:\d{2}:\d{2} "));
 
