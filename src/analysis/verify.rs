@@ -35,7 +35,7 @@ pub fn csr_self_signature(csr: &Csr) -> Verification {
 
 /// Checks that `signer` made the signature in `signed`, over the bytes of `der` it points at.
 fn verify(der: &[u8], signed: &Signed, signer: &PublicKey) -> Verification {
-    let Some(message) = der.get(signed.message.clone()) else {
+    let (Some(message), Some(signature)) = (der.get(signed.message.clone()), der.get(signed.signature.clone())) else {
         return Verification::Unsupported("the signed part lies outside the object".into());
     };
     let alg = match pick_algorithm(signed, signer) {
@@ -47,7 +47,7 @@ fn verify(der: &[u8], signed: &Signed, signer: &PublicKey) -> Verification {
         None => return Verification::Unsupported("the signer's public key could not be read".into()),
     };
     let key = signature::UnparsedPublicKey::new(alg, key_bytes);
-    match key.verify(message, &signed.signature) {
+    match key.verify(message, signature) {
         Ok(()) => Verification::Valid,
         Err(_) => Verification::Invalid,
     }

@@ -54,23 +54,70 @@ fn one(
     let kind = logs::kind::detect(&sample)
         .ok_or(unreadable("not a CAPF trace, CiscoRA log, NGINX error.log or IIS log".into()))?;
     analyzer.file(path, kind);
-    for (i, line) in sample.iter().enumerate() {
-        analyzer.line(i + 1, line);
-    }
+    let sample: Vec<&str> = sample.iter().map(String::as_str).collect();
+    analyzer.lines(1, &sample);
+    // then in batches of a few megabytes, which the analyser spreads over the cores
+    let mut batch = Batch::default();
     let mut number = sample.len();
     loop {
-        match lines.next_line() {
-            Ok(Some(line)) => {
-                number += 1;
-                analyzer.line(number, line);
-            }
-            Ok(None) => return Ok(()),
+        let line = match lines.next_line() {
+            Ok(line) => line,
             Err(e) => {
+                batch.flush(analyzer);
                 let after = number;
                 return Err(unreadable(format!(
                     "unreadable after line {after} ({e}); the lines before it were analysed"
                 )));
             }
+        };
+        let Some(line) = line else {
+            batch.flush(analyzer);
+            return Ok(());
+        };
+        number += 1;
+        if batch.ends.is_empty() {
+            batch.first = number;
         }
+        batch.text.push_str(line);
+        batch.ends.push(batch.text.len());
+        if batch.text.len() >= BATCH_BYTES || batch.ends.len() >= BATCH_LINES {
+            batch.flush(analyzer);
+        }
+    }
+}
+
+/// How much of a log is held at once: a few megabytes, however long the file.
+const BATCH_BYTES: usize = 4 << 20;
+const BATCH_LINES: usize = 32 * 1024;
+
+/// Lines waiting for the analyser, in one buffer.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    /// Where each line ends in `text`.
+    ends: Vec<usize>,
+    /// The number of the first line.
+    first: usize,
+}
+
+impl Batch {
+    fn flush(&mut self, analyzer: &mut Analyzer) {
+        if self.ends.is_empty() {
+            return;
+        }
+        let mut start = 0;
+        let lines: Vec<&str> = self
+            .ends
+            .iter()
+            .map(|&end| {
+                let line = &self.text[start..end];
+                start = end;
+                line
+            })
+            .collect();
+        analyzer.lines(self.first, &lines);
+        self.first += self.ends.len();
+        self.text.clear();
+        self.ends.clear();
     }
 }

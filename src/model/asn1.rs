@@ -19,6 +19,8 @@ pub struct SignedFrame<'a> {
     pub to_be_signed: Element<'a>,
     pub algorithm: AlgorithmIdentifier<'a>,
     pub signature: &'a [u8],
+    /// Where `signature` lies in the input.
+    pub signature_range: std::ops::Range<usize>,
     /// Bytes of the input the whole structure occupied.
     pub used: usize,
 }
@@ -40,7 +42,9 @@ pub fn signed_frame(input: &[u8]) -> Result<SignedFrame<'_>, String> {
     let signature = sig.content().split_first().map(|(_, s)| s).unwrap_or_default();
     let start = tbs.raw.as_ptr() as usize - input.as_ptr() as usize;
     let to_be_signed_range = start..start + tbs.raw.len();
-    Ok(SignedFrame { to_be_signed_range, to_be_signed: tbs, algorithm, signature, used })
+    let at = signature.as_ptr() as usize - input.as_ptr() as usize;
+    let signature_range = at..at + signature.len();
+    Ok(SignedFrame { to_be_signed_range, to_be_signed: tbs, algorithm, signature, signature_range, used })
 }
 
 pub fn algorithm_identifier<'a>(el: &Element<'a>) -> Result<AlgorithmIdentifier<'a>, String> {

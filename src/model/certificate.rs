@@ -128,7 +128,7 @@ impl Certificate {
             extensions,
             signed: Signed {
                 message: frame.to_be_signed_range.clone(),
-                signature: frame.signature.to_vec(),
+                signature: frame.signature_range.clone(),
                 algorithm: signature_algorithm,
             },
             notes,

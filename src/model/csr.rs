@@ -86,7 +86,7 @@ impl Csr {
             attributes,
             signed: Signed {
                 message: frame.to_be_signed_range.clone(),
-                signature: frame.signature.to_vec(),
+                signature: frame.signature_range.clone(),
                 algorithm: signature_algorithm,
             },
             notes,

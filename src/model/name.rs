@@ -2,6 +2,8 @@
 //! decoded (including the BMPString and T61String that x509-parser's `as_str` refuses), and a canonical form for
 //! matching an issuer to a subject.
 
+use std::borrow::Cow;
+
 use x509_parser::asn1_rs::{Class, Tag};
 use x509_parser::x509::X509Name;
 
@@ -11,9 +13,10 @@ use crate::untrusted::Untrusted;
 /// One attribute of a name, such as `CN = cucm-pub.example.com`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameAttribute {
-    /// openssl's short name (`CN`, `OU`, `emailAddress`), or the dotted OID when it has none.
-    pub name: String,
-    pub oid: String,
+    /// openssl's short name (`CN`, `OU`, `emailAddress`), or the dotted OID when it has none. Borrowed from a
+    /// static table for the usual attributes: `pair` holds tens of thousands of names.
+    pub name: Cow<'static, str>,
+    pub oid: Cow<'static, str>,
     /// Whatever the CA or the requester wrote: shown escaped, compared and serialised exactly.
     pub value: Untrusted,
 }
@@ -33,8 +36,8 @@ impl DistinguishedName {
         for rdn in name.iter() {
             let mut attrs = Vec::new();
             for atv in rdn.iter() {
-                let oid = oids::dotted(atv.attr_type()).into_owned();
-                let name = oids::attribute_short_name(&oid).map(str::to_string).unwrap_or_else(|| oid.clone());
+                let oid = oids::dotted(atv.attr_type());
+                let name = oids::attribute_short_name(&oid).map(Cow::Borrowed).unwrap_or_else(|| oid.clone());
                 let any = atv.attr_value();
                 let (value, note) = decode_string(any.header.class(), any.header.tag(), any.data);
                 if let Some(note) = note {
@@ -86,7 +89,7 @@ impl DistinguishedName {
             .iter()
             .map(|rdn| {
                 let mut set: Vec<(String, String)> =
-                    rdn.iter().map(|a| (a.oid.clone(), canonical_value(a.value.raw()))).collect();
+                    rdn.iter().map(|a| (a.oid.to_string(), canonical_value(a.value.raw()))).collect();
                 set.sort();
                 set
             })

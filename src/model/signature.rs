@@ -114,6 +114,7 @@ pub struct Signed {
     /// Where the signed bytes (tbsCertificate or certificationRequestInfo) lie in the object's DER: a range, not
     /// a copy, as a batch holds tens of thousands of objects.
     pub message: std::ops::Range<usize>,
-    pub signature: Vec<u8>,
+    /// Where the signature value lies in the object's DER (also a range, for the same reason).
+    pub signature: std::ops::Range<usize>,
     pub algorithm: SignatureAlgorithm,
 }

@@ -19,8 +19,8 @@ const ORDER: [&str; 6] = ["CN", "OU", "O", "L", "ST", "C"];
 pub fn rows(csr: &DistinguishedName, cert: &DistinguishedName) -> Vec<SubjectRow> {
     let mut fields: Vec<String> = ORDER.iter().map(|s| s.to_string()).collect();
     for a in csr.attributes().chain(cert.attributes()) {
-        if !fields.contains(&a.name) {
-            fields.push(a.name.clone());
+        if !fields.iter().any(|f| *f == a.name) {
+            fields.push(a.name.to_string());
         }
     }
     let values = |dn: &DistinguishedName, f: &str| {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::iis::{IisState, IisVerdict, iis_time};
@@ -44,39 +45,69 @@ impl Analyzer {
 
     /// One physical line of the current file: split into records, each analysed.
     pub fn line(&mut self, line_number: usize, line: &str) {
+        let Some(kind) = self.report.files.last().map(|f| f.kind) else { return };
+        let prepared = prepare(kind, line);
+        self.apply(line_number, line, prepared);
+    }
+
+    /// Many lines of the current file, numbered from `first_number`: the work that depends on nothing but the line
+    /// (splitting it into records, finding the phrases, classifying) runs on every core, then the lines are taken
+    /// in order by the parts that keep state (start-up, timelines, counts). A log of hundreds of megabytes is read
+    /// at several times the speed of one core this way, with the same result as line by line.
+    pub fn lines(&mut self, first_number: usize, lines: &[&str]) {
+        let Some(kind) = self.report.files.last().map(|f| f.kind) else { return };
+        const PER_TASK: usize = 2048;
+        let prepared: Vec<Vec<Prepared>> = if lines.len() > PER_TASK {
+            lines.par_chunks(PER_TASK).map(|chunk| chunk.iter().map(|l| prepare(kind, l)).collect()).collect()
+        } else {
+            vec![lines.iter().map(|l| prepare(kind, l)).collect()]
+        };
+        for (i, (line, p)) in lines.iter().zip(prepared.into_iter().flatten()).enumerate() {
+            self.apply(first_number + i, line, p);
+        }
+    }
+
+    /// The stateful part of a line's analysis, on what [`prepare`] found.
+    fn apply(&mut self, line_number: usize, line: &str, prepared: Prepared) {
         let Some(file) = self.report.files.last_mut() else { return };
         file.lines = line_number;
         let kind = file.kind;
         let path = file.path.clone();
-        if kind == LogKind::Iis && line.starts_with("#Fields:") {
-            if let Some(state) = self.iis.as_mut() {
-                state.read_fields(line);
+        match prepared {
+            Prepared::IisFields => {
+                if let Some(state) = self.iis.as_mut() {
+                    state.read_fields(line);
+                }
             }
-            return;
-        }
-        if line.starts_with('#') && kind == LogKind::Iis {
-            return;
-        }
-        let records = kind::records(kind, line);
-        if let Some(file) = self.report.files.last_mut() {
-            file.records += records.len();
-        }
-        for record in records {
-            self.record(&path, kind, line_number, record);
+            Prepared::Skip => {}
+            Prepared::Records(records) => {
+                file.records += records.len();
+                for r in records {
+                    let record = &line[r.range.clone()];
+                    if kind == LogKind::Iis {
+                        self.iis_record(&path, line_number, record);
+                    } else {
+                        self.record(&path, kind, line_number, record, r.found, r.classified);
+                    }
+                }
+            }
         }
     }
 
-    fn record(&mut self, path: &Untrusted, kind: LogKind, line: usize, record: &str) {
-        if kind == LogKind::Iis {
-            self.iis_record(path, line, record);
-            return;
-        }
-        let found = phrases::scan(record);
+    fn record(
+        &mut self,
+        path: &Untrusted,
+        kind: LogKind,
+        line: usize,
+        record: &str,
+        found: Found,
+        classified: Classified,
+    ) {
         self.startup(path, line, record, found);
         if kind == LogKind::Capf {
             self.timeline.record(record, found);
         }
-        match signatures::classify(record, found) {
+        match classified {
             Classified::LogFinding(hit) => self.add(hit, path, line, record, time_of(kind, record)),
             Classified::Known => {}
             Classified::Unrecognised => self.unrecognised(kind, path, line, record, found),
@@ -210,6 +241,44 @@ impl Analyzer {
 }
 
 /// A record's time stamp as the log writes it, looked up only for what is kept (findings, timeline steps).
+/// What the analysis of a line needs from the line alone: computed in parallel by [`Analyzer::lines`].
+enum Prepared {
+    /// An IIS `#Fields:` header, which names the columns of the lines after it.
+    IisFields,
+    /// A comment (IIS `#` lines).
+    Skip,
+    Records(Vec<PreparedRecord>),
+}
+
+struct PreparedRecord {
+    /// Where the record lies in its line.
+    range: std::ops::Range<usize>,
+    found: Found,
+    /// The signatures' verdict (IIS records are judged with the state of their file, later).
+    classified: Classified,
+}
+
+fn prepare(kind: LogKind, line: &str) -> Prepared {
+    if kind == LogKind::Iis && line.starts_with("#Fields:") {
+        return Prepared::IisFields;
+    }
+    if kind == LogKind::Iis && line.starts_with('#') {
+        return Prepared::Skip;
+    }
+    let records = kind::record_ranges(kind, line)
+        .into_iter()
+        .map(|range| {
+            let record = &line[range.clone()];
+            if kind == LogKind::Iis {
+                return PreparedRecord { range, found: Found::default(), classified: Classified::Known };
+            }
+            let found = phrases::scan(record);
+            PreparedRecord { range, found, classified: signatures::classify(record, found) }
+        })
+        .collect();
+    Prepared::Records(records)
+}
+
 pub(super) fn time_of(kind: LogKind, record: &str) -> Option<String> {
     let capture = |re: &Regex| re.captures(record).and_then(|c| c.get(1)).map(|m| m.as_str().to_string());
     match kind {

@@ -66,6 +66,11 @@ pub fn detect(sample: &[String]) -> Option<LogKind> {
 /// their anchor character ('|', '[') and a check of the bytes before it, faster than a regular expression with no
 /// literal to start from (this runs on every line of logs of hundreds of megabytes).
 pub fn records(kind: LogKind, line: &str) -> Vec<&str> {
+    record_ranges(kind, line).into_iter().map(|r| &line[r]).collect()
+}
+
+/// Where the records of one line lie in it (see [`records`]).
+pub fn record_ranges(kind: LogKind, line: &str) -> Vec<std::ops::Range<usize>> {
     let b = line.as_bytes();
     match kind {
         LogKind::Capf => split_at(line, line.match_indices('|').filter_map(|(p, _)| capf_start(b, p))),
@@ -110,21 +115,26 @@ static ENROLLMENT_SERVICE: LazyLock<memchr::memmem::Finder<'static>> =
 
 static IIS_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\d{4}-\d{2}-\d{2} +\d{2}:\d{2}:\d{2} "));
 
-fn split_at(line: &str, starts: impl Iterator<Item = usize>) -> Vec<&str> {
+/// The pieces between record starts, without their surrounding white space; empty pieces are dropped.
+fn split_at(line: &str, starts: impl Iterator<Item = usize>) -> Vec<std::ops::Range<usize>> {
+    let trimmed = |from: usize, to: usize| {
+        let piece = &line[from..to];
+        let start = from + (piece.len() - piece.trim_start().len());
+        let end = from + piece.trim_end().len();
+        (start < end).then_some(start..end)
+    };
     let mut out = Vec::new();
     let mut from = 0;
     for start in starts {
-        if start > from {
-            let piece = line[from..start].trim();
-            if !piece.is_empty() {
-                out.push(piece);
-            }
+        if start > from
+            && let Some(r) = trimmed(from, start)
+        {
+            out.push(r);
         }
         from = start;
     }
-    let last = line[from..].trim();
-    if !last.is_empty() {
-        out.push(last);
+    if let Some(r) = trimmed(from, line.len()) {
+        out.push(r);
     }
     out
 }
