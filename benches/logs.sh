@@ -15,11 +15,12 @@ ucert=target/dist/ucert
 echo "== $(wc -l <"$log") lines, $(du -m "$log" | cut -f1) MB ($(du -m "$log.gz" | cut -f1) MB gzip); $(nproc) cores"
 echo "== ucert logs, peak memory:"
 /usr/bin/time -f "%e s wall, %U s user, %M KiB max RSS" "$ucert" logs "$log" >/dev/null || true
-# ucert exits 1 (the log has failures): hyperfine must not take that for a failed run
-hyperfine --warmup 1 --runs 10 -i --export-markdown "target/bench-logs-$size.md" \
+# ucert exits 1 (the log has failures): -i keeps hyperfine going; --output=pipe, because GNU grep stops at the first
+# match when its output is /dev/null
+hyperfine --warmup 1 --runs 10 -i --output=pipe --export-markdown "target/bench-logs-$size.md" \
   -n "ucert logs" "$ucert logs $log" \
   -n "grep -E -c" "grep -E -c 'error|warn' $log" \
   -n "cat" "cat $log"
-hyperfine --warmup 1 --runs 10 -i --export-markdown "target/bench-logs-$size-gz.md" \
+hyperfine --warmup 1 --runs 10 -i --output=pipe --export-markdown "target/bench-logs-$size-gz.md" \
   -n "ucert logs (.gz)" "$ucert logs $log.gz" \
   -n "zcat | grep -c" "zcat $log.gz | grep -E -c 'error|warn'"

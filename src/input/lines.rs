@@ -73,7 +73,8 @@ impl<R: BufRead> Lines<R> {
                 break;
             }
             let room = MAX_LINE - self.buf.len();
-            let (take, found) = match available.iter().take(room).position(|&b| b == b'\n') {
+            let window = &available[..available.len().min(room)];
+            let (take, found) = match memchr::memchr(b'\n', window) {
                 Some(i) => (i + 1, true),
                 None => (available.len().min(room), false),
             };

@@ -72,7 +72,8 @@ impl Analyzer {
         let Some(file) = self.report.files.last_mut() else { return };
         file.lines = line_number;
         let kind = file.kind;
-        let path = file.path.clone();
+        // borrowed out of the file for the records (a clone per line was a tenth of the time on a big log)
+        let path = std::mem::take(&mut file.path);
         match prepared {
             Prepared::IisFields => {
                 if let Some(state) = self.iis.as_mut() {
@@ -87,30 +88,26 @@ impl Analyzer {
                     if kind == LogKind::Iis {
                         self.iis_record(&path, line_number, record);
                     } else {
-                        self.record(&path, kind, line_number, record, r.found, r.classified);
+                        self.record(&path, kind, line_number, record, r);
                     }
                 }
             }
         }
+        if let Some(file) = self.report.files.last_mut() {
+            file.path = path;
+        }
     }
 
-    fn record(
-        &mut self,
-        path: &Untrusted,
-        kind: LogKind,
-        line: usize,
-        record: &str,
-        found: Found,
-        classified: Classified,
-    ) {
+    fn record(&mut self, path: &Untrusted, kind: LogKind, line: usize, record: &str, prepared: PreparedRecord) {
+        let found = prepared.found;
         self.startup(path, line, record, found);
         if kind == LogKind::Capf {
             self.timeline.record(record, found);
         }
-        match classified {
+        match prepared.classified {
             Classified::LogFinding(hit) => self.add(hit, path, line, record, time_of(kind, record)),
             Classified::Known => {}
-            Classified::Unrecognised => self.unrecognised(kind, path, line, record, found),
+            Classified::Unrecognised => self.unrecognised(path, line, record, prepared.level),
         }
     }
 
@@ -144,8 +141,7 @@ impl Analyzer {
         }
     }
 
-    fn unrecognised(&mut self, kind: LogKind, path: &Untrusted, line: usize, record: &str, found: Found) {
-        let level = level(kind, record, found);
+    fn unrecognised(&mut self, path: &Untrusted, line: usize, record: &str, level: Option<Level>) {
         let Some(level) = level else { return };
         let u = &mut self.report.unrecognised;
         match level {
@@ -256,6 +252,8 @@ struct PreparedRecord {
     found: Found,
     /// The signatures' verdict (IIS records are judged with the state of their file, later).
     classified: Classified,
+    /// For a record no signature knows: whether it is an error or a warning.
+    level: Option<Level>,
 }
 
 fn prepare(kind: LogKind, line: &str) -> Prepared {
@@ -270,10 +268,15 @@ fn prepare(kind: LogKind, line: &str) -> Prepared {
         .map(|range| {
             let record = &line[range.clone()];
             if kind == LogKind::Iis {
-                return PreparedRecord { range, found: Found::default(), classified: Classified::Known };
+                return PreparedRecord { range, found: Found::default(), classified: Classified::Known, level: None };
             }
             let found = phrases::scan(record);
-            PreparedRecord { range, found, classified: signatures::classify(record, found) }
+            let classified = signatures::classify(record, found);
+            let level = match classified {
+                Classified::Unrecognised => level(kind, record, found),
+                _ => None,
+            };
+            PreparedRecord { range, found, classified, level }
         })
         .collect();
     Prepared::Records(records)
