@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod checks;
+pub mod expiry;
 pub(crate) mod hostname;
 pub mod logs;
 pub(crate) mod pairing;

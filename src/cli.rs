@@ -135,6 +135,9 @@ pub struct ChainArgs {
     pub at: AtArg,
 
     #[command(flatten)]
+    pub thresholds: ThresholdArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 
     #[command(flatten)]
@@ -172,6 +175,13 @@ pub struct PairArgs {
 
     #[command(flatten)]
     pub at: AtArg,
+
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
+
+    /// The form of the report: text (default), json (as --json), csv (RFC 4180, a header row, for a spreadsheet).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(&["text", "json", "csv"]), conflicts_with_all = ["json", "quiet", "verbose"])]
+    pub format: Option<Format>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -238,9 +248,19 @@ pub struct LogsArgs {
 
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
-    /// The server: HOST, HOST:PORT or [IPv6]:PORT (default port 8443, CUCM's administration port).
-    #[arg(value_name = "HOST[:PORT]")]
-    pub target: String,
+    /// The servers: HOST, HOST:PORT or [IPv6]:PORT (default port 8443). CUCM's TLS ports: 8443 (Cisco Tomcat: the
+    /// tomcat certificate), 5061 (SIP over TLS: the CallManager certificate).
+    #[arg(value_name = "HOST[:PORT]", required_unless_present = "targets_file")]
+    pub targets: Vec<String>,
+
+    /// Read more targets from FILE, one per line ('#' starts a comment, blank lines are skipped); '-' for standard
+    /// input.
+    #[arg(long = "targets", value_name = "FILE")]
+    pub targets_file: Option<PathBuf>,
+
+    /// How many servers to connect to at once (each gives up after --timeout).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
 
     /// The name to send in SNI and to check the certificate against (default: HOST).
     #[arg(long, value_name = "NAME")]
@@ -254,12 +274,19 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "FILE")]
     pub expect: Option<PathBuf>,
 
-    /// Write the presented certificates to DIR as PEM files (never overwriting).
+    /// Write the presented certificates to DIR as PEM files (never overwriting; one target only).
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
 
     #[command(flatten)]
     pub at: AtArg,
+
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
+
+    /// The form of the report: text (default), json (as --json), nagios (one status line and exit code as a Nagios plugin), csv (RFC 4180, a header row, for a spreadsheet).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(&["text", "json", "nagios", "csv"]), conflicts_with_all = ["json", "quiet", "verbose"])]
+    pub format: Option<Format>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -302,6 +329,13 @@ pub struct InspectArgs {
 
     #[command(flatten)]
     pub at: AtArg,
+
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
+
+    /// The form of the report: text (default), json (as --json), nagios (one status line and exit code as a Nagios plugin), csv (RFC 4180, a header row, for a spreadsheet).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(&["text", "json", "nagios", "csv"]), conflicts_with_all = ["json", "quiet", "verbose"])]
+    pub format: Option<Format>,
 }
 
 #[derive(Debug, Args)]
@@ -342,6 +376,38 @@ pub struct ModulusArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `--warn-days` and `--critical-days`, on every subcommand that judges how soon certificates expire.
+#[derive(Debug, Args)]
+pub struct ThresholdArgs {
+    /// A certificate with fewer days left than this is a warning.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: u32,
+
+    /// A certificate with fewer days left than this, expired or not yet valid, is a failed check (exit 1).
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub critical_days: u32,
+}
+
+/// The report forms `--format` names; each subcommand accepts those it can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Nagios,
+    Csv,
+}
+
+/// `--format`'s parser, limited to `allowed` (so `--help` and the error list only what the subcommand writes).
+fn formats(allowed: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(allowed).map(|s| match s.as_str() {
+        "json" => Format::Json,
+        "nagios" => Format::Nagios,
+        "csv" => Format::Csv,
+        _ => Format::Text,
+    })
 }
 
 /// `--at`, the same on every subcommand that judges validity.

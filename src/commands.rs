@@ -17,11 +17,13 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
+use crate::analysis::expiry::{Level, Thresholds};
 use crate::config::{Config, Output, Task};
 use crate::cucm::Purpose;
 use crate::exit::Exit;
 use crate::input::{self, Object, Reading, Source};
 use crate::model::Certificate;
+use crate::report::connect::{Standing, WatchReport};
 use crate::report::modulus::ModulusOutcome;
 use crate::report::terminal::{Mode, Terminal};
 use crate::report::{self, InputWarning};
@@ -60,6 +62,24 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    const ALL: [ProblemKind; 10] = [
+        ProblemKind::NotFound,
+        ProblemKind::PermissionDenied,
+        ProblemKind::IsDirectory,
+        ProblemKind::TooLarge,
+        ProblemKind::Timeout,
+        ProblemKind::Empty,
+        ProblemKind::Unreadable,
+        ProblemKind::WrongKind,
+        ProblemKind::Network,
+        ProblemKind::Write,
+    ];
+
+    /// The kind [`ProblemKind::as_str`] names.
+    pub fn named(name: &str) -> Option<ProblemKind> {
+        ProblemKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ProblemKind::NotFound => "not-found",
@@ -141,6 +161,14 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                 report::json::error(p.kind.as_str(), Some(&p.path), &p.message, &mut sink)?;
                 sink.flush()?;
             }
+            if output == Output::Nagios {
+                // a monitor reads the first line of stdout and the exit code: UNKNOWN, as plugins say of bad input
+                let status = report::nagios::Status::unknown(&format!("{}: {}", p.path, p.message));
+                let mut sink = Terminal::new(&mut *o.out, Mode::Human { color: false });
+                status.write(&mut sink)?;
+                sink.flush()?;
+                return Ok(nagios_exit(&status));
+            }
             Ok(Exit::Error)
         }
         Err(Stop::Io(e)) => Err(e),
@@ -214,6 +242,8 @@ impl Outputs<'_> {
             Output::Quiet => return Ok(()),
             Output::Json => Mode::Json,
             Output::Human { .. } => Mode::Human { color: self.color },
+            // the subcommands that take --format nagios or csv render those themselves (emit_raw)
+            Output::Nagios | Output::Csv => Mode::Human { color: false },
         };
         let mut sink = Terminal::new(&mut *self.out, mode).wrapping(width);
         if mode == Mode::Json {
@@ -222,6 +252,20 @@ impl Outputs<'_> {
             as_text(&mut sink)?
         }
         sink.flush()
+    }
+
+    /// Writes Nagios's status line through the sink, not wrapped, no colour.
+    fn emit_raw(&mut self, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+        let mut sink = Terminal::new(&mut *self.out, Mode::Human { color: false });
+        render(&mut sink)?;
+        sink.flush()
+    }
+
+    /// Writes CSV straight to stdout: RFC 4180 ends its records with CR LF, which the sink would show escaped.
+    /// `report::csv` passes every cell of outside text through `untrusted::escape` itself (its `cell`).
+    fn emit_csv(&mut self, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+        render(&mut *self.out)?;
+        self.out.flush()
     }
 
     fn verbose(&self) -> bool {
@@ -241,6 +285,17 @@ impl Outputs<'_> {
     }
 }
 
+/// Nagios's exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the one place ucert's own 0/1/2 do not apply).
+fn nagios_exit(status: &report::nagios::Status) -> Exit {
+    use report::nagios::State;
+    match status.state() {
+        State::Ok => Exit::Ok,
+        State::Warning => Exit::CheckFailed,
+        State::Critical => Exit::Error,
+        State::Unknown => Exit::Unknown,
+    }
+}
+
 /// 0 when every check passed, else 1.
 fn pass_if(ok: bool) -> Exit {
     if ok { Exit::Ok } else { Exit::CheckFailed }
@@ -256,12 +311,12 @@ fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
             o.emit(|w| report::json::matching(&report, w), |w| report::human::matching(&report, verbose, w))?;
             Ok(pass_if(report.matched()))
         }
-        Task::Chain { inputs, purpose, split, at } => {
-            let report = chain::chain(&inputs, purpose, split.as_deref(), at, reading)?;
+        Task::Chain { inputs, purpose, split, at, thresholds } => {
+            let report = chain::chain(&inputs, purpose, split.as_deref(), at, thresholds, reading)?;
             o.warn_all(&report.input_warnings);
             let width = o.width;
             o.emit(|w| report::json::chain(&report, w), |w| report::human::chain(&report, width, w))?;
-            Ok(pass_if(report.analysis.complete()))
+            Ok(pass_if(report.passed()))
         }
         Task::Trust { existing, new, at } => {
             let report = trust::trust(&existing, &new, at, reading)?;
@@ -269,7 +324,7 @@ fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
             o.emit(|w| report::json::trust(&report, w), |w| report::human::trust(&report, w))?;
             Ok(pass_if(report.decision.outcome.new_is_stored()))
         }
-        Task::Pair { paths, purpose, at } => run_pair(o, &paths, purpose, at, reading),
+        Task::Pair { paths, purpose, at, thresholds } => run_pair(o, &paths, purpose, at, thresholds, reading),
         Task::Logs { inputs } => run_logs(o, &inputs, reading),
         Task::Plan { paths, trust_store, purpose, options, markdown } => {
             let report = plan::plan(&paths, trust_store.as_deref(), purpose, options, reading)?;
@@ -281,13 +336,13 @@ fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
             o.emit_wrapped(width, |w| report::json::plan(&report, w), text)?;
             Ok(pass_if(report.plan.clear()))
         }
-        Task::Connect { target, sni, cas, expect, save, at } => {
+        Task::Connect { targets, targets_file, jobs, thresholds, sni, cas, expect, save, at } => {
             let (sni, expect, save) = (sni.as_deref(), expect.as_ref(), save.as_deref());
-            let options = connect::Options { sni, cas: &cas, expect, save, at, reading };
-            let report = connect::connect(&target, options)?;
+            let options = connect::Options { sni, cas: &cas, expect, save, at, thresholds, reading, jobs };
+            let single = targets.len() == 1 && targets_file.is_none();
+            let report = connect::watch(&targets, targets_file.as_ref(), &options)?;
             o.warn_all(&report.input_warnings);
-            o.emit(|w| report::json::connect(&report, w), |w| report::human::connect(&report, w))?;
-            Ok(pass_if(report.passed()))
+            run_connect(o, report, single)
         }
         Task::Explain { text } => {
             let found = crate::cucm::explain::explain(&text);
@@ -310,7 +365,7 @@ fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
             o.out.flush()?;
             Ok(Exit::Ok)
         }
-        Task::Inspect { inputs, at } => run_inspect(o, &inputs, at, reading),
+        Task::Inspect { inputs, at, thresholds } => run_inspect(o, &inputs, at, thresholds, reading),
         Task::Modulus { inputs } => run_modulus(o, &inputs, reading),
     }
 }
@@ -320,12 +375,17 @@ fn run_pair(
     paths: &[PathBuf],
     purpose: Option<Purpose>,
     at: OffsetDateTime,
+    thresholds: Thresholds,
     reading: Reading,
 ) -> Result<Exit, Stop> {
-    let report = pair::pair(paths, purpose, at, reading)?;
+    let report = pair::pair(paths, purpose, at, thresholds, reading)?;
     let (width, verbose) = (o.width, o.verbose());
-    o.emit(|w| report::json::pair(&report, w), |w| report::human::pair(&report, width, verbose, w))?;
-    let exit = pass_if(!report.pairing.has_failures());
+    if o.output == Output::Csv {
+        o.emit_csv(|w| report::csv::pair(&report, w))?;
+    } else {
+        o.emit(|w| report::json::pair(&report, w), |w| report::human::pair(&report, width, verbose, w))?;
+    }
+    let exit = pass_if(!report.has_failures());
     // Freeing tens of thousands of objects one by one takes a tenth of a second; let a helper thread do it while
     // the process exits (it is cut short then, which is what we want).
     std::thread::spawn(move || drop(report));
@@ -350,10 +410,24 @@ fn run_logs(o: &mut Outputs<'_>, inputs: &[Source], reading: Reading) -> Result<
     Ok(if problems.is_empty() { pass_if(!report.has_errors()) } else { Exit::Error })
 }
 
-fn run_inspect(o: &mut Outputs<'_>, inputs: &[Source], at: OffsetDateTime, reading: Reading) -> Result<Exit, Stop> {
-    let report = inspect::inspect(inputs, at, reading);
-    o.emit(|w| report::json::inspect(&report, w), |w| report::human::inspect(&report, w))?;
-    let mut exit = Exit::Ok;
+fn run_inspect(
+    o: &mut Outputs<'_>,
+    inputs: &[Source],
+    at: OffsetDateTime,
+    thresholds: Thresholds,
+    reading: Reading,
+) -> Result<Exit, Stop> {
+    let report = inspect::inspect(inputs, at, thresholds, reading);
+    match o.output {
+        Output::Nagios => {
+            let status = report::nagios::inspect(&report);
+            o.emit_raw(|w| status.write(w))?;
+            return Ok(nagios_exit(&status));
+        }
+        Output::Csv => o.emit_csv(|w| report::csv::inspect(&report, w))?,
+        _ => o.emit(|w| report::json::inspect(&report, w), |w| report::human::inspect(&report, w))?,
+    }
+    let mut exit = pass_if(report.worst_expiry() < Some(Level::Critical));
     for file in &report.files {
         if let Some(problem) = &file.error {
             o.diagnostic(&file.path, problem);
@@ -361,6 +435,42 @@ fn run_inspect(o: &mut Outputs<'_>, inputs: &[Source], at: OffsetDateTime, readi
         }
     }
     Ok(exit)
+}
+
+/// One target, in text or JSON: as before several were possible (a target that cannot be reached is the problem
+/// that ends the run, exit 2). Several, or the Nagios and CSV forms: every target is a row.
+fn run_connect(o: &mut Outputs<'_>, report: WatchReport, single: bool) -> Result<Exit, Stop> {
+    let output = o.output;
+    if single && matches!(output, Output::Human { .. } | Output::Json | Output::Quiet) {
+        let Some(probe) = report.probes.into_iter().next() else {
+            return Ok(Exit::Error);
+        };
+        let one = probe.outcome.map_err(|u| Problem {
+            path: Untrusted::new(probe.target),
+            kind: ProblemKind::named(u.kind).unwrap_or(ProblemKind::Network),
+            message: u.message,
+        })?;
+        o.emit(|w| report::json::connect(&one, w), |w| report::human::connect(&one, w))?;
+        return Ok(pass_if(one.passed()));
+    }
+    let worst = report.worst();
+    match output {
+        Output::Nagios => {
+            let status = report::nagios::connect(&report);
+            o.emit_raw(|w| status.write(w))?;
+            return Ok(nagios_exit(&status));
+        }
+        Output::Csv => o.emit_csv(|w| report::csv::connect(&report, w))?,
+        _ => {
+            let width = o.width;
+            o.emit(|w| report::json::watch(&report, w), |w| report::human::watch(&report, width, w))?
+        }
+    }
+    Ok(match worst {
+        Standing::Ok | Standing::Warning => Exit::Ok,
+        Standing::Critical => Exit::CheckFailed,
+        Standing::Unreached => Exit::Error,
+    })
 }
 
 fn run_modulus(o: &mut Outputs<'_>, inputs: &[Source], reading: Reading) -> Result<Exit, Stop> {

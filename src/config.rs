@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
-use crate::cli::{AtArg, Cli, ColorChoice, Command, CommonArgs, OutputArgs};
+use crate::analysis::expiry::Thresholds;
+use crate::cli::{AtArg, Cli, ColorChoice, Command, CommonArgs, Format, OutputArgs, ThresholdArgs};
 use crate::cucm::Purpose;
 use crate::input::{Reading, Source};
 
@@ -38,6 +39,7 @@ pub enum Task {
         purpose: Option<Purpose>,
         split: Option<PathBuf>,
         at: OffsetDateTime,
+        thresholds: Thresholds,
     },
     Trust {
         existing: Source,
@@ -48,6 +50,7 @@ pub enum Task {
         paths: Vec<PathBuf>,
         purpose: Option<Purpose>,
         at: OffsetDateTime,
+        thresholds: Thresholds,
     },
     Plan {
         paths: Vec<PathBuf>,
@@ -60,7 +63,13 @@ pub enum Task {
         inputs: Vec<Source>,
     },
     Connect {
-        target: crate::input::tls::Target,
+        /// The targets named on the command line.
+        targets: Vec<crate::input::tls::Target>,
+        /// `--targets FILE`: more, one per line.
+        targets_file: Option<Source>,
+        /// How many connections at once.
+        jobs: usize,
+        thresholds: Thresholds,
         sni: Option<String>,
         cas: Vec<Source>,
         expect: Option<Source>,
@@ -77,6 +86,7 @@ pub enum Task {
     Inspect {
         inputs: Vec<Source>,
         at: OffsetDateTime,
+        thresholds: Thresholds,
     },
     Modulus {
         inputs: Vec<Source>,
@@ -92,8 +102,10 @@ impl Task {
             Task::Chain { inputs, .. } | Task::Logs { inputs, .. } => count(&inputs.iter().collect::<Vec<_>>()),
             Task::Inspect { inputs, .. } | Task::Modulus { inputs } => count(&inputs.iter().collect::<Vec<_>>()),
             Task::Trust { existing, new, .. } => count(&[existing, new]),
-            Task::Connect { cas, expect, .. } => {
-                count(&cas.iter().collect::<Vec<_>>()) + usize::from(expect.as_ref() == Some(&Source::Stdin))
+            Task::Connect { cas, expect, targets_file, .. } => {
+                count(&cas.iter().collect::<Vec<_>>())
+                    + usize::from(expect.as_ref() == Some(&Source::Stdin))
+                    + usize::from(targets_file.as_ref() == Some(&Source::Stdin))
             }
             Task::Pair { .. } | Task::Plan { .. } | Task::Explain { .. } | Task::Completions { .. } | Task::Man => 0,
         }
@@ -115,10 +127,25 @@ pub enum Output {
     Json,
     /// Nothing on stdout; the exit code says it all.
     Quiet,
+    /// `--format nagios`: one status line, Nagios's exit codes.
+    Nagios,
+    /// `--format csv`: RFC 4180 rows.
+    Csv,
 }
 
 impl Output {
     fn from_args(a: &OutputArgs) -> Output {
+        Output::with_format(a, None)
+    }
+
+    /// `--format` wins over `--json`, `--quiet` and `--verbose` (clap lets only one of them through).
+    fn with_format(a: &OutputArgs, format: Option<Format>) -> Output {
+        match format {
+            Some(Format::Json) => return Output::Json,
+            Some(Format::Nagios) => return Output::Nagios,
+            Some(Format::Csv) => return Output::Csv,
+            Some(Format::Text) | None => {}
+        }
         if a.json {
             Output::Json
         } else if a.quiet {
@@ -156,15 +183,18 @@ const DEFAULT_TIMEOUT: f64 = 10.0;
 /// The output form, `--color` and `--timeout` of a subcommand (None where it has no such flag).
 fn settings(command: &Command) -> (Output, Option<ColorChoice>, Option<f64>) {
     let with = |o: &OutputArgs, c: &CommonArgs| (Output::from_args(o), Some(c.color.color), Some(c.timeout));
+    let formatted = |o: &OutputArgs, f: Option<Format>, c: &CommonArgs| {
+        (Output::with_format(o, f), Some(c.color.color), Some(c.timeout))
+    };
     match command {
         Command::Match(a) => with(&a.output, &a.common),
         Command::Chain(a) => with(&a.output, &a.common),
         Command::Trust(a) => with(&a.output, &a.common),
-        Command::Pair(a) => with(&a.output, &a.common),
+        Command::Pair(a) => formatted(&a.output, a.format, &a.common),
         Command::Plan(a) => with(&a.output, &a.common),
         Command::Logs(a) => with(&a.output, &a.common),
-        Command::Connect(a) => with(&a.output, &a.common),
-        Command::Inspect(a) => with(&a.output, &a.common),
+        Command::Connect(a) => formatted(&a.output, a.format, &a.common),
+        Command::Inspect(a) => formatted(&a.output, a.format, &a.common),
         Command::Modulus(a) => with(&a.output, &a.common),
         Command::Explain(a) => (Output::from_args(&a.output), Some(a.color.color), None),
         Command::Completions(_) | Command::Man => (Output::Human { verbose: false }, None, None),
@@ -183,14 +213,24 @@ fn task(command: Command, now: OffsetDateTime) -> Result<Task, String> {
             purpose: a.purpose,
             at: at(&a.at),
         },
-        Command::Chain(a) => {
-            Task::Chain { inputs: sources(a.files), purpose: a.purpose, split: a.split, at: at(&a.at) }
-        }
+        Command::Chain(a) => Task::Chain {
+            inputs: sources(a.files),
+            purpose: a.purpose,
+            split: a.split,
+            at: at(&a.at),
+            thresholds: thresholds(&a.thresholds)?,
+        },
         Command::Trust(a) => {
             Task::Trust { existing: Source::from_arg(&a.existing), new: Source::from_arg(&a.new), at: at(&a.at) }
         }
+        Command::Connect(a) if a.save.is_some() && (a.targets.len() > 1 || a.targets_file.is_some()) => {
+            return Err("--save takes one target (the files of several servers would mix in one folder)".into());
+        }
         Command::Connect(a) => Task::Connect {
-            target: crate::input::tls::Target::parse(&a.target)?,
+            targets: a.targets.iter().map(|t| crate::input::tls::Target::parse(t)).collect::<Result<_, _>>()?,
+            targets_file: a.targets_file.as_deref().map(Source::from_arg),
+            jobs: usize::from(a.jobs),
+            thresholds: thresholds(&a.thresholds)?,
             sni: a.sni,
             cas: sources(a.ca),
             expect: a.expect.as_deref().map(Source::from_arg),
@@ -198,7 +238,9 @@ fn task(command: Command, now: OffsetDateTime) -> Result<Task, String> {
             at: at(&a.at),
         },
         Command::Logs(a) => Task::Logs { inputs: sources(a.files) },
-        Command::Pair(a) => Task::Pair { paths: a.paths, purpose: a.purpose, at: at(&a.at) },
+        Command::Pair(a) => {
+            Task::Pair { paths: a.paths, purpose: a.purpose, at: at(&a.at), thresholds: thresholds(&a.thresholds)? }
+        }
         Command::Plan(a) => {
             use crate::analysis::plan::{Options, SecurityMode};
             let security = match (a.mixed_mode, a.non_secure) {
@@ -212,13 +254,26 @@ fn task(command: Command, now: OffsetDateTime) -> Result<Task, String> {
         Command::Explain(a) => Task::Explain { text: a.text.join(" ") },
         Command::Completions(a) => Task::Completions { shell: a.shell },
         Command::Man => Task::Man,
-        Command::Inspect(a) => Task::Inspect { inputs: sources(a.files), at: at(&a.at) },
+        Command::Inspect(a) => {
+            Task::Inspect { inputs: sources(a.files), at: at(&a.at), thresholds: thresholds(&a.thresholds)? }
+        }
         Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
     })
 }
 
 /// The width human output fits: `COLUMNS` when set (as shells export it, and as a user sets it for a pipe), else
 /// what the terminal reports, else (a pipe, a file) 100 columns.
+/// `--warn-days` and `--critical-days`, the warning threshold at least the critical one.
+fn thresholds(a: &ThresholdArgs) -> Result<Thresholds, String> {
+    if a.critical_days > a.warn_days {
+        return Err(format!(
+            "--critical-days ({}) is more than --warn-days ({}): a certificate is critical before it is a warning",
+            a.critical_days, a.warn_days
+        ));
+    }
+    Ok(Thresholds { warn_days: a.warn_days, critical_days: a.critical_days })
+}
+
 fn output_width(terminal: bool, env: &dyn Fn(&str) -> Option<String>) -> usize {
     const PIPE_WIDTH: usize = 100;
     const NARROWEST: usize = 20;

@@ -9,6 +9,9 @@ pub enum Exit {
     CheckFailed,
     /// Usage error, or an input that cannot be read or parsed.
     Error,
+    /// Nagios's UNKNOWN, only under `--format nagios` (where 1 and 2 are Nagios's WARNING and CRITICAL): the check
+    /// itself could not run (a file it was given cannot be read).
+    Unknown,
 }
 
 impl Exit {
@@ -18,6 +21,7 @@ impl Exit {
             Exit::Ok => 0,
             Exit::CheckFailed => 1,
             Exit::Error => 2,
+            Exit::Unknown => 3,
         }
     }
 

@@ -184,6 +184,36 @@ fn connect_escapes_what_the_server_presents() {
     run(&["connect", &target, "--at", AT, "--color", "always"]);
     let doc = json(&["connect", "--json", &target, "--at", AT]);
     assert!(json_holds(&doc, CN), "exact CN in connect JSON");
+    // several targets: the table, the Nagios line (one line, one '|'), the CSV (CR LF only as record ends)
+    let other = OpensslServer::start("hostile/tomcat.pem", "hostile/tomcat.key", None, &[]);
+    let both = [target.as_str(), &other.target(), "--at", AT];
+    let (_, table) = run(&[&["connect"][..], &both].concat());
+    assert!(table.contains("cucm-pub\\x1b]0;pwned\\x07.example.com"), "{table}");
+    run(&[&["connect", "--color", "always"][..], &both].concat());
+    let (_, line) = run(&[&["connect", "--format", "nagios"][..], &both].concat());
+    assert_eq!((line.lines().count(), line.matches('|').count()), (1, 1), "{line}");
+    let out = ucert().args([&["connect", "--format", "csv"][..], &both].concat()).output().unwrap();
+    assert_clean(&String::from_utf8(out.stdout.clone()).unwrap().replace("\r\n", "\n").into_bytes(), "csv", false);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let cn = reader.records().map(Result::unwrap).map(|r| r[4].to_string()).next().unwrap();
+    assert_eq!(cn, "cucm-pub\\x1b]0;pwned\\x07.example.com", "the CN cell, escaped as the terminal shows it");
+    let doc = json(&[&["connect", "--json"][..], &both].concat());
+    assert!(json_holds(&doc, CN), "exact CN in several-target JSON");
+    // inspect's Nagios line and CSV, pair's CSV
+    let cert = fixture("hostile/tomcat.pem");
+    let (_, line) = run(&["inspect", "--format", "nagios", &cert, "--at", AT]);
+    assert_eq!(line.lines().count(), 1, "{line}");
+    for args in [
+        vec!["inspect", "--format", "csv", &cert, "--at", AT],
+        vec!["pair", "--format", "csv", "fixtures/hostile", "--at", AT],
+    ] {
+        let out = ucert().args(&args).output().unwrap();
+        assert_clean(
+            &String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n").into_bytes(),
+            &args.join(" "),
+            false,
+        );
+    }
 }
 
 /// A usage error quotes the refused argument: through the same sink.

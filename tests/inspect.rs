@@ -430,9 +430,10 @@ fn colour_can_be_forced_and_no_color_is_honoured() {
 
 #[test]
 fn expired_and_future_dates_are_described() {
-    let out = ucert().args(["inspect", "--at", "2029-01-01T00:00:00Z", &fixture("cucm/tomcat.pem")]).assert().success();
+    // expired and not yet valid are inside --critical-days: a failed check, exit 1
+    let out = ucert().args(["inspect", "--at", "2029-01-01T00:00:00Z", &fixture("cucm/tomcat.pem")]).assert().code(1);
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("expired 366 days ago"));
-    let out = ucert().args(["inspect", "--at", "2025-12-31T00:00:00Z", &fixture("cucm/tomcat.pem")]).assert().success();
+    let out = ucert().args(["inspect", "--at", "2025-12-31T00:00:00Z", &fixture("cucm/tomcat.pem")]).assert().code(1);
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("not valid for another 1 day"));
 }
 

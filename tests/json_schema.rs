@@ -129,6 +129,7 @@ struct Certificate {
     not_before: Option<String>,
     not_after: Option<String>,
     validity: Validity,
+    expiry: Expiry,
     sans: Option<Vec<San>>,
     public_key: PublicKey,
     signature_algorithm: SignatureAlgorithm,
@@ -141,6 +142,28 @@ struct Certificate {
     self_signed: bool,
     fingerprints: Fingerprints,
     warnings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expiry {
+    level: Level,
+    days_left: Option<i64>,
+}
+
+#[derive(Deserialize, PartialEq, Debug)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Ok,
+    Warning,
+    Critical,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Thresholds {
+    warn_days: u32,
+    critical_days: u32,
 }
 
 #[derive(Deserialize)]
@@ -311,6 +334,8 @@ fn match_json_fits_its_schema() {
 struct Chain {
     schema: u32,
     complete: bool,
+    passed: bool,
+    thresholds: Thresholds,
     purpose: Option<String>,
     purpose_source: String,
     purpose_reason: Option<String>,
@@ -395,6 +420,7 @@ fn trust_json_fits_its_schema() {
 struct Pair {
     schema: u32,
     at: String,
+    thresholds: Thresholds,
     summary: PairSummary,
     pairs: Vec<PairRow>,
     waiting_csrs: Vec<Waiting>,
@@ -421,6 +447,8 @@ struct PairSummary {
     ca_certificates: usize,
     unreadable: usize,
     unknown: usize,
+    expiry_warnings: usize,
+    expiry_critical: usize,
 }
 
 #[derive(Deserialize)]
@@ -438,6 +466,7 @@ struct PairCert {
     common_name: Option<String>,
     serial: String,
     not_after: Option<String>,
+    expiry: Expiry,
     sha256: String,
 }
 
@@ -502,6 +531,7 @@ fn pair_json_fits_its_schema() {
 struct Inspect {
     schema: u32,
     at: String,
+    thresholds: Thresholds,
     files: Vec<InspectFile>,
 }
 
@@ -696,7 +726,10 @@ fn explain_json_fits_its_schema() {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Connect {
-    schema: u32,
+    /// Absent inside a several-target document.
+    schema: Option<u32>,
+    status: String,
+    thresholds: Thresholds,
     target: String,
     host: String,
     port: u16,
@@ -756,6 +789,61 @@ fn connect_json_fits_its_schema() {
         &fixture("connect/big-leaf.pem"),
     ]);
     assert!(d.trust.is_some() && d.expect.is_some() && matches!(d.host_match, HostMatch::Matches { .. }));
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Watch {
+    schema: u32,
+    at: String,
+    thresholds: Thresholds,
+    status: String,
+    summary: WatchSummary,
+    targets: Vec<Probe>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WatchSummary {
+    targets: usize,
+    ok: usize,
+    warning: usize,
+    critical: usize,
+    unreached: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Probe {
+    target: String,
+    status: String,
+    days_left: Option<i64>,
+    error: Option<ProbeError>,
+    connection: Option<Connect>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProbeError {
+    kind: String,
+    message: String,
+}
+
+#[test]
+fn connect_json_of_several_targets_fits_its_schema() {
+    if !common::has_openssl(module_path!()) {
+        return;
+    }
+    let server =
+        OpensslServer::start("connect/big-leaf.pem", "connect/big-leaf.key", Some("connect/big-chain.pem"), &[]);
+    let closed = format!("127.0.0.1:{}", common::free_port());
+    let d: Watch = doc(&["connect", &server.target(), &closed, "--at", AT, "--timeout", "5"]);
+    assert_eq!((d.summary.targets, d.summary.unreached), (2, 1));
+    assert_eq!(d.targets[0].target, closed, "unreached first");
+    assert!(d.targets[0].error.is_some() && d.targets[0].connection.is_none());
+    let reached = d.targets[1].connection.as_ref().unwrap();
+    assert!(reached.schema.is_none() && d.targets[1].days_left.is_some());
+    assert_eq!(reached.chain[0].expiry.level, Level::Ok);
 }
 
 /// The schema's types really refuse what they do not know, tagged enums included.

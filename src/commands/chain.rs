@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::Problem;
 use crate::analysis::chain::{self, Analysis};
+use crate::analysis::expiry::Thresholds;
 use crate::cucm::Purpose;
 use crate::input::{Reading, Source};
 use crate::model::Certificate;
@@ -18,6 +19,7 @@ pub fn chain(
     purpose: Option<Purpose>,
     split: Option<&Path>,
     at: OffsetDateTime,
+    thresholds: Thresholds,
     reading: Reading,
 ) -> Result<ChainReport, Problem> {
     let mut certs: Vec<(Certificate, Untrusted)> = Vec::new();
@@ -35,7 +37,7 @@ pub fn chain(
         Some(dir) => split_into(dir, &analysis)?,
         None => Vec::new(),
     };
-    Ok(ChainReport { analysis, written, at, input_warnings })
+    Ok(ChainReport { analysis, written, at, thresholds, input_warnings })
 }
 
 /// Writes every certificate, in plan order, then the ones outside the plan.

@@ -1,17 +1,20 @@
-//! `ucert connect HOST[:PORT]`: what a server really presents, and whether it is what was uploaded.
+//! `ucert connect HOST[:PORT]...`: what servers really present, whether it is what was uploaded, and how soon it
+//! expires; many servers at once, in parallel.
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use time::OffsetDateTime;
 
 use super::{Problem, ProblemKind};
+use crate::analysis::expiry::Thresholds;
 use crate::analysis::hostname;
 use crate::analysis::served::{self, Expected};
 use crate::input::tls::{self, FetchError, Target};
 use crate::input::{Object, Reading, Source};
 use crate::model::Certificate;
 use crate::report::InputWarning;
-use crate::report::connect::ConnectReport;
+use crate::report::connect::{ConnectReport, Probe, Unreached, WatchReport};
 use crate::report::inspect::CertificateFacts;
 use crate::untrusted::Untrusted;
 
@@ -21,14 +24,53 @@ pub struct Options<'a> {
     pub expect: Option<&'a Source>,
     pub save: Option<&'a Path>,
     pub at: OffsetDateTime,
+    pub thresholds: Thresholds,
     pub reading: Reading,
+    /// How many connections at once.
+    pub jobs: usize,
 }
 
-pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem> {
-    // read the local files first: a typo there should not cost a connection
+/// What every target is checked against: `--ca` and `--expect`, read once, before any connection (a typo there
+/// should not cost a connection).
+struct Local {
+    cas: Vec<Certificate>,
+    expected: Option<Expected>,
+}
+
+/// Connects to every target, `o.jobs` at a time (each bounded by the read timeout), and gathers what each presents.
+/// A target that cannot be reached is a row of the report, not the end of the run; a problem with the local
+/// files (`--ca`, `--expect`, `--targets`) is.
+pub fn watch(targets: &[Target], targets_file: Option<&Source>, o: &Options<'_>) -> Result<WatchReport, Problem> {
     let mut input_warnings = Vec::new();
-    let cas = load_cas(o.cas, o.reading, &mut input_warnings)?;
-    let expected = o.expect.map(|e| load_expected(e, o.reading, &mut input_warnings)).transpose()?;
+    let mut all = targets.to_vec();
+    if let Some(file) = targets_file {
+        all.extend(read_targets(file, o.reading)?);
+    }
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|t| seen.insert(t.to_string()));
+    if all.is_empty() {
+        let file = targets_file.map(Source::display_name).unwrap_or_else(|| Untrusted::new("--targets"));
+        return Err(Problem { path: file, kind: ProblemKind::Empty, message: "names no target".into() });
+    }
+    let local = Local {
+        cas: load_cas(o.cas, o.reading, &mut input_warnings)?,
+        expected: o.expect.map(|e| load_expected(e, o.reading, &mut input_warnings)).transpose()?,
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(o.jobs.clamp(1, all.len())).build();
+    let one = |target: &Target| Probe {
+        target: target.to_string(),
+        outcome: probe(target, &local, o).map_err(|p| Unreached { kind: p.kind.as_str(), message: p.message }),
+    };
+    let probes = match pool {
+        Ok(pool) => pool.install(|| all.par_iter().with_max_len(1).map(one).collect()),
+        // no threads to be had: one at a time is slower, never wrong
+        Err(_) => all.iter().map(one).collect(),
+    };
+    Ok(WatchReport { at: o.at, thresholds: o.thresholds, probes, input_warnings })
+}
+
+/// One target: its chain, judged.
+fn probe(target: &Target, local: &Local, o: &Options<'_>) -> Result<ConnectReport, Problem> {
     let fail = |e: FetchError| {
         let kind = if matches!(e, FetchError::Timeout(..)) { ProblemKind::Timeout } else { ProblemKind::Network };
         Problem { path: Untrusted::new(target.to_string()), kind, message: e.to_string() }
@@ -45,8 +87,8 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
     }
     let host_name = o.sni.unwrap_or(&target.host);
     let host = hostname::check(&chain[0], host_name);
-    let trust = (!cas.is_empty()).then(|| served::judge_trust(&chain, &cas));
-    let expect = expected.map(|e| e.compare(&chain[0]));
+    let trust = (!local.cas.is_empty()).then(|| served::judge_trust(&chain, &local.cas));
+    let expect = local.expected.as_ref().map(|e| e.compare(&chain[0]));
     let saved = match o.save {
         Some(dir) => crate::commands::pem_files::write_all(dir, &chain.iter().collect::<Vec<_>>())?,
         None => Vec::new(),
@@ -59,14 +101,38 @@ pub fn connect(target: &Target, o: Options<'_>) -> Result<ConnectReport, Problem
         address: presented.address.to_string(),
         protocol: presented.protocol,
         cipher_suite: presented.cipher_suite,
-        chain: chain.into_iter().map(|c| CertificateFacts::new(c, o.at)).collect(),
+        chain: chain.into_iter().map(|c| CertificateFacts::new(c, o.at, o.thresholds)).collect(),
         host,
         trust,
         expect,
         saved,
         at: o.at,
-        input_warnings,
+        thresholds: o.thresholds,
     })
+}
+
+/// `--targets FILE`: one target per line; `#` starts a comment; blank lines are skipped.
+fn read_targets(source: &Source, reading: Reading) -> Result<Vec<Target>, Problem> {
+    let bytes = crate::input::read_source(source, reading).map_err(|e| Problem::input(source, &e))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| Problem {
+        path: source.display_name(),
+        kind: ProblemKind::Unreadable,
+        message: format!("not text (UTF-8): invalid byte at offset {}", e.valid_up_to()),
+    })?;
+    let mut targets = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let target = Target::parse(line).map_err(|e| Problem {
+            path: source.display_name(),
+            kind: ProblemKind::Unreadable,
+            message: format!("line {}: {e}", n + 1),
+        })?;
+        targets.push(target);
+    }
+    Ok(targets)
 }
 
 fn load_cas(

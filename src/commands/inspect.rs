@@ -2,16 +2,18 @@
 
 use time::OffsetDateTime;
 
+use crate::analysis::expiry::Thresholds;
+
 use crate::input::{self, Reading, Source};
 use crate::model::Origin;
 use crate::report::inspect::{CertificateFacts, CsrFacts, FileReport, InspectReport, Inspected, Item};
 
-pub fn inspect(inputs: &[Source], at: OffsetDateTime, reading: Reading) -> InspectReport {
-    let files = inputs.iter().map(|source| inspect_one(source, at, reading)).collect();
-    InspectReport { at, files }
+pub fn inspect(inputs: &[Source], at: OffsetDateTime, thresholds: Thresholds, reading: Reading) -> InspectReport {
+    let files = inputs.iter().map(|source| inspect_one(source, at, thresholds, reading)).collect();
+    InspectReport { at, thresholds, files }
 }
 
-fn inspect_one(source: &Source, at: OffsetDateTime, reading: Reading) -> FileReport {
+fn inspect_one(source: &Source, at: OffsetDateTime, thresholds: Thresholds, reading: Reading) -> FileReport {
     let path = source.display_name();
     let decoded = match input::load(source, reading) {
         Ok(d) => d,
@@ -44,10 +46,10 @@ fn inspect_one(source: &Source, at: OffsetDateTime, reading: Reading) -> FileRep
         .map(|located| Inspected {
             origin: located.origin,
             item: match located.object {
-                input::Object::Certificate(c) => Item::Certificate(CertificateFacts::new(*c, at)),
+                input::Object::Certificate(c) => Item::Certificate(CertificateFacts::new(*c, at, thresholds)),
                 input::Object::Csr(c) => Item::Csr(CsrFacts::new(*c)),
                 input::Object::Pkcs7(certs) => {
-                    Item::Pkcs7(certs.into_iter().map(|c| CertificateFacts::new(c, at)).collect())
+                    Item::Pkcs7(certs.into_iter().map(|c| CertificateFacts::new(c, at, thresholds)).collect())
                 }
                 input::Object::PrivateKey { public, format } => Item::PrivateKey { public, format },
                 input::Object::PublicKey { public, format } => Item::PublicKey { public, format },

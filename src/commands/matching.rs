@@ -3,6 +3,8 @@
 
 use time::OffsetDateTime;
 
+use crate::analysis::expiry::Thresholds;
+
 use super::Problem;
 use crate::analysis::chain;
 use crate::analysis::checks::{self, Pair, Request};
@@ -122,7 +124,7 @@ pub fn gather(
         request_path: request_source.display_name(),
         certificate_path: certificate_source.display_name(),
         request,
-        certificate: CertificateFacts::new(leaf, at),
+        certificate: CertificateFacts::new(leaf, at, Thresholds::default()),
         cas,
         purpose,
         purpose_source,

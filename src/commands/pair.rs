@@ -14,6 +14,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use time::OffsetDateTime;
 
+use crate::analysis::expiry::Thresholds;
 use crate::analysis::pairing::{self, Found, Inventory, LooseKey, Place};
 use crate::cucm::Purpose;
 use crate::input::{self, InputError, Object, Reading, Source};
@@ -32,11 +33,12 @@ pub fn pair(
     paths: &[PathBuf],
     purpose: Option<Purpose>,
     at: OffsetDateTime,
+    thresholds: Thresholds,
     reading: Reading,
 ) -> Result<PairReport, Problem> {
     let Gathered { inventory, unreadable, unknown, skipped, files } = gather(paths, reading)?;
     let pairing = pairing::pair(inventory, purpose, at);
-    Ok(PairReport { pairing, unreadable, unknown, skipped, files, at })
+    Ok(PairReport { pairing, unreadable, unknown, skipped, files, at, thresholds })
 }
 
 /// Everything found under some paths, before pairing, and the files that gave nothing.

@@ -2,6 +2,8 @@
 
 use time::OffsetDateTime;
 
+use crate::analysis::expiry::Thresholds;
+
 use super::Problem;
 use crate::analysis::trust_store;
 use crate::input::{Object, Reading, Source};
@@ -36,8 +38,8 @@ pub fn trust(existing: &Source, new: &Source, at: OffsetDateTime, reading: Readi
     let incoming = one_certificate(new, reading, &mut input_warnings)?;
     let decision = trust_store::decide(&old, &incoming, at);
     Ok(TrustReport {
-        existing: CertificateFacts::new(old, at),
-        new: CertificateFacts::new(incoming, at),
+        existing: CertificateFacts::new(old, at, Thresholds::default()),
+        new: CertificateFacts::new(incoming, at, Thresholds::default()),
         existing_path: existing.display_name(),
         new_path: new.display_name(),
         decision,

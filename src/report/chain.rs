@@ -6,12 +6,36 @@ use time::OffsetDateTime;
 
 use super::InputWarning;
 use crate::analysis::chain::Analysis;
+use crate::analysis::expiry::{self, Expiry, Level, Thresholds};
 
 pub struct ChainReport {
     pub analysis: Analysis,
     /// Files written by `--split`, in order.
     pub written: Vec<PathBuf>,
     pub at: OffsetDateTime,
+    pub thresholds: Thresholds,
     /// Damaged blocks left out of the inputs.
     pub input_warnings: Vec<InputWarning>,
+}
+
+impl ChainReport {
+    /// How soon member `i` of the analysis expires.
+    pub fn expiry(&self, i: usize) -> Expiry {
+        expiry::judge(&self.analysis.members[i].certificate, self.at, self.thresholds)
+    }
+
+    /// The members inside `--warn-days` or `--critical-days`, soonest first.
+    pub fn expiring(&self) -> Vec<(usize, Expiry)> {
+        let mut found: Vec<(usize, Expiry)> = (0..self.analysis.members.len())
+            .map(|i| (i, self.expiry(i)))
+            .filter(|(_, e)| e.level > Level::Ok)
+            .collect();
+        found.sort_by_key(|(i, e)| (e.days_left.unwrap_or(i64::MIN), *i));
+        found
+    }
+
+    /// The upload plan is complete and no certificate is inside `--critical-days`.
+    pub fn passed(&self) -> bool {
+        self.analysis.complete() && self.expiring().iter().all(|(_, e)| e.level < Level::Critical)
+    }
 }

@@ -1,6 +1,7 @@
 //! The human form of every report: aligned, compact, coloured only when `colored`'s override (set once from the
 //! configuration) says so.
 
+use crate::analysis::expiry::{Expiry, Level};
 use std::io::{self, Write};
 
 use crate::report::terminal::{Colorize, HANG};
@@ -19,7 +20,7 @@ mod pair;
 mod plan;
 
 pub use chain::{chain, trust};
-pub use connect::connect;
+pub use connect::{connect, watch};
 pub use explain::explain;
 pub use inspect::{inspect, modulus};
 pub use logs::logs;
@@ -36,6 +37,34 @@ pub(crate) fn field(out: &mut dyn Write, indent: usize, label: &str, value: impl
 
 pub(crate) fn warning(out: &mut dyn Write, indent: usize, text: &str) -> io::Result<()> {
     writeln!(out, "{:indent$}{} {HANG}{text}", "", "warning:".yellow().bold())
+}
+
+/// The validity, or, for a certificate valid now but inside `--warn-days` or `--critical-days`, how soon it
+/// expires against them.
+pub fn expiry_phrase(status: ValidityStatus, expiry: &Expiry) -> String {
+    match expiry.level {
+        Level::Warning if status.is_valid() => expiry.describe().yellow().bold().to_string(),
+        Level::Critical if status.is_valid() => expiry.describe().red().bold().to_string(),
+        _ => validity_phrase(status),
+    }
+}
+
+/// How soon each certificate inside a threshold expires (`chain`, `pair`): one line each, soonest first.
+pub(crate) fn expiring_lines<'a>(
+    items: impl IntoIterator<Item = (String, &'a Expiry)>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let items: Vec<(String, &Expiry)> = items.into_iter().collect();
+    if items.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{} ({}):", "expiring".bold(), items.len())?;
+    for (what, e) in items {
+        let tag = if e.level == Level::Critical { "FAIL".red().bold() } else { "warn".yellow().bold() };
+        writeln!(out, "  {tag}  {HANG}{what}: {}", e.describe())?;
+    }
+    Ok(())
 }
 
 pub fn validity_phrase(status: ValidityStatus) -> String {

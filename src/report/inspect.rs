@@ -2,6 +2,7 @@
 
 use time::OffsetDateTime;
 
+use crate::analysis::expiry::{self, Expiry, Thresholds};
 use crate::analysis::verify::Verification;
 use crate::model::certificate::ValidityStatus;
 use crate::model::{Certificate, Csr, KeyFormat, Origin, PublicKey};
@@ -10,6 +11,7 @@ use crate::untrusted::Untrusted;
 /// The result of inspecting all inputs, in order.
 pub struct InspectReport {
     pub at: OffsetDateTime,
+    pub thresholds: Thresholds,
     pub files: Vec<FileReport>,
 }
 
@@ -40,6 +42,8 @@ pub enum Item {
 pub struct CertificateFacts {
     pub certificate: Certificate,
     pub validity: ValidityStatus,
+    /// How soon it expires, against `--warn-days` and `--critical-days` (the defaults where a command has neither).
+    pub expiry: Expiry,
     /// Issuer and subject are the same name and the certificate's own key verifies its signature.
     pub self_signed: bool,
 }
@@ -51,9 +55,32 @@ pub struct CsrFacts {
 }
 
 impl CertificateFacts {
-    pub fn new(certificate: Certificate, at: OffsetDateTime) -> CertificateFacts {
+    pub fn new(certificate: Certificate, at: OffsetDateTime, thresholds: Thresholds) -> CertificateFacts {
         let self_signed = crate::analysis::chain::is_self_signed(&certificate);
-        CertificateFacts { validity: certificate.validity_at(at), self_signed, certificate }
+        let expiry = expiry::judge(&certificate, at, thresholds);
+        CertificateFacts { validity: certificate.validity_at(at), expiry, self_signed, certificate }
+    }
+}
+
+impl InspectReport {
+    /// The certificates of every file, in order (those of a PKCS#7 one by one), with the file they are in.
+    pub fn certificates(&self) -> impl Iterator<Item = (&FileReport, &Origin, Option<usize>, &CertificateFacts)> {
+        self.files.iter().flat_map(|file| {
+            file.objects.iter().flat_map(move |o| -> Vec<(&FileReport, &Origin, Option<usize>, &CertificateFacts)> {
+                match &o.item {
+                    Item::Certificate(c) => vec![(file, &o.origin, None, c)],
+                    Item::Pkcs7(list) => {
+                        list.iter().enumerate().map(|(i, c)| (file, &o.origin, Some(i + 1), c)).collect()
+                    }
+                    _ => Vec::new(),
+                }
+            })
+        })
+    }
+
+    /// The worst expiry of all certificates (None when there is no certificate).
+    pub fn worst_expiry(&self) -> Option<expiry::Level> {
+        self.certificates().map(|(.., c)| c.expiry.level).max()
     }
 }
 

@@ -21,7 +21,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 pub use chain::chain;
-pub use connect::connect;
+pub use connect::{connect, watch};
 pub use error::error;
 pub use explain::explain;
 pub use inspect::inspect;

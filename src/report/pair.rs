@@ -2,6 +2,8 @@
 
 use time::OffsetDateTime;
 
+use crate::analysis::expiry::{self, Expiry, Level, Thresholds};
+
 use crate::analysis::pairing::Pairing;
 use crate::untrusted::Untrusted;
 
@@ -22,4 +24,29 @@ pub struct PairReport {
     pub skipped: Vec<Skipped>,
     pub files: usize,
     pub at: OffsetDateTime,
+    pub thresholds: Thresholds,
+}
+
+impl PairReport {
+    /// How soon certificate `i` (an index into the pairing's certificates) expires.
+    pub fn expiry(&self, i: usize) -> Expiry {
+        expiry::judge(&self.pairing.certificates[i].item, self.at, self.thresholds)
+    }
+
+    /// The certificates inside `--warn-days` or `--critical-days` (each once, copies left out), soonest first.
+    pub fn expiring(&self) -> Vec<(usize, Expiry)> {
+        let copies: std::collections::HashSet<usize> = self.pairing.duplicate_certificates.iter().copied().collect();
+        let mut found: Vec<(usize, Expiry)> = (0..self.pairing.certificates.len())
+            .filter(|i| !copies.contains(i))
+            .map(|i| (i, self.expiry(i)))
+            .filter(|(_, e)| e.level > Level::Ok)
+            .collect();
+        found.sort_by_key(|(i, e)| (e.days_left.unwrap_or(i64::MIN), *i));
+        found
+    }
+
+    /// A pair fails a check, a certificate has no CSR, or a certificate is inside `--critical-days`.
+    pub fn has_failures(&self) -> bool {
+        self.pairing.has_failures() || self.expiring().iter().any(|(_, e)| e.level == Level::Critical)
+    }
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::report::terminal::{Colorize, HANG, visible_width};
 
-use super::{field, validity_phrase};
+use super::{expiry_phrase, field, validity_phrase};
 use crate::analysis::chain::{Analysis, Role, Severity, Step};
 use crate::analysis::trust_store::Outcome;
 use crate::analysis::verify::Verification;
@@ -40,7 +40,8 @@ pub fn chain(report: &ChainReport, width: usize, out: &mut dyn Write) -> io::Res
         };
         let signed = signed_phrase(a, step);
         let until = format_utc_opt(cert.not_after).split(' ').next().unwrap_or("").to_string();
-        let details = format!("{role}, {signed}, until {until} ({})", validity_phrase(a.members[step.index].validity));
+        let standing = expiry_phrase(a.members[step.index].validity, &report.expiry(step.index));
+        let details = format!("{role}, {signed}, until {until} ({standing})");
         let name = format!("{:<name_width$}", cert.display_name().bold());
         let upload = format!("-> upload as {:<upload_width$}", a.upload_as(step.role));
         let line = format!("  {:>2}. {name}  {upload}  {details}", n + 1);
@@ -54,6 +55,11 @@ pub fn chain(report: &ChainReport, width: usize, out: &mut dyn Write) -> io::Res
     not_in_plan(a, out)?;
     writeln!(out)?;
     verdict_and_flags(a, out)?;
+    let expiring = report.expiring();
+    super::expiring_lines(
+        expiring.iter().map(|(i, e)| (a.members[*i].certificate.display_name().to_string(), e)),
+        out,
+    )?;
     for path in &report.written {
         writeln!(out, "wrote {}", crate::untrusted::Untrusted::path(path))?;
     }

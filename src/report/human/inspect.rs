@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::report::terminal::Colorize;
 
-use super::{field, origin_phrase, validity_phrase, verification_phrase, warning};
+use super::{expiry_phrase, field, origin_phrase, verification_phrase, warning};
 use crate::model::PublicKey;
 use crate::model::certificate::format_utc_opt;
 use crate::model::extensions::Extensions;
@@ -90,7 +90,8 @@ pub(crate) fn certificate(out: &mut dyn Write, indent: usize, facts: &Certificat
     field(out, indent, "issuer", c.issuer.to_openssl_string())?;
     field(out, indent, "serial", crate::model::digest::hex_colons_lower(&c.serial))?;
     field(out, indent, "not before", format_utc_opt(c.not_before))?;
-    field(out, indent, "not after", format!("{} ({})", format_utc_opt(c.not_after), validity_phrase(facts.validity)))?;
+    let standing = expiry_phrase(facts.validity, &facts.expiry);
+    field(out, indent, "not after", format!("{} ({standing})", format_utc_opt(c.not_after)))?;
     key_fields(out, indent, &c.public_key)?;
     field(out, indent, "signature", &c.signature_algorithm.name)?;
     field(out, indent, "self-signed", if facts.self_signed { "yes" } else { "no" })?;

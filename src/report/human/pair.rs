@@ -41,6 +41,18 @@ pub fn pair(report: &PairReport, width: usize, verbose: bool, out: &mut dyn Writ
         }
     }
     leftovers(report, verbose, out)?;
+    let expiring = report.expiring();
+    let shown = if verbose { expiring.len() } else { MAX_LISTED };
+    super::expiring_lines(
+        expiring.iter().take(shown).map(|(i, e)| {
+            let c = &p.certificates[*i];
+            (format!("{} ({})", c.place, c.item.display_name()), e)
+        }),
+        out,
+    )?;
+    if expiring.len() > shown {
+        writeln!(out, "  ... and {} more ('ucert pair -v' lists them all)", expiring.len() - shown)?;
+    }
     writeln!(out)?;
     writeln!(out, "{}", summary(report))
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::common::{CertificateJson, VerificationJson, purpose_source};
+use super::common::{CertificateJson, ThresholdsJson, VerificationJson, purpose_source};
 use super::{JSON_SCHEMA, rfc3339, write};
 use crate::analysis::chain::{Flag, Role, Severity};
 use crate::report::chain::ChainReport;
@@ -49,6 +49,9 @@ struct FlagJson<'a> {
 struct ChainJson<'a> {
     schema: u32,
     complete: bool,
+    /// No certificate inside `--critical-days` (nor expired) and `complete`: the exit code's 0.
+    passed: bool,
+    thresholds: ThresholdsJson,
     purpose: Option<&'static str>,
     /// "flag", "inferred" or "unknown".
     purpose_source: &'static str,
@@ -79,7 +82,8 @@ fn flag_json<'a>(f: &'a Flag, certificate: Untrusted) -> FlagJson<'a> {
 pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
     let a = &report.analysis;
     let cert_json = |i: usize| {
-        CertificateJson::from_parts(&a.members[i].certificate, a.members[i].validity, a.members[i].self_signed)
+        let m = &a.members[i];
+        CertificateJson::from_parts(&m.certificate, m.validity, report.expiry(i), m.self_signed)
     };
     let plan = a
         .plan
@@ -106,6 +110,8 @@ pub fn chain(report: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
     let doc = ChainJson {
         schema: JSON_SCHEMA,
         complete: a.complete(),
+        passed: report.passed(),
+        thresholds: ThresholdsJson::new(report.thresholds),
         purpose: a.purpose.map(|p| p.name()),
         purpose_source,
         purpose_reason,

@@ -1,6 +1,7 @@
 //! The JSON shapes every command shares: a certificate, a CSR, a name, a key, a validity, a signature check. Each
 //! is a view built from the model here, so a renamed model field cannot change what scripts read.
 
+use crate::analysis::expiry::{Expiry, Thresholds};
 use serde::Serialize;
 
 use super::rfc3339;
@@ -269,6 +270,33 @@ pub fn key_format(f: KeyFormat) -> &'static str {
     }
 }
 
+/// `{"level": "ok" | "warning" | "critical", "days_left": 580}`: days left rounded down (negative once expired,
+/// null when the date cannot be read).
+#[derive(Serialize)]
+pub struct ExpiryJson {
+    pub level: &'static str,
+    pub days_left: Option<i64>,
+}
+
+impl ExpiryJson {
+    pub fn new(e: &Expiry) -> ExpiryJson {
+        ExpiryJson { level: e.level.as_str(), days_left: e.days_left }
+    }
+}
+
+/// `{"warn_days": 30, "critical_days": 7}`: the thresholds every `expiry` was judged against.
+#[derive(Serialize)]
+pub struct ThresholdsJson {
+    pub warn_days: u32,
+    pub critical_days: u32,
+}
+
+impl ThresholdsJson {
+    pub fn new(t: Thresholds) -> ThresholdsJson {
+        ThresholdsJson { warn_days: t.warn_days, critical_days: t.critical_days }
+    }
+}
+
 /// A certificate as every command shows it in JSON.
 #[derive(Serialize)]
 pub struct CertificateJson<'a> {
@@ -279,6 +307,9 @@ pub struct CertificateJson<'a> {
     pub not_before: Option<String>,
     pub not_after: Option<String>,
     pub validity: ValidityJson,
+    /// How soon it expires against `--warn-days` and `--critical-days` (the defaults, 30 and 7, on subcommands
+    /// without them).
+    pub expiry: ExpiryJson,
     /// null when the certificate has no subjectAltName extension.
     pub sans: Option<Vec<SanJson>>,
     pub public_key: PublicKeyJson,
@@ -296,10 +327,15 @@ pub struct CertificateJson<'a> {
 
 impl<'a> CertificateJson<'a> {
     pub fn new(facts: &'a CertificateFacts) -> CertificateJson<'a> {
-        CertificateJson::from_parts(&facts.certificate, facts.validity, facts.self_signed)
+        CertificateJson::from_parts(&facts.certificate, facts.validity, facts.expiry, facts.self_signed)
     }
 
-    pub fn from_parts(c: &'a Certificate, validity: ValidityStatus, self_signed: bool) -> CertificateJson<'a> {
+    pub fn from_parts(
+        c: &'a Certificate,
+        validity: ValidityStatus,
+        expiry: Expiry,
+        self_signed: bool,
+    ) -> CertificateJson<'a> {
         let e = &c.extensions;
         CertificateJson {
             subject: NameJson::new(&c.subject),
@@ -308,6 +344,7 @@ impl<'a> CertificateJson<'a> {
             not_before: c.not_before.map(rfc3339),
             not_after: c.not_after.map(rfc3339),
             validity: ValidityJson::new(validity),
+            expiry: ExpiryJson::new(&expiry),
             sans: e.subject_alt_names.as_deref().map(SanJson::list),
             public_key: PublicKeyJson::new(&c.public_key),
             signature_algorithm: SignatureAlgorithmJson::new(&c.signature_algorithm),

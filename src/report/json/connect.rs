@@ -5,11 +5,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::common::CertificateJson;
+use super::common::{CertificateJson, ThresholdsJson};
 use super::{JSON_SCHEMA, rfc3339, write};
 use crate::analysis::hostname::HostMatch;
 use crate::analysis::served::{Expectation, Trust};
-use crate::report::connect::ConnectReport;
+use crate::report::connect::{ConnectReport, Standing, WatchReport};
 
 /// Whether the leaf names the host, as curl judges it: `{"result": "matches", "by": "DNS:..."}` or
 /// `{"result": "mismatch", "curl": "<curl's error 51 text>"}`.
@@ -41,7 +41,12 @@ struct ExpectationJson<'a> {
 
 #[derive(Serialize)]
 struct ConnectJson<'a> {
-    schema: u32,
+    /// Left out inside `targets` of a several-target document (the document has it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<u32>,
+    /// "ok", "warning" (a certificate inside --warn-days), "critical" (a check failed, or inside --critical-days).
+    status: &'static str,
+    thresholds: ThresholdsJson,
     target: &'a str,
     host: &'a str,
     port: u16,
@@ -81,8 +86,14 @@ fn expectation(e: &Expectation) -> ExpectationJson<'_> {
 }
 
 pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
-    let doc = ConnectJson {
-        schema: JSON_SCHEMA,
+    write(out, &connect_json(report, Some(JSON_SCHEMA)))
+}
+
+fn connect_json(report: &ConnectReport, schema: Option<u32>) -> ConnectJson<'_> {
+    ConnectJson {
+        schema,
+        status: report.standing().as_str(),
+        thresholds: ThresholdsJson::new(report.thresholds),
         target: &report.target,
         host: &report.host_name,
         port: report.port,
@@ -97,6 +108,74 @@ pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
         trust: report.trust.as_ref().map(trust),
         expect: report.expect.as_ref().map(expectation),
         saved: report.saved.iter().map(|p| p.display().to_string()).collect(),
+    }
+}
+
+/// One target of several: `status` "unreached" with `error`, or the single-target document as `connection`.
+#[derive(Serialize)]
+struct ProbeJson<'a> {
+    target: &'a str,
+    status: &'static str,
+    /// The leaf's days left (null when unreached).
+    days_left: Option<i64>,
+    error: Option<ErrorJson<'a>>,
+    connection: Option<ConnectJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    kind: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct WatchSummaryJson {
+    targets: usize,
+    ok: usize,
+    warning: usize,
+    critical: usize,
+    unreached: usize,
+}
+
+#[derive(Serialize)]
+struct WatchJson<'a> {
+    schema: u32,
+    at: String,
+    thresholds: ThresholdsJson,
+    /// The worst status of all targets.
+    status: &'static str,
+    summary: WatchSummaryJson,
+    /// Unreached first, then by days left, fewest first (the table's order).
+    targets: Vec<ProbeJson<'a>>,
+}
+
+/// `connect` with several targets (`--targets`, or more than one named).
+pub fn watch(report: &WatchReport, out: &mut dyn Write) -> io::Result<()> {
+    let count = |s: Standing| report.probes.iter().filter(|p| p.standing() == s).count();
+    let targets = report
+        .by_urgency()
+        .into_iter()
+        .map(|p| ProbeJson {
+            target: &p.target,
+            status: p.standing().as_str(),
+            days_left: p.days_left(),
+            error: p.outcome.as_ref().err().map(|u| ErrorJson { kind: u.kind, message: &u.message }),
+            connection: p.outcome.as_ref().ok().map(|r| connect_json(r, None)),
+        })
+        .collect();
+    let doc = WatchJson {
+        schema: JSON_SCHEMA,
+        at: rfc3339(report.at),
+        thresholds: ThresholdsJson::new(report.thresholds),
+        status: report.worst().as_str(),
+        summary: WatchSummaryJson {
+            targets: report.probes.len(),
+            ok: count(Standing::Ok),
+            warning: count(Standing::Warning),
+            critical: count(Standing::Critical),
+            unreached: count(Standing::Unreached),
+        },
+        targets,
     };
     write(out, &doc)
 }

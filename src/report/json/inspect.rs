@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::common::{CertificateJson, CsrJson, PublicKeyJson, SourceJson, key_format};
+use super::common::{CertificateJson, CsrJson, PublicKeyJson, SourceJson, ThresholdsJson, key_format};
 use super::{JSON_SCHEMA, rfc3339, write};
 use crate::report::inspect::{InspectReport, Item};
 use crate::untrusted::Untrusted;
@@ -41,6 +41,7 @@ struct EncryptedJson<'a> {
 struct InspectJson<'a> {
     schema: u32,
     at: String,
+    thresholds: ThresholdsJson,
     files: Vec<FileJson<'a>>,
 }
 
@@ -85,5 +86,13 @@ pub fn inspect(report: &InspectReport, out: &mut dyn Write) -> io::Result<()> {
                 .collect(),
         })
         .collect();
-    write(out, &InspectJson { schema: JSON_SCHEMA, at: rfc3339(report.at), files })
+    write(
+        out,
+        &InspectJson {
+            schema: JSON_SCHEMA,
+            at: rfc3339(report.at),
+            thresholds: ThresholdsJson::new(report.thresholds),
+            files,
+        },
+    )
 }

@@ -5,8 +5,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::common::{ExpiryJson, ThresholdsJson};
 use super::matching::check_ids;
 use super::{JSON_SCHEMA, rfc3339, write};
+use crate::analysis::expiry::Level;
 use crate::analysis::pairing::{Found, Place, Verdict};
 use crate::model::digest;
 use crate::report::pair::{PairReport, Skipped};
@@ -56,6 +58,7 @@ struct PairCertJson<'a> {
     common_name: Option<&'a Untrusted>,
     serial: String,
     not_after: Option<String>,
+    expiry: ExpiryJson,
     sha256: String,
 }
 
@@ -109,12 +112,17 @@ struct PairSummaryJson {
     ca_certificates: usize,
     unreadable: usize,
     unknown: usize,
+    /// Certificates inside `--warn-days` but not `--critical-days`.
+    expiry_warnings: usize,
+    /// Certificates inside `--critical-days`, or expired (a failure: exit 1).
+    expiry_critical: usize,
 }
 
 #[derive(Serialize)]
 struct PairJson<'a> {
     schema: u32,
     at: String,
+    thresholds: ThresholdsJson,
     summary: PairSummaryJson,
     pairs: Vec<PairRowJson<'a>>,
     waiting_csrs: Vec<WaitingJson<'a>>,
@@ -137,6 +145,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
             common_name: c.subject.common_name(),
             serial: digest::hex_colons_lower(&c.serial),
             not_after: c.not_after.map(rfc3339),
+            expiry: ExpiryJson::new(&report.expiry(i)),
             sha256: c.fingerprints().sha256,
         }
     };
@@ -164,9 +173,12 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     let matched = pairs.iter().filter(|r| r.status == "match").count();
+    let expiring = report.expiring();
+    let expiring_at = |level: Level| expiring.iter().filter(|(_, e)| e.level == level).count();
     let doc = PairJson {
         schema: JSON_SCHEMA,
         at: rfc3339(report.at),
+        thresholds: ThresholdsJson::new(report.thresholds),
         summary: PairSummaryJson {
             files: report.files,
             pairs: pairs.len(),
@@ -179,6 +191,8 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
             ca_certificates: p.ca_certificates.len(),
             unreadable: report.unreadable.len(),
             unknown: report.unknown.len(),
+            expiry_warnings: expiring_at(Level::Warning),
+            expiry_critical: expiring_at(Level::Critical),
         },
         pairs,
         waiting_csrs: waiting,
