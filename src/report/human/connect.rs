@@ -174,7 +174,9 @@ pub fn watch(report: &WatchReport, width: usize, out: &mut dyn Write) -> io::Res
                 };
                 writeln!(out, "{head}{HANG}{}, {}, {origin}", c.display_name(), key_words(&c.public_key))?;
                 if let Some(sans) = c.extensions.subject_alt_names.as_ref().filter(|s| !s.is_empty()) {
-                    let list: Vec<String> = sans.iter().map(|s| format!("{}:{}", s.type_label(), s.value())).collect();
+                    // `IP` for openssl's `IP Address`: one word, so a wrapped line never splits an entry
+                    let label = |s: &crate::model::extensions::SanEntry| s.type_label().replace("IP Address", "IP");
+                    let list: Vec<String> = sans.iter().map(|s| format!("{}:{}", label(s), s.value())).collect();
                     more(out, &format!("SANs {}", list.join(", ")))?;
                 }
                 more(out, &checks_line(r))?;
