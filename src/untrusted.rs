@@ -16,6 +16,9 @@ use std::path::Path;
 pub struct Untrusted(String);
 
 impl Untrusted {
+    /// The empty text.
+    pub const EMPTY: Untrusted = Untrusted(String::new());
+
     pub fn new(text: impl Into<String>) -> Untrusted {
         Untrusted(text.into())
     }

@@ -62,8 +62,18 @@ pub struct Expiry {
 
 /// Judges `certificate` at `at`.
 pub fn judge(certificate: &Certificate, at: OffsetDateTime, thresholds: Thresholds) -> Expiry {
-    let days_left = certificate.not_after.map(|end| (end - at).whole_seconds().div_euclid(86_400));
-    let not_yet_valid = certificate.not_before.is_some_and(|start| at < start);
+    judge_dates(certificate.not_before, certificate.not_after, at, thresholds)
+}
+
+/// Judges a certificate by its dates (None: unreadable).
+pub fn judge_dates(
+    not_before: Option<OffsetDateTime>,
+    not_after: Option<OffsetDateTime>,
+    at: OffsetDateTime,
+    thresholds: Thresholds,
+) -> Expiry {
+    let days_left = not_after.map(|end| (end - at).whole_seconds().div_euclid(86_400));
+    let not_yet_valid = not_before.is_some_and(|start| at < start);
     let level = match days_left {
         None => Level::Warning,
         Some(_) if not_yet_valid => Level::Critical,

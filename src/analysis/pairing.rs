@@ -19,8 +19,36 @@ use crate::model::{Certificate, Csr, PublicKey};
 pub struct Place {
     pub path: Untrusted,
     pub position: Option<usize>,
-    /// The file name, for purpose inference.
-    pub file_name: Option<String>,
+    /// The file itself (shared by the objects of one file), to read it again.
+    pub file: std::sync::Arc<std::path::Path>,
+    /// Where in the file: what [`Reread`] is asked for.
+    pub locator: Locator,
+}
+
+/// Where in its file an object is: the index of the object, and within a PKCS#7 the index of the certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Locator {
+    pub object: u32,
+    pub inner: Option<u32>,
+}
+
+/// An object read again.
+pub enum Reparsed {
+    Csr(Box<Csr>),
+    Certificate(Box<Certificate>),
+    Other,
+}
+
+/// Reads one object of a file again. Pairing keeps no parsed object, nor its DER, for the whole run (40,000 files
+/// would take hundreds of MiB): it reads the two of a pair again when it checks them. Reading files is the
+/// commands' business; they hand pairing this.
+pub type Reread = dyn Fn(&Place) -> Result<Reparsed, String> + Send + Sync;
+
+impl Place {
+    /// The file name, for purpose inference (`tomcat.csr`).
+    pub fn file_name(&self) -> Option<&str> {
+        std::path::Path::new(self.path.raw()).file_name().and_then(|n| n.to_str())
+    }
 }
 
 impl std::fmt::Display for Place {
@@ -30,6 +58,152 @@ impl std::fmt::Display for Place {
             None => write!(f, "{}", self.path),
         }
     }
+}
+
+/// A public key reduced to what makes it the same key (see [`PublicKey::identity`]): a SHA-256 of that identity,
+/// so that tens of thousands of keys are indexed without keeping their moduli.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyHash([u8; 32]);
+
+impl KeyHash {
+    pub fn of(key: &PublicKey) -> KeyHash {
+        let mut data = Vec::with_capacity(key.spki.len() + 16);
+        let mut part = |tag: &[u8], bytes: &[u8]| {
+            data.extend_from_slice(tag);
+            data.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+            data.extend_from_slice(bytes);
+        };
+        match key.identity() {
+            KeyIdentity::Rsa { modulus, exponent } => {
+                part(b"rsa-modulus", modulus);
+                part(b"rsa-exponent", exponent);
+            }
+            KeyIdentity::Ec { curve, point } => {
+                part(b"ec-curve", curve.unwrap_or_default().as_bytes());
+                part(b"ec-point", point);
+            }
+            KeyIdentity::Spki(spki) => part(b"spki", spki),
+        }
+        KeyHash(crate::model::digest::sha256(&data))
+    }
+}
+
+/// What pairing keeps of a certificate for the whole run: the few facts pairing and the report read, a few hundred
+/// bytes, where a parsed [`Certificate`] takes 4 KiB in some 90 allocations. The checks of its pair (and `plan`)
+/// read it again from its file ([`Reread`]): a folder of 40,000 files fits in tens of MiB.
+#[derive(Clone, Debug)]
+pub struct FiledCertificate {
+    /// SHA-256 of the DER: the certificate's fingerprint, and what copies are found by.
+    pub sha256: [u8; 32],
+    pub key: KeyHash,
+    /// `rsa`, `ec`, ... ([`PublicKey::algorithm`]).
+    pub algorithm: &'static str,
+    pub common_name: Option<Untrusted>,
+    /// Without a CN: its first SAN, else the whole subject ([`Certificate::display_name`]).
+    other_name: Option<Untrusted>,
+    /// The subject as [`DistinguishedName::canonical`] compares it, hashed.
+    subject: [u8; 32],
+    /// The lower-case CNs, hashed, for the "did it issue another one?" index.
+    subject_cn: u64,
+    issuer_cn: u64,
+    pub serial: Box<[u8]>,
+    pub not_before: Option<time::OffsetDateTime>,
+    pub not_after: Option<time::OffsetDateTime>,
+    /// CA:TRUE, may sign, not a server's ([`chain::looks_like_ca`]).
+    pub looks_like_ca: bool,
+    /// The purpose its usages suggest ([`chain::infer_purpose`]).
+    pub looks_like: Option<Purpose>,
+}
+
+impl FiledCertificate {
+    pub fn new(c: &Certificate) -> FiledCertificate {
+        let lower = |n: &crate::model::DistinguishedName| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            n.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default().hash(&mut h);
+            h.finish()
+        };
+        let common_name = c.subject.common_name().cloned();
+        FiledCertificate {
+            sha256: crate::model::digest::sha256(&c.der),
+            key: KeyHash::of(&c.public_key),
+            algorithm: c.public_key.algorithm(),
+            other_name: common_name.is_none().then(|| c.display_name()),
+            common_name,
+            subject: name_hash(&c.subject),
+            subject_cn: lower(&c.subject),
+            issuer_cn: lower(&c.issuer),
+            serial: c.serial.clone().into_boxed_slice(),
+            not_before: c.not_before,
+            not_after: c.not_after,
+            looks_like_ca: chain::looks_like_ca(c),
+            looks_like: chain::infer_purpose(c).map(|(p, _)| p),
+        }
+    }
+
+    /// The subject's CN, else its first SAN, else the whole subject ([`Certificate::display_name`]).
+    pub fn display_name(&self) -> &Untrusted {
+        match (&self.common_name, &self.other_name) {
+            (Some(cn), _) => cn,
+            (None, Some(other)) => other,
+            // (other_name is set whenever common_name is not)
+            (None, None) => const { &Untrusted::EMPTY },
+        }
+    }
+}
+
+/// What pairing keeps of a CSR (see [`FiledCertificate`]).
+#[derive(Clone, Debug)]
+pub struct FiledCsr {
+    /// SHA-256 of the DER: what copies of one CSR are found by.
+    pub sha256: [u8; 32],
+    pub key: KeyHash,
+    pub algorithm: &'static str,
+    pub common_name: Option<Untrusted>,
+    subject: [u8; 32],
+}
+
+impl FiledCsr {
+    pub fn new(c: &Csr) -> FiledCsr {
+        FiledCsr {
+            sha256: crate::model::digest::sha256(&c.der),
+            key: KeyHash::of(&c.public_key),
+            algorithm: c.public_key.algorithm(),
+            common_name: c.subject.common_name().cloned(),
+            subject: name_hash(&c.subject),
+        }
+    }
+}
+
+/// Certificate `found` read again: the same certificate (its SHA-256), or why not.
+pub fn reread_certificate(found: &Found<FiledCertificate>, reread: &Reread) -> Result<Certificate, String> {
+    match reread(&found.place)? {
+        Reparsed::Certificate(c) if crate::model::digest::sha256(&c.der) == found.item.sha256 => Ok(*c),
+        _ => Err(format!("{}: changed since ucert read it", found.place)),
+    }
+}
+
+/// CSR `found` read again (see [`reread_certificate`]).
+pub fn reread_csr(found: &Found<FiledCsr>, reread: &Reread) -> Result<Csr, String> {
+    match reread(&found.place)? {
+        Reparsed::Csr(c) if crate::model::digest::sha256(&c.der) == found.item.sha256 => Ok(*c),
+        _ => Err(format!("{}: changed since ucert read it", found.place)),
+    }
+}
+
+/// A name as [`DistinguishedName::canonical`] compares it, hashed.
+fn name_hash(name: &crate::model::DistinguishedName) -> [u8; 32] {
+    let mut data = Vec::new();
+    for rdn in name.canonical() {
+        for (oid, value) in rdn {
+            for text in [oid, value] {
+                data.extend_from_slice(&(text.len() as u64).to_be_bytes());
+                data.extend_from_slice(text.as_bytes());
+            }
+        }
+        data.push(0xff); // end of the RDN
+    }
+    crate::model::digest::sha256(&data)
 }
 
 /// A private or public key found on its own.
@@ -49,8 +223,8 @@ pub struct Found<T> {
 /// Everything found, before pairing.
 #[derive(Default)]
 pub struct Inventory {
-    pub csrs: Vec<Found<Csr>>,
-    pub certificates: Vec<Found<Certificate>>,
+    pub csrs: Vec<Found<FiledCsr>>,
+    pub certificates: Vec<Found<FiledCertificate>>,
     pub keys: Vec<Found<LooseKey>>,
 }
 
@@ -98,8 +272,8 @@ pub struct Orphan {
 /// The result of pairing. Entries, orphans and the lists refer to the objects by their index in `csrs`,
 /// `certificates` and `keys`.
 pub struct Pairing {
-    pub csrs: Vec<Found<Csr>>,
-    pub certificates: Vec<Found<Certificate>>,
+    pub csrs: Vec<Found<FiledCsr>>,
+    pub certificates: Vec<Found<FiledCertificate>>,
     pub keys: Vec<Found<LooseKey>>,
     /// CSRs with their certificates (none: still waiting for the CA).
     pub entries: Vec<CsrEntry>,
@@ -110,9 +284,16 @@ pub struct Pairing {
     pub ca_certificates: Vec<usize>,
     /// Certificates found more than once (the same DER in several files), by index of the copy.
     pub duplicate_certificates: Vec<usize>,
+    /// How objects are read again from their files.
+    pub reread: Box<Reread>,
 }
 
 impl Pairing {
+    /// Certificate `i`, read again from its file.
+    pub fn certificate(&self, i: usize) -> Result<Certificate, String> {
+        reread_certificate(&self.certificates[i], &*self.reread)
+    }
+
     /// Any pair fails a check, or any certificate has no CSR.
     pub fn has_failures(&self) -> bool {
         !self.orphans.is_empty() || self.entries.iter().any(|e| e.certificates.iter().any(|c| !c.verdict.matched))
@@ -121,18 +302,27 @@ impl Pairing {
 
 /// Pairs everything. Verdicts run in parallel; the rest is a few passes over hash maps keyed by borrowed keys.
 /// `purpose` (`--purpose`) is every CSR's; without it, each CSR's file name says its own.
-pub fn pair(inventory: Inventory, purpose: Option<Purpose>, at: OffsetDateTime) -> Pairing {
+pub fn pair(inventory: Inventory, purpose: Option<Purpose>, at: OffsetDateTime, reread: Box<Reread>) -> Pairing {
     let (roles, entries, orphans, lonely_keys) = {
-        let roles = Roles::sort(&inventory);
+        let roles = Roles::sort(&inventory, &*reread);
         let index = KeyIndex::new(&inventory, &roles.leaves);
         let mut entries = csr_entries(&inventory, &index, purpose);
-        let cas: Vec<Certificate> = roles.cas.iter().map(|&i| inventory.certificates[i].item.clone()).collect();
+        let cas: Vec<Certificate> =
+            roles.cas.iter().filter_map(|&i| reread_certificate(&inventory.certificates[i], &*reread).ok()).collect();
+        // each pair's objects read again, checked and dropped: never the whole folder in memory at once
         entries.par_iter_mut().for_each(|e| {
-            let csr = &inventory.csrs[e.csr].item;
+            let csr = reread_csr(&inventory.csrs[e.csr], &*reread);
             for paired in &mut e.certificates {
-                let cert = &inventory.certificates[paired.certificate].item;
-                let pair = Pair { request: Request::Csr(csr), certificate: cert, cas: &cas, purpose: e.purpose, at };
-                paired.verdict = verdict(&checks::run_all(&pair));
+                let cert = reread_certificate(&inventory.certificates[paired.certificate], &*reread);
+                paired.verdict = match (&csr, cert) {
+                    (Ok(csr), Ok(cert)) => {
+                        let pair =
+                            Pair { request: Request::Csr(csr), certificate: &cert, cas: &cas, purpose: e.purpose, at };
+                        verdict(&checks::run_all(&pair))
+                    }
+                    (Err(e), _) => unreadable_again(e),
+                    (_, Err(e)) => unreadable_again(&e),
+                };
             }
         });
         let orphans = orphans(&inventory, &entries, &roles.leaves, &index);
@@ -149,6 +339,7 @@ pub fn pair(inventory: Inventory, purpose: Option<Purpose>, at: OffsetDateTime) 
         lonely_keys,
         ca_certificates: roles.cas,
         duplicate_certificates: roles.duplicates,
+        reread,
     }
 }
 
@@ -163,19 +354,18 @@ struct Roles {
 }
 
 impl Roles {
-    fn sort(inventory: &Inventory) -> Roles {
-        let request_keys: HashSet<KeyIdentity<'_>> =
-            inventory.csrs.iter().map(|c| c.item.public_key.identity()).collect();
-        let issuers = Issuers::new(&inventory.certificates);
+    fn sort(inventory: &Inventory, reread: &Reread) -> Roles {
+        let request_keys: HashSet<KeyHash> = inventory.csrs.iter().map(|c| c.item.key).collect();
+        let issuers = Issuers::new(&inventory.certificates, reread);
         let mut roles = Roles { leaves: Vec::new(), cas: Vec::new(), duplicates: Vec::new() };
-        let mut seen: HashMap<&[u8], usize> = HashMap::with_capacity(inventory.certificates.len());
+        let mut seen: HashMap<&[u8; 32], usize> = HashMap::with_capacity(inventory.certificates.len());
         for (i, found) in inventory.certificates.iter().enumerate() {
             let cert = &found.item;
-            if seen.insert(cert.der.as_slice(), i).is_some() {
+            if seen.insert(&cert.sha256, i).is_some() {
                 roles.duplicates.push(i);
-            } else if request_keys.contains(&cert.public_key.identity()) {
+            } else if request_keys.contains(&cert.key) {
                 roles.leaves.push(i);
-            } else if chain::looks_like_ca(cert) || issuers.issued_another(i) {
+            } else if cert.looks_like_ca || issuers.issued_another(i) {
                 roles.cas.push(i);
             } else {
                 roles.leaves.push(i);
@@ -186,47 +376,47 @@ impl Roles {
 }
 
 /// Leaf certificates and loose keys by public key.
-struct KeyIndex<'a> {
-    certificates: HashMap<KeyIdentity<'a>, Vec<usize>>,
-    keys: HashMap<KeyIdentity<'a>, Vec<usize>>,
+struct KeyIndex {
+    certificates: HashMap<KeyHash, Vec<usize>>,
+    keys: HashMap<KeyHash, Vec<usize>>,
 }
 
-impl<'a> KeyIndex<'a> {
-    fn new(inventory: &'a Inventory, leaves: &[usize]) -> KeyIndex<'a> {
-        let mut certificates: HashMap<KeyIdentity<'_>, Vec<usize>> = HashMap::with_capacity(leaves.len());
+impl KeyIndex {
+    fn new(inventory: &Inventory, leaves: &[usize]) -> KeyIndex {
+        let mut certificates: HashMap<KeyHash, Vec<usize>> = HashMap::with_capacity(leaves.len());
         for &i in leaves {
-            certificates.entry(inventory.certificates[i].item.public_key.identity()).or_default().push(i);
+            certificates.entry(inventory.certificates[i].item.key).or_default().push(i);
         }
-        let mut keys: HashMap<KeyIdentity<'_>, Vec<usize>> = HashMap::new();
+        let mut keys: HashMap<KeyHash, Vec<usize>> = HashMap::new();
         for (i, k) in inventory.keys.iter().enumerate() {
-            keys.entry(k.item.key.identity()).or_default().push(i);
+            keys.entry(KeyHash::of(&k.item.key)).or_default().push(i);
         }
         KeyIndex { certificates, keys }
     }
 
-    fn keys_of(&self, id: &KeyIdentity<'_>) -> Vec<usize> {
+    fn keys_of(&self, id: &KeyHash) -> Vec<usize> {
         self.keys.get(id).cloned().unwrap_or_default()
     }
 }
 
 /// One entry per CSR, with its certificates (verdicts not yet run) and keys; the same CSR in several files is one
 /// entry with copies.
-fn csr_entries(inventory: &Inventory, index: &KeyIndex<'_>, purpose: Option<Purpose>) -> Vec<CsrEntry> {
-    let mut csr_first: HashMap<&[u8], usize> = HashMap::with_capacity(inventory.csrs.len());
+fn csr_entries(inventory: &Inventory, index: &KeyIndex, purpose: Option<Purpose>) -> Vec<CsrEntry> {
+    let mut csr_first: HashMap<&[u8; 32], usize> = HashMap::with_capacity(inventory.csrs.len());
     let mut entries: Vec<CsrEntry> = Vec::new();
     for (i, found) in inventory.csrs.iter().enumerate() {
         let csr = &found.item;
-        if let Some(&first) = csr_first.get(csr.der.as_slice()) {
+        if let Some(&first) = csr_first.get(&csr.sha256) {
             if let Some(e) = entries.iter_mut().rev().find(|e| e.csr == first) {
                 e.copies.push(i);
             }
             continue;
         }
-        csr_first.insert(csr.der.as_slice(), i);
-        let id = csr.public_key.identity();
+        csr_first.insert(&csr.sha256, i);
+        let id = csr.key;
         entries.push(CsrEntry {
             csr: i,
-            purpose: purpose.or_else(|| found.place.file_name.as_deref().and_then(Purpose::from_file_name)),
+            purpose: purpose.or_else(|| found.place.file_name().and_then(Purpose::from_file_name)),
             certificates: index
                 .certificates
                 .get(&id)
@@ -241,28 +431,28 @@ fn csr_entries(inventory: &Inventory, index: &KeyIndex<'_>, purpose: Option<Purp
 
 /// Leaf certificates with no CSR: superseded when a CSR names the same subject with another key. A node's CSRs all
 /// share its subject, so the CSR of the purpose the certificate looks like (and of its key type) wins.
-fn orphans(inventory: &Inventory, entries: &[CsrEntry], leaves: &[usize], index: &KeyIndex<'_>) -> Vec<Orphan> {
+fn orphans(inventory: &Inventory, entries: &[CsrEntry], leaves: &[usize], index: &KeyIndex) -> Vec<Orphan> {
     let csrs = &inventory.csrs;
-    let csr_keys: HashSet<KeyIdentity<'_>> = entries.iter().map(|e| csrs[e.csr].item.public_key.identity()).collect();
-    let purpose_of = |c: usize| csrs[c].place.file_name.as_deref().and_then(Purpose::from_file_name);
-    let mut subjects: HashMap<Vec<Vec<(String, String)>>, Vec<usize>> = HashMap::new();
+    let csr_keys: HashSet<KeyHash> = entries.iter().map(|e| csrs[e.csr].item.key).collect();
+    let purpose_of = |c: usize| csrs[c].place.file_name().and_then(Purpose::from_file_name);
+    let mut subjects: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
     let mut orphans = Vec::new();
     for &i in leaves {
         let cert = &inventory.certificates[i].item;
-        let id = cert.public_key.identity();
+        let id = cert.key;
         if csr_keys.contains(&id) {
             continue;
         }
         if subjects.is_empty() {
             for e in entries {
-                subjects.entry(csrs[e.csr].item.subject.canonical()).or_default().push(e.csr);
+                subjects.entry(csrs[e.csr].item.subject).or_default().push(e.csr);
             }
         }
-        let looks_like = chain::infer_purpose(cert).map(|(p, _)| p);
-        let superseded_by = subjects.get(&cert.subject.canonical()).and_then(|candidates| {
+        let looks_like = cert.looks_like;
+        let superseded_by = subjects.get(&cert.subject).and_then(|candidates| {
             candidates.iter().copied().max_by_key(|&c| {
                 let same_purpose = looks_like.is_some() && purpose_of(c) == looks_like;
-                let same_type = csrs[c].item.public_key.same_type(&cert.public_key);
+                let same_type = csrs[c].item.algorithm == cert.algorithm;
                 // max_by_key keeps the last of equals: reverse the index so the first CSR wins ties
                 (same_purpose, same_type, std::cmp::Reverse(c))
             })
@@ -287,37 +477,52 @@ fn lonely_keys(inventory: &Inventory, entries: &[CsrEntry], orphans: &[Orphan], 
         .flat_map(|e| e.keys.iter().copied())
         .chain(orphans.iter().flat_map(|o| o.keys.iter().copied()))
         .collect();
-    let ca_keys: HashSet<KeyIdentity<'_>> =
-        cas.iter().map(|&i| inventory.certificates[i].item.public_key.identity()).collect();
+    let ca_keys: HashSet<KeyHash> = cas.iter().map(|&i| inventory.certificates[i].item.key).collect();
     let keys = &inventory.keys;
-    (0..keys.len()).filter(|k| !used.contains(k) && !ca_keys.contains(&keys[*k].item.key.identity())).collect()
+    (0..keys.len()).filter(|k| !used.contains(k) && !ca_keys.contains(&KeyHash::of(&keys[*k].item.key))).collect()
 }
 
 /// The verdict a pair holds until the parallel pass over the entries runs its checks.
 /// "Did this certificate issue another one at hand?", asked only of the few certificates without a CSR: other
 /// certificates are found by the CN of their issuer, then judged by [`chain::could_issue`].
 struct Issuers<'a> {
-    certificates: &'a [Found<Certificate>],
-    by_issuer_cn: HashMap<String, Vec<usize>>,
+    certificates: &'a [Found<FiledCertificate>],
+    by_issuer_cn: HashMap<u64, Vec<usize>>,
+    reread: &'a Reread,
 }
 
 impl<'a> Issuers<'a> {
-    fn new(certificates: &'a [Found<Certificate>]) -> Issuers<'a> {
-        let mut by_issuer_cn: HashMap<String, Vec<usize>> = HashMap::new();
+    fn new(certificates: &'a [Found<FiledCertificate>], reread: &'a Reread) -> Issuers<'a> {
+        let mut by_issuer_cn: HashMap<u64, Vec<usize>> = HashMap::new();
         for (i, found) in certificates.iter().enumerate() {
-            let cn = found.item.issuer.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default();
-            by_issuer_cn.entry(cn).or_default().push(i);
+            by_issuer_cn.entry(found.item.issuer_cn).or_default().push(i);
         }
-        Issuers { certificates, by_issuer_cn }
+        Issuers { certificates, by_issuer_cn, reread }
     }
 
+    /// Reads the candidate and the certificates naming it as issuer again: asked only of the few without a CSR.
     fn issued_another(&self, j: usize) -> bool {
-        let candidate = &self.certificates[j].item;
-        let cn = candidate.subject.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default();
-        self.by_issuer_cn.get(&cn).into_iter().flatten().any(|&i| {
-            let issued = &self.certificates[i].item;
-            i != j && issued.der != candidate.der && chain::could_issue(candidate, issued)
-        })
+        let filed = &self.certificates[j].item;
+        let Some(others) = self.by_issuer_cn.get(&filed.subject_cn) else { return false };
+        let read = |k: usize| reread_certificate(&self.certificates[k], self.reread);
+        let others: Vec<usize> =
+            others.iter().copied().filter(|&i| i != j && self.certificates[i].item.sha256 != filed.sha256).collect();
+        if others.is_empty() {
+            return false;
+        }
+        let Ok(candidate) = read(j) else { return false };
+        others.into_iter().any(|i| read(i).is_ok_and(|issued| chain::could_issue(&candidate, &issued)))
+    }
+}
+
+/// The verdict of a pair whose CSR or certificate could not be read again (removed or changed meanwhile).
+fn unreadable_again(why: &str) -> Verdict {
+    Verdict {
+        matched: false,
+        cucm_error: None,
+        failed_check: None,
+        message: Some(format!("could not be read again: {why}")),
+        warnings: Vec::new(),
     }
 }
 

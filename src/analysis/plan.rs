@@ -169,14 +169,17 @@ pub fn plan(pairing: &Pairing, store: &[Certificate], options: &Options) -> Plan
     nodes.sort_by_key(|n| (Some(n) != publisher.as_ref(), n.raw().to_ascii_lowercase()));
     let order = |n: &Untrusted| nodes.iter().position(|m| m == n).unwrap_or(usize::MAX);
     // the CA certificates at hand and every leaf, in one pool, for the issuers of each leaf
+    // (read again from their files: a cluster's few dozen certificates)
     let mut pool: Vec<Certificate> =
-        pairing.ca_certificates.iter().map(|&i| pairing.certificates[i].item.clone()).collect();
+        pairing.ca_certificates.iter().filter_map(|&i| pairing.certificate(i).ok()).collect();
     let ca_count = pool.len();
     let mut leaf_index = BTreeMap::new();
     for e in &pairing.entries {
         for p in &e.certificates {
-            leaf_index.insert(p.certificate, pool.len());
-            pool.push(pairing.certificates[p.certificate].item.clone());
+            if let Ok(leaf) = pairing.certificate(p.certificate) {
+                leaf_index.insert(p.certificate, pool.len());
+                pool.push(leaf);
+            }
         }
     }
     let issuers = Pool::new(&pool);
@@ -248,8 +251,8 @@ pub fn plan(pairing: &Pairing, store: &[Certificate], options: &Options) -> Plan
 
 /// A node's name: the CN of its CSR, which CUCM makes the host's FQDN; a multi-server CSR's CN is the host's name
 /// with `-ms` added to its first label (`cucm-pub-ms.example.com`), and names the node it was made on without it.
-fn node_name(subject: &crate::model::DistinguishedName) -> Untrusted {
-    let Some(cn) = subject.common_name() else { return Untrusted::new("(no CN)") };
+fn node_name(common_name: Option<&Untrusted>) -> Untrusted {
+    let Some(cn) = common_name else { return Untrusted::new("(no CN)") };
     let (first, rest) = cn.raw().split_once('.').map_or((cn.raw(), None), |(f, r)| (f, Some(r)));
     match (first.strip_suffix("-ms"), rest) {
         (Some(host), Some(rest)) if !host.is_empty() => Untrusted::new(format!("{host}.{rest}")),
@@ -282,7 +285,7 @@ fn names_no_host(cn: &str) -> bool {
 /// admin downloads one node's CSRs into), when they name exactly one; else its own CN.
 fn node_names(pairing: &Pairing) -> Vec<Untrusted> {
     let folder = |c: usize| std::path::Path::new(pairing.csrs[c].place.path.raw()).parent().map(|p| p.to_path_buf());
-    let own: Vec<Untrusted> = pairing.csrs.iter().map(|f| node_name(&f.item.subject)).collect();
+    let own: Vec<Untrusted> = pairing.csrs.iter().map(|f| node_name(f.item.common_name.as_ref())).collect();
     (0..pairing.csrs.len())
         .map(|c| {
             if !names_no_host(own[c].raw()) {
@@ -437,7 +440,7 @@ impl Context<'_> {
         }
         // certificates no CSR here asked for: CUCM would refuse them on any node
         for o in orphans.iter().filter(|o| o.superseded_by.is_none()) {
-            let node = node_name(&self.pairing.certificates[o.certificate].item.subject);
+            let node = node_name(self.pairing.certificates[o.certificate].item.common_name.as_ref());
             steps.push(orphan_step(self.pairing, o).node(&node));
             blocked = true;
         }
@@ -561,8 +564,8 @@ impl Context<'_> {
         }
         if cert_found
             .item
-            .subject
-            .common_name()
+            .common_name
+            .as_ref()
             .is_some_and(|cn| cn.raw().split('.').next().is_some_and(|h| h.ends_with("-ms")))
         {
             warnings.push(format!(
@@ -772,20 +775,18 @@ impl Context<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::name::{DistinguishedName, NameAttribute};
 
-    fn cn(value: &str) -> DistinguishedName {
-        let attr = NameAttribute { name: "CN".into(), oid: "2.5.4.3".into(), value: Untrusted::new(value) };
-        DistinguishedName { rdns: vec![vec![attr]], notes: Vec::new() }
+    fn cn(value: &str) -> Option<Untrusted> {
+        Some(Untrusted::new(value))
     }
 
     #[test]
     fn a_multi_server_csr_names_its_node_without_ms() {
-        assert_eq!(node_name(&cn("cucm-pub-ms.example.com")).raw(), "cucm-pub.example.com");
-        assert_eq!(node_name(&cn("cucm-pub-ms")).raw(), "cucm-pub");
-        assert_eq!(node_name(&cn("cucm-pub.example.com")).raw(), "cucm-pub.example.com");
-        assert_eq!(node_name(&cn("-ms.example.com")).raw(), "-ms.example.com", "no host left: kept whole");
-        assert_eq!(node_name(&DistinguishedName::default()).raw(), "(no CN)");
+        assert_eq!(node_name(cn("cucm-pub-ms.example.com").as_ref()).raw(), "cucm-pub.example.com");
+        assert_eq!(node_name(cn("cucm-pub-ms").as_ref()).raw(), "cucm-pub");
+        assert_eq!(node_name(cn("cucm-pub.example.com").as_ref()).raw(), "cucm-pub.example.com");
+        assert_eq!(node_name(cn("-ms.example.com").as_ref()).raw(), "-ms.example.com", "no host left: kept whole");
+        assert_eq!(node_name(None).raw(), "(no CN)");
     }
 
     #[test]

@@ -15,7 +15,9 @@ use rayon::prelude::*;
 use time::OffsetDateTime;
 
 use crate::analysis::expiry::Thresholds;
-use crate::analysis::pairing::{self, Found, Inventory, LooseKey, Place};
+use crate::analysis::pairing::{
+    self, FiledCertificate, FiledCsr, Found, Inventory, Locator, LooseKey, Place, Reparsed, Reread,
+};
 use crate::cucm::Purpose;
 use crate::input::{self, InputError, Object, Reading, Source};
 use crate::report::pair::{PairReport, Skipped};
@@ -23,8 +25,18 @@ use crate::report::pair::{PairReport, Skipped};
 /// The most files one run reads: a cluster's certificates are hundreds, a mistaken `pair /` millions.
 pub const MAX_FILES: usize = 200_000;
 
+/// What pairing keeps of one object of a file.
+enum Filed {
+    Csr(FiledCsr),
+    Certificate(FiledCertificate),
+    /// The certificates of a PKCS#7.
+    Certificates(Vec<FiledCertificate>),
+    Key(LooseKey),
+}
+
 enum Scanned {
-    Objects(Vec<(Object, Option<usize>)>),
+    /// Each object, its position when the file holds several, and where it is in the file.
+    Objects(Vec<(Filed, Option<usize>, u32)>),
     Unreadable(String),
     Unknown(String),
 }
@@ -37,7 +49,7 @@ pub fn pair(
     reading: Reading,
 ) -> Result<PairReport, Problem> {
     let Gathered { inventory, unreadable, unknown, skipped, files } = gather(paths, reading)?;
-    let pairing = pairing::pair(inventory, purpose, at);
+    let pairing = pairing::pair(inventory, purpose, at, rereader(reading));
     Ok(PairReport { pairing, unreadable, unknown, skipped, files, at, thresholds })
 }
 
@@ -80,6 +92,22 @@ pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Pr
         .collect();
     progress.finish();
     let mut inventory = Inventory::default();
+    // sized once: growing by doubling would hold two copies at the peak
+    let (mut csrs, mut certificates) = (0, 0);
+    for (_, scanned) in &scans {
+        if let Scanned::Objects(objects) = scanned {
+            for (object, ..) in objects {
+                match object {
+                    Filed::Csr(_) => csrs += 1,
+                    Filed::Certificate(_) => certificates += 1,
+                    Filed::Certificates(list) => certificates += list.len(),
+                    Filed::Key(_) => {}
+                }
+            }
+        }
+    }
+    inventory.csrs.reserve_exact(csrs);
+    inventory.certificates.reserve_exact(certificates);
     let mut unreadable = Vec::new();
     let mut unknown = Vec::new();
     let total = scans.len();
@@ -89,29 +117,30 @@ pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Pr
             Scanned::Unreadable(reason) => unreadable.push(Skipped { path: shown, reason }),
             Scanned::Unknown(reason) => unknown.push(Skipped { path: shown, reason }),
             Scanned::Objects(objects) => {
-                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                let place = |position| Place { path: shown.clone(), position, file_name: file_name.clone() };
-                for (object, position) in objects {
-                    match object {
-                        Object::Csr(c) => inventory.csrs.push(Found { item: *c, place: place(position) }),
-                        Object::Certificate(c) => {
-                            inventory.certificates.push(Found { item: *c, place: place(position) })
+                let file: Arc<Path> = Arc::from(path);
+                let place = |position, object, inner| Place {
+                    path: shown.clone(),
+                    position,
+                    file: file.clone(),
+                    locator: Locator { object, inner },
+                };
+                for (filed, position, object) in objects {
+                    match filed {
+                        Filed::Csr(c) => inventory.csrs.push(Found { item: c, place: place(position, object, None) }),
+                        Filed::Certificate(c) => {
+                            inventory.certificates.push(Found { item: c, place: place(position, object, None) })
                         }
-                        Object::Pkcs7(list) => {
+                        Filed::Certificates(list) => {
                             let base = position.unwrap_or(0);
                             let several = list.len() > 1 || position.is_some();
-                            for (k, c) in list.into_iter().enumerate() {
-                                inventory
-                                    .certificates
-                                    .push(Found { item: c, place: place(several.then_some(base + k + 1)) });
+                            for (k, c) in (0u32..).zip(list) {
+                                let at = place(several.then_some(base + k as usize + 1), object, Some(k));
+                                inventory.certificates.push(Found { item: c, place: at });
                             }
                         }
-                        Object::PrivateKey { public, .. } => inventory
-                            .keys
-                            .push(Found { item: LooseKey { key: public, private: true }, place: place(position) }),
-                        Object::PublicKey { public, .. } => inventory
-                            .keys
-                            .push(Found { item: LooseKey { key: public, private: false }, place: place(position) }),
+                        Filed::Key(key) => {
+                            inventory.keys.push(Found { item: key, place: place(position, object, None) })
+                        }
                     }
                 }
             }
@@ -216,9 +245,33 @@ fn scan(path: &Path, reading: Reading) -> Scanned {
         return Scanned::Unknown(decoded.why_nothing());
     }
     let several = decoded.objects.len() > 1;
+    // each object reduced here, on the thread that parsed it: the parsed whole never outlives its file
+    let filed = |object: Object| match object {
+        Object::Csr(c) => Filed::Csr(FiledCsr::new(&c)),
+        Object::Certificate(c) => Filed::Certificate(FiledCertificate::new(&c)),
+        Object::Pkcs7(list) => Filed::Certificates(list.iter().map(FiledCertificate::new).collect()),
+        Object::PrivateKey { public, .. } => Filed::Key(LooseKey { key: public, private: true }),
+        Object::PublicKey { public, .. } => Filed::Key(LooseKey { key: public, private: false }),
+    };
     Scanned::Objects(
-        decoded.objects.into_iter().enumerate().map(|(i, l)| (l.object, several.then_some(i + 1))).collect(),
+        (0u32..).zip(decoded.objects).map(|(i, l)| (filed(l.object), several.then_some(i as usize + 1), i)).collect(),
     )
+}
+
+/// How pairing reads an object again (see [`pairing::Reread`]): the file decoded again, the object at its place.
+pub(crate) fn rereader(reading: Reading) -> Box<Reread> {
+    Box::new(move |place: &Place| {
+        let decoded = input::load(&Source::Path(place.file.to_path_buf()), reading).map_err(|e| e.to_string())?;
+        let object = decoded.objects.into_iter().nth(place.locator.object as usize).map(|l| l.object);
+        Ok(match (object, place.locator.inner) {
+            (Some(Object::Csr(c)), None) => Reparsed::Csr(c),
+            (Some(Object::Certificate(c)), None) => Reparsed::Certificate(c),
+            (Some(Object::Pkcs7(list)), Some(k)) => {
+                list.into_iter().nth(k as usize).map_or(Reparsed::Other, |c| Reparsed::Certificate(Box::new(c)))
+            }
+            _ => Reparsed::Other,
+        })
+    })
 }
 
 /// A progress bar that draws nothing unless stderr is a terminal and a second has passed.

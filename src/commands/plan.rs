@@ -20,14 +20,16 @@ pub fn plan(
     reading: Reading,
 ) -> Result<PlanReport, Problem> {
     let Gathered { inventory, unreadable, unknown, skipped, files } = gather(paths, reading)?;
-    let store = match trust_store {
+    let store: Vec<crate::model::Certificate> = match trust_store {
         Some(dir) => {
-            gather(&[dir.to_path_buf()], reading)?.inventory.certificates.into_iter().map(|f| f.item).collect()
+            let found = gather(&[dir.to_path_buf()], reading)?.inventory.certificates;
+            let reread = super::pair::rereader(reading);
+            found.iter().filter_map(|f| pairing::reread_certificate(f, &*reread).ok()).collect()
         }
         None => Vec::new(),
     };
     let at = options.at;
-    let pairing = pairing::pair(inventory, purpose, at);
+    let pairing = pairing::pair(inventory, purpose, at, super::pair::rereader(reading));
     let plan = plan::plan(&pairing, &store, &options);
     Ok(PlanReport { plan, files, unreadable, unknown, skipped, store_certificates: store.len(), at })
 }

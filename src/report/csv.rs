@@ -173,18 +173,23 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
     let mut w = writer(out);
     let head = ["row", "node", "purpose", "csr", "certificate", "verdict", "failed_check", "cucm_error"];
     w.write_record(head.iter().chain(&CERTIFICATE_COLUMNS)).map_err(io)?;
-    let node = |name: &crate::model::DistinguishedName| cell(name.common_name().map(|n| n.raw()).unwrap_or_default());
+    let node = |cn: &Option<Untrusted>| cell(cn.as_ref().map(|n| n.raw()).unwrap_or_default());
     let purpose = |p: Option<crate::cucm::Purpose>| p.map(|p| p.name().to_string()).unwrap_or_default();
     let with_certificate = |mut row: Vec<String>, i: usize| {
-        let found = &p.certificates[i];
-        let self_signed = crate::analysis::chain::is_self_signed(&found.item);
-        row.extend(certificate_cells(&found.item, self_signed, &report.expiry(i)));
+        // (each certificate read again from its file, one at a time)
+        match p.certificate(i) {
+            Ok(c) => {
+                let self_signed = crate::analysis::chain::is_self_signed(&c);
+                row.extend(certificate_cells(&c, self_signed, &report.expiry(i)));
+            }
+            Err(_) => row.extend(std::iter::repeat_n(String::new(), CERTIFICATE_COLUMNS.len())),
+        }
         row
     };
     for e in &p.entries {
         let csr = &p.csrs[e.csr];
         let start = |row: &str| {
-            vec![row.to_string(), node(&csr.item.subject), purpose(e.purpose), cell(&csr.place.to_string())]
+            vec![row.to_string(), node(&csr.item.common_name), purpose(e.purpose), cell(&csr.place.to_string())]
         };
         if e.certificates.is_empty() {
             let mut row = start("waiting");
@@ -206,7 +211,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         let cert = &p.certificates[o.certificate];
         let row = vec![
             "no-csr".to_string(),
-            node(&cert.item.subject),
+            node(&cert.item.common_name),
             purpose(o.purpose),
             o.superseded_by.map(|c| cell(&p.csrs[c].place.to_string())).unwrap_or_default(),
             cell(&cert.place.to_string()),
@@ -220,7 +225,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         let cert = &p.certificates[i];
         let row = vec![
             "ca".to_string(),
-            node(&cert.item.subject),
+            node(&cert.item.common_name),
             String::new(),
             String::new(),
             cell(&cert.place.to_string()),

@@ -30,7 +30,8 @@ pub struct PairReport {
 impl PairReport {
     /// How soon certificate `i` (an index into the pairing's certificates) expires.
     pub fn expiry(&self, i: usize) -> Expiry {
-        expiry::judge(&self.pairing.certificates[i].item, self.at, self.thresholds)
+        let c = &self.pairing.certificates[i].item;
+        expiry::judge_dates(c.not_before, c.not_after, self.at, self.thresholds)
     }
 
     /// The certificates inside `--warn-days` or `--critical-days` (each once, copies left out), soonest first.

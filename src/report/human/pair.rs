@@ -148,7 +148,7 @@ fn rows(p: &Pairing) -> Vec<Row> {
         [k] => p.keys[*k].place.to_string(),
         [k, rest @ ..] => format!("{} (+{})", p.keys[*k].place, rest.len()),
     };
-    let cn = |name: &crate::model::DistinguishedName| name.common_name().map_or("-".to_string(), |c| c.to_string());
+    let cn = |name: &Option<crate::untrusted::Untrusted>| name.as_ref().map_or("-".to_string(), |c| c.to_string());
     let mut rows = Vec::new();
     let mut entries: Vec<_> = p.entries.iter().collect();
     entries.sort_by(|a, b| p.csrs[a.csr].place.path.cmp(&p.csrs[b.csr].place.path));
@@ -175,7 +175,7 @@ fn rows(p: &Pairing) -> Vec<Row> {
             };
             rows.push(Row {
                 status,
-                node: cn(&csr.item.subject),
+                node: cn(&csr.item.common_name),
                 csr: csr.place.to_string(),
                 certificate: p.certificates[paired.certificate].place.to_string(),
                 key: keys_of(&e.keys),
@@ -187,7 +187,7 @@ fn rows(p: &Pairing) -> Vec<Row> {
     for e in entries.iter().filter(|e| e.certificates.is_empty()) {
         rows.push(Row {
             status: "waiting",
-            node: cn(&p.csrs[e.csr].item.subject),
+            node: cn(&p.csrs[e.csr].item.common_name),
             csr: p.csrs[e.csr].place.to_string(),
             certificate: "-".into(),
             key: keys_of(&e.keys),
@@ -212,7 +212,7 @@ fn rows(p: &Pairing) -> Vec<Row> {
         };
         rows.push(Row {
             status,
-            node: cn(&p.certificates[o.certificate].item.subject),
+            node: cn(&p.certificates[o.certificate].item.common_name),
             csr,
             certificate: p.certificates[o.certificate].place.to_string(),
             key: keys_of(&o.keys),

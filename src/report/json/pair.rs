@@ -142,11 +142,11 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         let Found { item: c, place } = &p.certificates[i];
         PairCertJson {
             place: PlaceJson::new(place),
-            common_name: c.subject.common_name(),
+            common_name: c.common_name.as_ref(),
             serial: digest::hex_colons_lower(&c.serial),
             not_after: c.not_after.map(rfc3339),
             expiry: ExpiryJson::new(&report.expiry(i)),
-            sha256: c.fingerprints().sha256,
+            sha256: digest::hex_colons_upper(&c.sha256),
         }
     };
     let keys = |ks: &[usize]| ks.iter().map(|&k| PlaceJson::new(&p.keys[k].place)).collect::<Vec<_>>();
@@ -166,7 +166,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         if e.certificates.is_empty() {
             waiting.push(WaitingJson {
                 csr: PlaceJson::new(&p.csrs[e.csr].place),
-                common_name: p.csrs[e.csr].item.subject.common_name(),
+                common_name: p.csrs[e.csr].item.common_name.as_ref(),
                 purpose: e.purpose.map(|p| p.name()),
                 keys: keys(&e.keys),
             });
