@@ -737,6 +737,7 @@ struct Connect {
     address: String,
     protocol: String,
     cipher_suite: String,
+    handshake_ended: Option<String>,
     at: String,
     chain: Vec<Certificate>,
     host_match: HostMatch,

@@ -321,3 +321,28 @@ fn inspect_chain_and_pair_take_the_thresholds() {
     let mut reader = csv::Reader::from_reader(rows.as_bytes());
     assert_eq!(reader.records().count(), 5, "{rows}");
 }
+
+/// A server that requires a client certificate (as CUCM's SIP TLS port, 5061) ends a TLS 1.2 handshake after
+/// presenting its own: what it presented is still read and judged.
+#[test]
+fn a_server_that_requires_a_client_certificate_is_still_read() {
+    if !common::has_openssl("a_server_that_requires_a_client_certificate_is_still_read") {
+        return;
+    }
+    for (version, ends_early) in [("-no_tls1_3", true), ("-tls1_3", false)] {
+        let server = OpensslServer::start("watch/valid.pem", "watch/server.key", None, &["-Verify", "1", version]);
+        let (code, text, err) = run(&[&server.target()]);
+        assert_eq!(code, 0, "{version}: {text}{err}");
+        assert!(text.contains("cucm-pub.example.com"), "{text}");
+        assert_eq!(
+            text.contains("note: the server ended the handshake after presenting its certificate"),
+            ends_early,
+            "{version}: {text}"
+        );
+        let (_, json, _) = run(&[&server.target(), "--json"]);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(doc["handshake_ended"].is_string(), ends_early, "{json}");
+        let (code, line, _) = run(&[&server.target(), "--format", "nagios"]);
+        assert_eq!(code, 0, "{line}");
+    }
+}

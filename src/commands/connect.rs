@@ -101,6 +101,7 @@ fn probe(target: &Target, local: &Local, o: &Options<'_>) -> Result<ConnectRepor
         address: presented.address.to_string(),
         protocol: presented.protocol,
         cipher_suite: presented.cipher_suite,
+        ended_early: presented.ended_early,
         chain: chain.into_iter().map(|c| CertificateFacts::new(c, o.at, o.thresholds)).collect(),
         host,
         trust,

@@ -88,6 +88,10 @@ pub struct Presented {
     pub cipher_suite: String,
     /// The address connected to.
     pub address: SocketAddr,
+    /// The server ended the handshake after presenting its chain, and why: what a server does that requires a
+    /// client certificate (CUCM's SIP TLS port, 5061) when the client has none to give. The chain is what it
+    /// presents all the same.
+    pub ended_early: Option<String>,
 }
 
 /// Connects, handshakes, and returns what the server presented. `sni` overrides the name sent (and for an IP
@@ -162,14 +166,29 @@ pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Pr
                 }
                 first_read = false;
             }
-            match conn.read_tls(&mut tcp) {
-                Ok(0) => return Err(FetchError::Closed),
-                Ok(_) => {}
-                Err(e) => return Err(io_failure(e, timeout)),
-            }
-            if let Err(e) = conn.process_new_packets() {
-                let _ = conn.write_tls(&mut tcp); // send our alert
-                return Err(handshake_error(e));
+            let failure = match conn.read_tls(&mut tcp) {
+                Ok(0) => Some(FetchError::Closed),
+                Ok(_) => conn.process_new_packets().err().map(|e| {
+                    let _ = conn.write_tls(&mut tcp); // send our alert
+                    handshake_error(e)
+                }),
+                Err(e) => Some(io_failure(e, timeout)),
+            };
+            if let Some(failure) = failure {
+                // after its certificate, a server may still end the handshake (it wants a client certificate):
+                // what it presented is what was asked for
+                let chain = recorder.take();
+                if chain.is_empty() || matches!(failure, FetchError::Timeout(..)) {
+                    return Err(failure);
+                }
+                let (protocol, cipher_suite) = negotiated(&conn);
+                return Ok(Presented {
+                    chain,
+                    protocol,
+                    cipher_suite,
+                    address,
+                    ended_early: Some(failure.to_string()),
+                });
             }
         }
     }
@@ -177,11 +196,17 @@ pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Pr
     if chain.is_empty() {
         return Err(FetchError::NoCertificate);
     }
-    let protocol = conn.protocol_version().map(|v| format!("{v:?}").replace("TLSv1_", "TLSv1.")).unwrap_or_default();
-    let cipher_suite = conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())).unwrap_or_default();
+    let (protocol, cipher_suite) = negotiated(&conn);
     conn.send_close_notify();
     let _ = conn.write_tls(&mut tcp);
-    Ok(Presented { chain, protocol, cipher_suite, address })
+    Ok(Presented { chain, protocol, cipher_suite, address, ended_early: None })
+}
+
+/// The protocol version and cipher suite, as far as the handshake got.
+fn negotiated(conn: &ClientConnection) -> (String, String) {
+    let protocol = conn.protocol_version().map(|v| format!("{v:?}").replace("TLSv1_", "TLSv1.")).unwrap_or_default();
+    let cipher_suite = conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())).unwrap_or_default();
+    (protocol, cipher_suite)
 }
 
 /// Name resolution with the same time limit (the system resolver has none of its own).

@@ -20,6 +20,8 @@ pub struct ConnectReport {
     pub address: String,
     pub protocol: String,
     pub cipher_suite: String,
+    /// The server ended the handshake after presenting its chain (it requires a client certificate), and why.
+    pub ended_early: Option<String>,
     pub chain: Vec<CertificateFacts>,
     pub host: HostMatch,
     pub trust: Option<Trust>,

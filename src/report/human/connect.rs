@@ -23,6 +23,14 @@ pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
         report.protocol,
         report.cipher_suite
     )?;
+    if let Some(why) = &report.ended_early {
+        writeln!(
+            out,
+            "  {} the server ended the handshake after presenting its certificate ({why}), as one that requires a \
+             client certificate does (CUCM's SIP TLS port); what it presented is below",
+            "note:".bold()
+        )?;
+    }
     expectation(report, out)?;
     presented_chain(report, out)?;
     checks(report, out)?;
@@ -178,6 +186,11 @@ pub fn watch(report: &WatchReport, width: usize, out: &mut dyn Write) -> io::Res
                     let label = |s: &crate::model::extensions::SanEntry| s.type_label().replace("IP Address", "IP");
                     let list: Vec<String> = sans.iter().map(|s| format!("{}:{}", label(s), s.value())).collect();
                     more(out, &format!("SANs {}", list.join(", ")))?;
+                }
+                if let Some(why) = &r.ended_early {
+                    let note =
+                        format!("note: it ended the handshake after its certificate ({why}): a client certificate?");
+                    more(out, &note)?;
                 }
                 more(out, &checks_line(r))?;
                 for (standing, finding) in r.findings() {

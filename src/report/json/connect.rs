@@ -54,6 +54,9 @@ struct ConnectJson<'a> {
     address: &'a str,
     protocol: &'a str,
     cipher_suite: &'a str,
+    /// null, or why the server ended the handshake after presenting its chain (it wants a client certificate, as
+    /// CUCM's SIP TLS port does): the chain is what it presents all the same.
+    handshake_ended: Option<&'a str>,
     at: String,
     /// The presented certificates, leaf first.
     chain: Vec<CertificateJson<'a>>,
@@ -101,6 +104,7 @@ fn connect_json(report: &ConnectReport, schema: Option<u32>) -> ConnectJson<'_> 
         address: &report.address,
         protocol: &report.protocol,
         cipher_suite: &report.cipher_suite,
+        handshake_ended: report.ended_early.as_deref(),
         at: rfc3339(report.at),
         chain: report.chain.iter().map(CertificateJson::new).collect(),
         host_match: host_match(&report.host),
