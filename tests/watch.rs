@@ -196,8 +196,9 @@ fn targets_come_from_a_file_with_comments() {
     let s = servers();
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("cluster.txt");
+    // as Notepad saves it: a byte order mark, CR LF
     let text = format!(
-        "# the cluster's Tomcat\n{}   # publisher\n\n  {}\n{}\n",
+        "\u{feff}# the cluster's Tomcat\r\n{}   # publisher\r\n\r\n  {}\r\n{}\r\n",
         s.valid.target(),
         s.warning.target(),
         s.valid.target()

@@ -544,3 +544,46 @@ fn verdict(findings: &[checks::Finding]) -> Verdict {
         warnings,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture_certificate(rel: &str) -> Certificate {
+        let text = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)).unwrap();
+        Certificate::from_der(pem::parse(text).unwrap().contents()).unwrap().0
+    }
+
+    fn found(c: &Certificate) -> Found<FiledCertificate> {
+        let file: std::sync::Arc<std::path::Path> = std::sync::Arc::from(std::path::Path::new("certnew.cer"));
+        let place = Place { path: Untrusted::new("certnew.cer"), position: None, file, locator: Locator::default() };
+        Found { item: FiledCertificate::new(c), place }
+    }
+
+    #[test]
+    fn a_file_changed_between_the_reads_is_said_so() {
+        let tomcat = fixture_certificate("cucm/tomcat.pem");
+        let other = fixture_certificate("cucm/CallManager.pem");
+        let f = found(&tomcat);
+        let again = tomcat.clone();
+        let same = move |_: &Place| Ok(Reparsed::Certificate(Box::new(again.clone())));
+        assert_eq!(reread_certificate(&f, &same).unwrap().der, tomcat.der);
+        let changed = move |_: &Place| Ok(Reparsed::Certificate(Box::new(other.clone())));
+        assert_eq!(reread_certificate(&f, &changed).unwrap_err(), "certnew.cer: changed since ucert read it");
+        let gone = |_: &Place| Err("no such file or directory".to_string());
+        assert_eq!(reread_certificate(&f, &gone).unwrap_err(), "no such file or directory");
+        let verdict = unreadable_again("certnew.cer: changed since ucert read it");
+        assert!(!verdict.matched && verdict.message.unwrap().contains("could not be read again"));
+    }
+
+    #[test]
+    fn what_is_kept_names_the_key_and_the_certificate() {
+        let tomcat = fixture_certificate("cucm/tomcat.pem");
+        let filed = FiledCertificate::new(&tomcat);
+        assert_eq!(filed.key, KeyHash::of(&tomcat.public_key));
+        assert_ne!(filed.key, KeyHash::of(&fixture_certificate("cucm/CallManager.pem").public_key));
+        assert_eq!(filed.display_name(), &tomcat.display_name());
+        assert_eq!(filed.sha256, crate::model::digest::sha256(&tomcat.der));
+        assert_eq!(filed.looks_like, chain::infer_purpose(&tomcat).map(|(p, _)| p));
+    }
+}

@@ -120,6 +120,8 @@ fn read_targets(source: &Source, reading: Reading) -> Result<Vec<Target>, Proble
         kind: ProblemKind::Unreadable,
         message: format!("not text (UTF-8): invalid byte at offset {}", e.valid_up_to()),
     })?;
+    // (Notepad's UTF-8 starts with a byte order mark)
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut targets = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or_default().trim();
