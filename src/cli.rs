@@ -85,10 +85,13 @@ pub enum Command {
     )]
     Logs(LogsArgs),
 
-    /// Check what a server really presents (Cisco Tomcat on 8443, the CA's IIS for CAPF Online CA).
+    /// Check what servers really present and how soon it expires (Cisco Tomcat on 8443, SIP over TLS on 5061, the
+    /// CA's IIS for CAPF Online CA), many at once.
     #[command(after_help = "Examples:\n  ucert connect cucm-pub.example.com            # port 8443\n  \
                             ucert connect cucm-pub:8443 --expect certnew.cer   # is the new certificate served?\n  \
-                            ucert connect lab-dc.example.com:443 --ca root.cer --save iis/")]
+                            ucert connect lab-dc.example.com:443 --ca root.cer --save iis/\n  \
+                            ucert connect cucm-pub:8443 cucm-sub:8443 cucm-pub:5061 --warn-days 45 --format nagios\n  \
+                            ucert connect --targets cluster.txt --format csv > expiry.csv")]
     Connect(ConnectArgs),
 
     /// Explain a CUCM certificate error text: what it means, its causes, what to check, and the ucert command.
