@@ -225,20 +225,6 @@ fn key_words(key: &crate::model::PublicKey) -> String {
     head.trim_end_matches(" bits").to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn keys_in_the_fewest_words() {
-        let key = |rel: &str| {
-            let pem = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel));
-            let der = pem::parse(pem.unwrap()).unwrap().into_contents();
-            crate::model::Certificate::from_der(&der).unwrap().0.public_key
-        };
-        assert_eq!(super::key_words(&key("cucm/tomcat.pem")), "RSA 2048");
-        assert_eq!(super::key_words(&key("cucm/tomcat-ECDSA.pem")), "EC secp384r1");
-    }
-}
-
 /// The checks that ran, each ok or not: the host name always, the chain with `--ca`, the certificate with
 /// `--expect`.
 fn checks_line(r: &ConnectReport) -> String {
@@ -270,4 +256,18 @@ fn watch_summary(report: &WatchReport) -> String {
         report.thresholds.warn_days,
         report.thresholds.critical_days
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_in_the_fewest_words() {
+        let key = |rel: &str| {
+            let pem = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel));
+            let der = pem::parse(pem.unwrap()).unwrap().into_contents();
+            crate::model::Certificate::from_der(&der).unwrap().0.public_key
+        };
+        assert_eq!(super::key_words(&key("cucm/tomcat.pem")), "RSA 2048");
+        assert_eq!(super::key_words(&key("cucm/tomcat-ECDSA.pem")), "EC secp384r1");
+    }
 }
