@@ -182,9 +182,8 @@ pub struct PairArgs {
     #[command(flatten)]
     pub thresholds: ThresholdArgs,
 
-    /// The form of the report: text (default), json (as --json), csv (RFC 4180, a header row, for a spreadsheet).
-    #[arg(long, value_name = "FORMAT", value_parser = formats(&["text", "json", "csv"]), conflicts_with_all = ["json", "quiet", "verbose"])]
-    pub format: Option<Format>,
+    #[command(flatten)]
+    pub format: CsvFormatArg,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -287,9 +286,8 @@ pub struct ConnectArgs {
     #[command(flatten)]
     pub thresholds: ThresholdArgs,
 
-    /// The form of the report: text (default), json (as --json), nagios (one status line and exit code as a Nagios plugin), csv (RFC 4180, a header row, for a spreadsheet).
-    #[arg(long, value_name = "FORMAT", value_parser = formats(&["text", "json", "nagios", "csv"]), conflicts_with_all = ["json", "quiet", "verbose"])]
-    pub format: Option<Format>,
+    #[command(flatten)]
+    pub format: MonitorFormatArg,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -336,9 +334,8 @@ pub struct InspectArgs {
     #[command(flatten)]
     pub thresholds: ThresholdArgs,
 
-    /// The form of the report: text (default), json (as --json), nagios (one status line and exit code as a Nagios plugin), csv (RFC 4180, a header row, for a spreadsheet).
-    #[arg(long, value_name = "FORMAT", value_parser = formats(&["text", "json", "nagios", "csv"]), conflicts_with_all = ["json", "quiet", "verbose"])]
-    pub format: Option<Format>,
+    #[command(flatten)]
+    pub format: MonitorFormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -391,6 +388,25 @@ pub struct ThresholdArgs {
     /// A certificate with fewer days left than this, expired or not yet valid, is a failed check (exit 1).
     #[arg(long, value_name = "DAYS", default_value_t = 7)]
     pub critical_days: u32,
+}
+
+/// `--format` on the subcommands whose report is also a Nagios line and CSV (`connect`, `inspect`).
+#[derive(Debug, Args)]
+pub struct MonitorFormatArg {
+    /// The form of the report: text (default), json (as --json), nagios (one status line and exit code as a Nagios
+    /// plugin), csv (RFC 4180, a header row, for a spreadsheet).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(&["text", "json", "nagios", "csv"]),
+          conflicts_with_all = ["json", "quiet", "verbose"])]
+    pub format: Option<Format>,
+}
+
+/// `--format` on the subcommands whose report is also CSV (`pair`).
+#[derive(Debug, Args)]
+pub struct CsvFormatArg {
+    /// The form of the report: text (default), json (as --json), csv (RFC 4180, a header row, for a spreadsheet).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(&["text", "json", "csv"]),
+          conflicts_with_all = ["json", "quiet", "verbose"])]
+    pub format: Option<Format>,
 }
 
 /// The report forms `--format` names; each subcommand accepts those it can write.
