@@ -47,7 +47,7 @@ pub type Reread = dyn Fn(&Place) -> Result<Reparsed, String> + Send + Sync;
 impl Place {
     /// The file name, for purpose inference (`tomcat.csr`).
     pub fn file_name(&self) -> Option<&str> {
-        std::path::Path::new(self.path.raw()).file_name().and_then(|n| n.to_str())
+        self.file.file_name().and_then(|n| n.to_str())
     }
 }
 
