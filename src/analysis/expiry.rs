@@ -84,6 +84,14 @@ pub fn judge_dates(
     Expiry { level, days_left, not_yet_valid, thresholds }
 }
 
+/// Of numbered certificates and their expiry, those inside a threshold, soonest first (ties in order): what
+/// `chain` and `pair` list under "expiring".
+pub fn expiring(judged: impl IntoIterator<Item = (usize, Expiry)>) -> Vec<(usize, Expiry)> {
+    let mut found: Vec<(usize, Expiry)> = judged.into_iter().filter(|(_, e)| e.level > Level::Ok).collect();
+    found.sort_by_key(|(i, e)| (e.days_left.unwrap_or(i64::MIN), *i));
+    found
+}
+
 impl Expiry {
     /// Why the level is what it is, for people: "expires in 5 days, inside --critical-days 7".
     pub fn describe(&self) -> String {

@@ -26,12 +26,7 @@ impl ChainReport {
 
     /// The members inside `--warn-days` or `--critical-days`, soonest first.
     pub fn expiring(&self) -> Vec<(usize, Expiry)> {
-        let mut found: Vec<(usize, Expiry)> = (0..self.analysis.members.len())
-            .map(|i| (i, self.expiry(i)))
-            .filter(|(_, e)| e.level > Level::Ok)
-            .collect();
-        found.sort_by_key(|(i, e)| (e.days_left.unwrap_or(i64::MIN), *i));
-        found
+        expiry::expiring((0..self.analysis.members.len()).map(|i| (i, self.expiry(i))))
     }
 
     /// The upload plan is complete and no certificate is inside `--critical-days`.

@@ -100,6 +100,11 @@ impl WatchReport {
         sorted
     }
 
+    /// How many targets stand so.
+    pub fn count(&self, standing: Standing) -> usize {
+        self.probes.iter().filter(|p| p.standing() == standing).count()
+    }
+
     pub fn worst(&self) -> Standing {
         self.probes.iter().map(Probe::standing).max().unwrap_or(Standing::Ok)
     }

@@ -37,13 +37,9 @@ impl PairReport {
     /// The certificates inside `--warn-days` or `--critical-days` (each once, copies left out), soonest first.
     pub fn expiring(&self) -> Vec<(usize, Expiry)> {
         let copies: std::collections::HashSet<usize> = self.pairing.duplicate_certificates.iter().copied().collect();
-        let mut found: Vec<(usize, Expiry)> = (0..self.pairing.certificates.len())
-            .filter(|i| !copies.contains(i))
-            .map(|i| (i, self.expiry(i)))
-            .filter(|(_, e)| e.level > Level::Ok)
-            .collect();
-        found.sort_by_key(|(i, e)| (e.days_left.unwrap_or(i64::MIN), *i));
-        found
+        expiry::expiring(
+            (0..self.pairing.certificates.len()).filter(|i| !copies.contains(i)).map(|i| (i, self.expiry(i))),
+        )
     }
 
     /// A pair fails a check, a certificate has no CSR, or a certificate is inside `--critical-days`.

@@ -240,10 +240,9 @@ fn checks_line(r: &ConnectReport) -> String {
 }
 
 fn watch_summary(report: &WatchReport) -> String {
-    let count = |s: Standing| report.probes.iter().filter(|p| p.standing() == s).count();
     let mut parts = Vec::new();
     for s in [Standing::Unreached, Standing::Critical, Standing::Warning, Standing::Ok] {
-        match count(s) {
+        match report.count(s) {
             0 => {}
             n => parts.push(format!("{n} {}", s.as_str())),
         }

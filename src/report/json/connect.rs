@@ -155,7 +155,6 @@ struct WatchJson<'a> {
 
 /// `connect` with several targets (`--targets`, or more than one named).
 pub fn watch(report: &WatchReport, out: &mut dyn Write) -> io::Result<()> {
-    let count = |s: Standing| report.probes.iter().filter(|p| p.standing() == s).count();
     let targets = report
         .by_urgency()
         .into_iter()
@@ -174,10 +173,10 @@ pub fn watch(report: &WatchReport, out: &mut dyn Write) -> io::Result<()> {
         status: report.worst().as_str(),
         summary: WatchSummaryJson {
             targets: report.probes.len(),
-            ok: count(Standing::Ok),
-            warning: count(Standing::Warning),
-            critical: count(Standing::Critical),
-            unreached: count(Standing::Unreached),
+            ok: report.count(Standing::Ok),
+            warning: report.count(Standing::Warning),
+            critical: report.count(Standing::Critical),
+            unreached: report.count(Standing::Unreached),
         },
         targets,
     };
