@@ -193,11 +193,13 @@ fn collect(
             }
         };
         let ft = entry.file_type();
-        let shown = Untrusted::path(entry.path());
         if ft.is_dir() {
             continue;
         }
+        // the name as shown, made only for what is skipped (the regular files are the tens of thousands)
+        let shown = || Untrusted::path(entry.path());
         if ft.is_symlink() {
+            let shown = shown();
             match std::fs::canonicalize(entry.path()) {
                 Ok(target) if target.starts_with(&canonical_root) => skipped.push(Skipped {
                     path: shown,
@@ -216,7 +218,7 @@ fn collect(
         } else if ft.is_file() {
             files.push(entry.into_path());
         } else {
-            skipped.push(Skipped { path: shown, reason: "not a regular file (a pipe, socket or device)".into() });
+            skipped.push(Skipped { path: shown(), reason: "not a regular file (a pipe, socket or device)".into() });
         }
     }
     skipped.extend(

@@ -132,13 +132,17 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
     let mut b64 = Vec::with_capacity(raw.len());
     if !raw.contains(':') {
         // The usual case: no RFC 1421 headers, just lines of base64 (copied whole; bytes filtered only in a
-        // line with white space inside).
-        for line in raw.split(['\n', '\r']) {
-            let line = line.trim_ascii();
-            if line.bytes().any(|b| b.is_ascii_whitespace()) {
-                b64.extend(line.bytes().filter(|b| !b.is_ascii_whitespace()));
+        // line with white space inside). Line ends found with memchr: `pair` decodes tens of thousands of files.
+        let bytes = raw.as_bytes();
+        let mut start = 0;
+        for end in memchr::memchr2_iter(b'\n', b'\r', bytes).chain([bytes.len()]) {
+            let line = bytes[start..end].trim_ascii();
+            start = end + 1;
+            // a fold rather than `any`: no early exit, so the bytes are compared many at a time
+            if line.iter().fold(false, |white, b| white | b.is_ascii_whitespace()) {
+                b64.extend(line.iter().filter(|b| !b.is_ascii_whitespace()));
             } else {
-                b64.extend_from_slice(line.as_bytes());
+                b64.extend_from_slice(line);
             }
         }
         return base64_body(b64);
@@ -214,6 +218,16 @@ mod tests {
         for sep in ["\r", "\r\n"] {
             let text = format!("-----BEGIN CERTIFICATE-----{sep}{BODY}{sep}-----END CERTIFICATE-----{sep}");
             assert!(scan(&text)[0].body.is_ok(), "separator {sep:?}");
+        }
+    }
+
+    #[test]
+    fn white_space_anywhere_in_a_body_is_dropped() {
+        // what the memchr line split must give: every ASCII white-space byte gone, whatever the line ends
+        for body in ["MAMC\nAQA=", " MAMC \t\r\n AQA= \n\n", "MA MC\x0cAQ\tA=", "\r\rMAMCAQA=\r", "MAMCAQA="] {
+            let text = format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
+            let blocks = scan(&text);
+            assert_eq!(blocks[0].body.as_ref().unwrap().der, vec![0x30, 0x03, 0x02, 0x01, 0x00], "body {body:?}");
         }
     }
 
