@@ -236,7 +236,6 @@ impl Analyzer {
     }
 }
 
-/// A record's time stamp as the log writes it, looked up only for what is kept (findings, timeline steps).
 /// What the analysis of a line needs from the line alone: computed in parallel by [`Analyzer::lines`].
 enum Prepared {
     /// An IIS `#Fields:` header, which names the columns of the lines after it.
@@ -282,6 +281,7 @@ fn prepare(kind: LogKind, line: &str) -> Prepared {
     Prepared::Records(records)
 }
 
+/// A record's time stamp as the log writes it, looked up only for what is kept (findings, timeline steps).
 pub(super) fn time_of(kind: LogKind, record: &str) -> Option<String> {
     let capture = |re: &Regex| re.captures(record).and_then(|c| c.get(1)).map(|m| m.as_str().to_string());
     match kind {

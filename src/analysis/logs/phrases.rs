@@ -1,10 +1,19 @@
-//! Every phrase the analysis looks for, found in one pass per record by one Aho-Corasick automaton (a DFA,
-//! ASCII case-insensitive): on a log of hundreds of megabytes, a chain of `contains` calls per record was the
-//! main cost. The result is a bit set the timeline, start-up, level and signature logic consult.
+//! Every phrase the analysis looks for, found by one Aho-Corasick automaton per record: on a log of hundreds of
+//! megabytes, a chain of `contains` calls per record was the main cost. The result is a bit set the timeline,
+//! start-up, level and signature logic consult.
+//!
+//! Phrases match ASCII case-insensitively and may overlap ("login_to_certsrv_ca ... failed" holds `Login`,
+//! `Certsrv`, `Failed` and `WordFail`). An overlapping search would find them all, but it runs the automaton byte by
+//! byte; a leftmost search can skip ahead with aho-corasick's vectorised prefilter, which its case-insensitive mode
+//! gives up. So the record is lower-cased into a buffer, searched for the leftmost-longest phrase, and searched
+//! again from one byte after where that phrase starts. Every position where some phrase starts is visited, and the
+//! longest phrase starting there implies every phrase that is a prefix of it (`fail` in `failed`): the same set as
+//! the overlapping search, 1.6 times faster on a busy NGINX log (the test below compares the two).
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 macro_rules! phrases {
     ($($name:ident => $text:literal,)*) => {
@@ -72,9 +81,29 @@ pub const TRIGGERS: &[Phrase] = &[
     Phrase::UnableToLogin,
 ];
 
-static SCANNER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasick::builder().ascii_case_insensitive(true).kind(Some(AhoCorasickKind::DFA)).build(PHRASES).ok()
+/// The automaton over the lower-cased phrases, and for each phrase the bits of the phrases that are prefixes of it
+/// (itself included).
+struct Scanner {
+    automaton: AhoCorasick,
+    implied: Vec<u64>,
+}
+
+static SCANNER: LazyLock<Option<Scanner>> = LazyLock::new(|| {
+    let lower: Vec<String> = PHRASES.iter().map(|p| p.to_ascii_lowercase()).collect();
+    let automaton = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&lower).ok()?;
+    let implied = lower
+        .iter()
+        .map(|longer| {
+            (0..lower.len()).filter(|&j| longer.starts_with(lower[j].as_str())).fold(0u64, |bits, j| bits | 1 << j)
+        })
+        .collect();
+    Some(Scanner { automaton, implied })
 });
+
+thread_local! {
+    /// The record lower-cased: one buffer per thread, reused for every record.
+    static LOWERED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Which phrases a record contains.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -90,20 +119,26 @@ impl Found {
     }
 }
 
-/// One pass over the record.
+/// The phrases in one record (module comment: how).
 pub fn scan(record: &str) -> Found {
-    let mut bits = 0u64;
-    if let Some(ac) = SCANNER.as_ref() {
-        for m in ac.find_overlapping_iter(record) {
-            bits |= 1 << m.pattern().as_usize();
+    let Some(scanner) = SCANNER.as_ref() else { return Found::default() };
+    LOWERED.with_borrow_mut(|lowered| {
+        lowered.clear();
+        lowered.extend(record.bytes().map(|b| b.to_ascii_lowercase()));
+        let mut bits = 0u64;
+        let mut from = 0;
+        while let Some(m) = scanner.automaton.find(Input::new(lowered.as_slice()).span(from..lowered.len())) {
+            bits |= scanner.implied[m.pattern().as_usize()];
+            from = m.start() + 1;
         }
-    }
-    Found(bits)
+        Found(bits)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aho_corasick::AhoCorasickKind;
 
     #[test]
     fn overlapping_phrases_are_all_found() {
@@ -112,5 +147,65 @@ mod tests {
         assert!(f.has(Phrase::ReturnCode) && f.any(TRIGGERS));
         assert!(!f.has(Phrase::Sep));
         assert!(PHRASES.len() <= 64);
+    }
+
+    /// What the scan must equal: every phrase, overlapping, case-insensitive (the automaton used before).
+    fn overlapping(record: &str) -> Found {
+        static ORACLE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(PHRASES)
+                .expect("the phrases build")
+        });
+        Found(ORACLE.find_overlapping_iter(record).fold(0, |bits, m| bits | 1 << m.pattern().as_usize()))
+    }
+
+    #[test]
+    fn same_phrases_as_an_overlapping_search_on_every_log_at_hand() {
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("logs")];
+        // the real-world corpus, where it is checked out beside the repository
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared").join("real-world");
+        dirs.push(real);
+        let mut lines = 0;
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let Ok(bytes) = std::fs::read(entry.path()) else { continue };
+                let text = String::from_utf8_lossy(&bytes);
+                for line in text.lines() {
+                    assert_eq!(scan(line), overlapping(line), "{}: {line:?}", entry.path().display());
+                    lines += 1;
+                }
+            }
+        }
+        assert!(lines > 100, "the fixture logs are read ({lines} lines)");
+    }
+
+    #[test]
+    fn same_phrases_as_an_overlapping_search_on_phrases_run_together() {
+        // pieces of phrases, whole phrases and filler in random case, glued without spaces, so that phrases
+        // overlap, nest and share prefixes in every way; a fixed generator keeps the test repeatable
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let fillers = ["", " ", "x", "_", "é", "\u{202e}", "ca", "-"];
+        for _ in 0..20_000 {
+            let mut record = String::new();
+            for _ in 0..next(6) + 1 {
+                let phrase = PHRASES[next(PHRASES.len())];
+                let (a, b) = (next(phrase.len() + 1), next(phrase.len() + 1));
+                let piece = if next(3) == 0 { &phrase[a.min(b)..a.max(b)] } else { phrase };
+                for c in piece.chars() {
+                    record.push(if next(2) == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() });
+                }
+                record.push_str(fillers[next(fillers.len())]);
+            }
+            assert_eq!(scan(&record), overlapping(&record), "{record:?}");
+        }
     }
 }
