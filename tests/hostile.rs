@@ -167,6 +167,21 @@ fn hostile_file_names_are_escaped_everywhere() {
     assert!(json_holds(&doc, c), "exact path in plan JSON");
 }
 
+/// A file name in Markdown's or HTML's syntax shows as written in `plan --markdown`, not as a link, tag or emphasis.
+#[cfg(unix)]
+#[test]
+fn markdown_syntax_in_file_names_stays_text_in_the_checklist() {
+    let dir = tempfile::tempdir().unwrap();
+    // no '/' (a file name cannot hold one)
+    let name = "[x](e.example)<img src=x>_*`~&.pem";
+    std::fs::copy(fixture_path("hostile/evil-ca.pem"), dir.path().join(name)).unwrap();
+    std::fs::copy(fixture_path("hostile/tomcat.csr"), dir.path().join("tomcat.csr")).unwrap();
+    let (_, md) = run(&["plan", dir.path().to_str().unwrap(), "--at", AT, "--markdown"]);
+    assert!(md.contains(r"\[x\](e.example)\<img src=x>\_\*\`\~\&.pem"), "{md}");
+    assert!(!md.contains("[x](e"), "a link: {md}");
+    assert_eq!(md.matches('<').count(), md.matches(r"\<").count(), "every '<' escaped (no tag): {md}");
+}
+
 #[cfg(unix)]
 fn fixture_path(rel: &str) -> std::path::PathBuf {
     common::fixture_abs(rel)

@@ -131,8 +131,9 @@ pub fn markdown(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
     let p = &report.plan;
     writeln!(out, "# Certificate renewal plan")?;
     writeln!(out)?;
-    writeln!(out, "- Nodes: {}", p.nodes.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "))?;
-    let publisher = publisher_phrase(p);
+    let nodes: Vec<String> = p.nodes.iter().map(|n| text(&n.to_string())).collect();
+    writeln!(out, "- Nodes: {}", nodes.join(", "))?;
+    let publisher = text(&publisher_phrase(p));
     writeln!(out, "- P{}", publisher.strip_prefix('p').unwrap_or(&publisher))?;
     for line in settings(p) {
         writeln!(out, "- {line}")?;
@@ -152,7 +153,7 @@ pub fn markdown(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "## Cautions")?;
         writeln!(out)?;
         for w in &p.warnings {
-            writeln!(out, "- {w}")?;
+            writeln!(out, "- {}", text(w))?;
         }
     }
     for (n, w) in p.windows.iter().enumerate() {
@@ -167,16 +168,16 @@ pub fn markdown(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
             .and_then(|s| s.command.as_ref())
         {
             writeln!(out)?;
-            writeln!(out, "Uploads: {upload}.")?;
+            writeln!(out, "Uploads: {}.", text(upload))?;
         }
         writeln!(out)?;
         for s in &w.steps {
-            let condition = s.condition.as_ref().map(|c| format!(" *({c})*")).unwrap_or_default();
-            let command = command_line(s).map(|c| format!(": `{c}`")).unwrap_or_default();
+            let condition = s.condition.as_ref().map(|c| format!(" *({})*", text(c))).unwrap_or_default();
+            let command = command_line(s).map(|c| format!(": {}", code(c))).unwrap_or_default();
             if s.kind == StepKind::Blocked {
-                writeln!(out, "- [ ] **BLOCKED**: {}", s.text)?;
+                writeln!(out, "- [ ] **BLOCKED**: {}", text(&s.text))?;
             } else {
-                writeln!(out, "- [ ] {}{command}{condition}", s.text)?;
+                writeln!(out, "- [ ] {}{command}{condition}", text(&s.text))?;
             }
         }
     }
@@ -185,8 +186,54 @@ pub fn markdown(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "## Not in any window")?;
         writeln!(out)?;
         for s in &p.unplaced {
-            writeln!(out, "- [ ] **BLOCKED**: {}", s.text)?;
+            writeln!(out, "- [ ] **BLOCKED**: {}", text(&s.text))?;
         }
     }
     Ok(())
+}
+
+/// Text for the Markdown: the characters that Markdown or HTML could take as syntax inside a line are
+/// backslash-escaped, so a file or node name (which a stranger may have chosen: `[x](http://…)`, `<img …>`, `*`)
+/// and CUCM's own `<purpose>` show as written in a ticket instead of becoming a link, a tag or emphasis. (`>`, `#`
+/// and `-` are syntax only at the start of a line, where this text never is: the GUI paths' `A > B` stay as they
+/// are.) Control characters are the terminal sink's to escape, as everywhere.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' | '&') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A command as a Markdown code span, fenced with one backtick more than the longest run inside it (CommonMark's
+/// rule), so that a backtick in a file name cannot end the span early.
+fn code(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // a space inside the fence where the command itself starts or ends with a backtick
+    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_syntax_in_names_is_escaped() {
+        assert_eq!(text("a_b*[x](http://e)<img src=x>"), "a\\_b\\*\\[x\\](http://e)\\<img src=x>");
+        assert_eq!(text("A > B > C"), "A > B > C");
+        assert_eq!(text("/keys/<purpose>.csr & more"), "/keys/\\<purpose>.csr \\& more");
+        assert_eq!(text("plain words, cucm-pub.example.com"), "plain words, cucm-pub.example.com");
+    }
+
+    #[test]
+    fn commands_keep_their_backticks_inside_the_code_span() {
+        assert_eq!(code("utils service restart Cisco Tomcat"), "`utils service restart Cisco Tomcat`");
+        assert_eq!(code("ucert connect a:8443 --expect 'x`y.pem'"), "``ucert connect a:8443 --expect 'x`y.pem'``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+    }
 }
