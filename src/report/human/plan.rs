@@ -196,11 +196,17 @@ pub fn markdown(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
 /// backslash-escaped, so a file or node name (which a stranger may have chosen: `[x](http://…)`, `<img …>`, `*`)
 /// and CUCM's own `<purpose>` show as written in a ticket instead of becoming a link, a tag or emphasis. (`>`, `#`
 /// and `-` are syntax only at the start of a line, where this text never is: the GUI paths' `A > B` stay as they
-/// are.) Control characters are the terminal sink's to escape, as everywhere.
+/// are.) A backslash is escaped only where it could escape what follows it (before ASCII punctuation, or at the
+/// end), so Windows paths read as they are. Control characters are the terminal sink's to escape, as everywhere.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' | '&') {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let escape = match c {
+            '\\' => chars.peek().is_none_or(char::is_ascii_punctuation),
+            _ => matches!(c, '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' | '&'),
+        };
+        if escape {
             out.push('\\');
         }
         out.push(c);
@@ -228,6 +234,9 @@ mod tests {
         assert_eq!(text("A > B > C"), "A > B > C");
         assert_eq!(text("/keys/<purpose>.csr & more"), "/keys/\\<purpose>.csr \\& more");
         assert_eq!(text("plain words, cucm-pub.example.com"), "plain words, cucm-pub.example.com");
+        // a backslash escapes only before punctuation: Windows paths and the sink's \x1b stay as they are
+        assert_eq!(text(r"C:\certs\tomcat.pem \x1b"), r"C:\certs\tomcat.pem \x1b");
+        assert_eq!(text(r"a\_b\"), r"a\\\_b\\");
     }
 
     #[test]
