@@ -238,22 +238,29 @@ impl PublicKey {
     /// A one-line summary: `RSA 2048 bits, exponent 65537`, `EC secp384r1 (384 bits)`.
     pub fn summary(&self) -> String {
         match &self.kind {
-            KeyKind::Rsa { pss, .. } => {
-                let name = if *pss { "RSA-PSS" } else { "RSA" };
-                let bits = self.bits().unwrap_or(0);
-                match self.exponent() {
-                    Some(e) => format!("{name} {bits} bits, exponent {e}"),
-                    None => format!("{name} {bits} bits"),
-                }
-            }
-            KeyKind::Ec { .. } => match (self.curve(), self.bits()) {
-                (Some(c), Some(b)) => format!("EC {c} ({b} bits)"),
-                (Some(c), None) => format!("EC {c}"),
-                _ => "EC".into(),
+            KeyKind::Rsa { .. } => match self.exponent() {
+                Some(e) => format!("{} bits, exponent {e}", self.short()),
+                None => format!("{} bits", self.short()),
             },
+            KeyKind::Ec { .. } => match self.bits() {
+                Some(b) if self.curve().is_some() => format!("{} ({b} bits)", self.short()),
+                _ => self.short(),
+            },
+            KeyKind::Other { oid, .. } => format!("{} ({oid})", self.short()),
+            _ => self.short(),
+        }
+    }
+
+    /// The key in the fewest words, for a table column: `RSA 2048`, `EC secp384r1`, `Ed25519`.
+    pub fn short(&self) -> String {
+        match &self.kind {
+            KeyKind::Rsa { pss, .. } => {
+                format!("{} {}", if *pss { "RSA-PSS" } else { "RSA" }, self.bits().unwrap_or(0))
+            }
+            KeyKind::Ec { .. } => self.curve().map_or_else(|| "EC".to_string(), |c| format!("EC {c}")),
             KeyKind::Ed25519 { .. } => "Ed25519".into(),
             KeyKind::Ed448 { .. } => "Ed448".into(),
-            KeyKind::Other { oid, name } => format!("{} ({oid})", name.to_uppercase()),
+            KeyKind::Other { name, .. } => name.to_uppercase(),
         }
     }
 }
@@ -297,6 +304,19 @@ fn md5_of_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_in_the_fewest_words() {
+        let key = |rel: &str| {
+            let pem = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel));
+            let der = pem::parse(pem.unwrap()).unwrap().into_contents();
+            crate::model::Certificate::from_der(&der).unwrap().0.public_key
+        };
+        assert_eq!(key("cucm/tomcat.pem").short(), "RSA 2048");
+        assert_eq!(key("cucm/tomcat-ECDSA.pem").short(), "EC secp384r1");
+        assert_eq!(key("cucm/tomcat.pem").summary(), "RSA 2048 bits, exponent 65537");
+        assert_eq!(key("cucm/tomcat-ECDSA.pem").summary(), "EC secp384r1 (384 bits)");
+    }
 
     #[test]
     fn bit_length_counts_from_the_top_set_bit() {

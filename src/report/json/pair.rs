@@ -92,8 +92,9 @@ struct OrphanJson<'a> {
     keys: Vec<PlaceJson<'a>>,
 }
 
+/// A file left out (unreadable, nothing found, not read), as `pair` and `plan` list them.
 #[derive(Serialize)]
-struct SkippedJson<'a> {
+pub(super) struct SkippedJson<'a> {
     path: &'a Untrusted,
     reason: &'a str,
 }
@@ -222,6 +223,6 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
     write(out, &doc)
 }
 
-fn skipped_json(list: &[Skipped]) -> Vec<SkippedJson<'_>> {
+pub(super) fn skipped_json(list: &[Skipped]) -> Vec<SkippedJson<'_>> {
     list.iter().map(|s| SkippedJson { path: &s.path, reason: &s.reason }).collect()
 }

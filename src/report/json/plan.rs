@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::pair::{SkippedJson, skipped_json};
 use super::{JSON_SCHEMA, rfc3339, write};
 use crate::analysis::plan::{PublisherSource, SecurityMode, Step, StepKind, Window};
 use crate::report::plan::PlanReport;
@@ -34,16 +35,6 @@ struct PlanJson<'a> {
     unreadable: Vec<SkippedJson<'a>>,
     unknown: Vec<SkippedJson<'a>>,
     skipped: Vec<SkippedJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct SkippedJson<'a> {
-    path: &'a Untrusted,
-    reason: &'a str,
-}
-
-fn skipped(list: &[crate::report::pair::Skipped]) -> Vec<SkippedJson<'_>> {
-    list.iter().map(|s| SkippedJson { path: &s.path, reason: &s.reason }).collect()
 }
 
 #[derive(Serialize)]
@@ -138,9 +129,9 @@ pub fn plan(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
         not_in_any_window: p.unplaced.iter().enumerate().map(|(i, s)| step(i + 1, s)).collect(),
         files: report.files,
         trust_store_certificates: report.store_certificates,
-        unreadable: skipped(&report.unreadable),
-        unknown: skipped(&report.unknown),
-        skipped: skipped(&report.skipped),
+        unreadable: skipped_json(&report.unreadable),
+        unknown: skipped_json(&report.unknown),
+        skipped: skipped_json(&report.skipped),
     };
     write(out, &doc)
 }
