@@ -16,5 +16,5 @@ pub(crate) mod signature;
 pub use certificate::Certificate;
 pub use csr::Csr;
 pub use encoding::{KeyFormat, Origin};
-pub use key::PublicKey;
+pub use key::{KeyIdentity, PublicKey};
 pub use name::DistinguishedName;
