@@ -23,6 +23,9 @@ macro_rules! purpose_help {
 #[command(
     name = "ucert",
     version = crate::VERSION,
+    // no styling of clap's own: its messages reach the escaping sink as plain text (see `main`'s usage_error), so
+    // that escape codes in a quoted argument are a stranger's and are shown, never stripped or obeyed
+    styles = clap::builder::Styles::plain(),
     about = "Will CUCM accept this CA-signed certificate? If not, which error will it show, and why.",
     long_about = "Checks CA-signed certificates for Cisco Unified Communications (CUCM, IM&P, Unity Connection, UCCX) \
                   before you upload them: key match with the CSR, SANs, validity, key usage, chain. Offline.",

@@ -57,11 +57,13 @@ fn main() -> ExitCode {
     ExitCode::from(exit.code())
 }
 
-/// clap's message (help, version or a usage error) without its colours, through the escaping sink: a usage error
-/// quotes the argument it refused, and an argument can be a stranger's file name.
+/// clap's message (help, version or a usage error) through the escaping sink: a usage error quotes the argument it
+/// refused, and an argument can be a stranger's file name. clap styles nothing (`Cli`'s `styles`), so the text is
+/// taken as it is: stripping escape sequences (what `to_string` does) would show a file name other than the one
+/// given, where the sink shows its escape codes as text.
 fn usage_error(e: &clap::Error) -> ExitCode {
     use ucert::report::terminal::{Mode, Terminal};
-    let text = e.render().to_string();
+    let text = e.render().ansi().to_string();
     let written = if e.use_stderr() {
         let mut err = io::stderr().lock();
         Terminal::new(&mut err, Mode::Human { color: false }).write_all(text.as_bytes())

@@ -231,13 +231,20 @@ fn connect_escapes_what_the_server_presents() {
     }
 }
 
-/// A usage error quotes the refused argument: through the same sink.
+/// A usage error quotes the refused argument: through the same sink, shown as it is (its escape codes as text,
+/// not stripped: a name with them stripped is another name).
 #[test]
 fn usage_errors_quote_arguments_escaped() {
-    for args in [&["inspect", "--at", "\x1b]0;pwned\x07\u{202e}"][..], &["\x1b[2J\u{9b}31m"][..]] {
+    for (args, shown) in [
+        (&["inspect", "--at", "\x1b]0;pwned\x07\u{202e}"][..], "\\x1b]0;pwned\\x07\\u{202e}"),
+        (&["\x1b[2J\u{9b}31m"][..], "\\x1b[2J\\u{9b}31m"),
+        (&["match", "a.csr", "b.cer", "tom\x1b[31mcat.csr"][..], "'tom\\x1b[31mcat.csr'"),
+    ] {
         let out = ucert().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2));
         assert_clean(&out.stderr, "usage error", false);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(shown), "{args:?} should be shown as {shown}: {stderr}");
     }
 }
 
