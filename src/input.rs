@@ -2,6 +2,7 @@
 //! PKCS#7, bare base64, CRLF or CR line ends, a BOM, text around the blocks, several blocks) is detected by its
 //! content, never by its file name; everything else is refused with a message that says what it is.
 
+mod archive;
 mod detect;
 mod key;
 pub mod lines;

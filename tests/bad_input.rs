@@ -373,3 +373,76 @@ fn an_unknown_subcommand_or_missing_file_argument_is_a_usage_error() {
     ucert().arg("frobnicate").assert().code(2);
     ucert().arg("inspect").assert().code(2);
 }
+
+/// Archives made by the real tools (a CA's certificates zipped, logs zipped or tarred for TAC), stored or
+/// compressed: each reader names what the file is and what to do, in one line, exit 2, and reads nothing out of
+/// it (a ZIP that stores a PEM file has its BEGIN line inside; a stored log's lines sit between binary headers).
+/// `pair` lists them with the same reason. Skipped where zip, tar or gzip is missing.
+#[test]
+fn archives_are_named_with_what_to_do() {
+    let tools = ["zip", "tar", "gzip"];
+    if let Some(missing) = tools.iter().find(|t| std::process::Command::new(t).arg("--version").output().is_err()) {
+        eprintln!("archives_are_named_with_what_to_do: skipped: {missing} is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("archives");
+    std::fs::create_dir(&work).unwrap();
+    for (from, to) in [("cucm/tomcat.pem", "tomcat.pem"), ("logs/nginx-success.log", "error.log")] {
+        std::fs::copy(fixture_abs(from), work.join(to)).unwrap();
+    }
+    let run = |program: &str, args: &[&str]| {
+        let status = std::process::Command::new(program).args(args).current_dir(&work).status().unwrap();
+        assert!(status.success(), "{program} {args:?}");
+    };
+    run("zip", &["-q", "-0", "stored.zip", "tomcat.pem", "error.log"]);
+    run("zip", &["-q", "deflated.zip", "tomcat.pem", "error.log"]);
+    run("tar", &["cf", "logs.tar", "error.log"]);
+    run("tar", &["czf", "logs.tar.gz", "error.log"]);
+    run("gzip", &["-k", "tomcat.pem"]);
+    let path = |name: &str| work.join(name).to_string_lossy().into_owned();
+    let readers = |file: &str| -> Vec<Vec<String>> {
+        [vec!["inspect", file], vec!["modulus", file], vec!["match", &common::fixture("cucm/tomcat.csr"), file]]
+            .into_iter()
+            .chain([vec!["chain", file], vec!["logs", file]])
+            .map(|args| args.into_iter().map(String::from).collect())
+            .collect()
+    };
+    let zip = "a ZIP archive: extract it, and give ucert the";
+    let tar = "a tar archive: extract it (tar xf FILE), and give ucert the";
+    for (name, objects, logs) in [
+        ("stored.zip", zip, zip),
+        ("deflated.zip", zip, zip),
+        ("logs.tar", tar, tar),
+        ("logs.tar.gz", "gzip-compressed data: decompress it (gunzip)", "a tar archive in gzip (.tar.gz): extract it"),
+        ("tomcat.pem.gz", "gzip-compressed data: decompress it (gunzip), and give ucert the files inside", ""),
+    ] {
+        let file = path(name);
+        for args in readers(&file) {
+            let out = ucert().args(&args).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let is_logs = args[0] == "logs";
+            if is_logs && logs.is_empty() {
+                // a gzip-compressed file is opened by `logs` (a certificate in it is just not a log)
+                assert!(stderr.contains("not a CAPF trace"), "{args:?}: {stderr}");
+                continue;
+            }
+            let expect = if is_logs { logs } else { objects };
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+            assert!(stderr.starts_with(&format!("ucert: {file}: {expect}")), "{args:?}: {stderr}");
+            let inside = if is_logs { "the logs inside (it reads plain and gzip-compressed logs)" } else { "" };
+            assert!(stderr.trim_end().ends_with(inside), "{args:?}: {stderr}");
+        }
+    }
+    // pair lists each archive among the files with nothing to pair, with the reason, and pairs the rest
+    let out = ucert().args(["pair", "--json", "--at", common::AT, &path("")]).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unknown = doc["unknown"].as_array().unwrap();
+    let reason = |name: &str| {
+        unknown.iter().find(|u| u["path"].as_str().unwrap().ends_with(name)).map(|u| u["reason"].to_string())
+    };
+    assert!(reason("stored.zip").unwrap().contains(zip), "{unknown:?}");
+    assert!(reason("logs.tar").unwrap().contains(tar), "{unknown:?}");
+    assert!(reason("tomcat.pem").is_none(), "the certificate itself is read: {unknown:?}");
+}

@@ -190,6 +190,21 @@ fn gzip_is_read_like_plain_text() {
     assert_eq!(gz.startup.urls, plain.startup.urls);
 }
 
+/// gzip whose data is damaged from the start: one line naming the file, exit 2 (the file is opened, and refused,
+/// before its first line is looked for).
+#[test]
+fn damaged_gzip_is_named_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("error.log.gz");
+    std::fs::write(&path, b"\x1f\x8b\x08\x00 not deflate data").unwrap();
+    let file = path.to_string_lossy().into_owned();
+    let out = ucert().args(["logs", &file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with(&format!("ucert: {file}: cannot read: not valid gzip: ")), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
 #[test]
 fn invalid_utf8_is_tolerated() {
     let (doc, code) = logs_of(&["capf-invalid-utf8.txt"]);

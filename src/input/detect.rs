@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use base64::Engine;
 use x509_parser::asn1_rs::Tag;
 
+use super::archive::Archive;
 use super::pem_text;
 use super::{Decoded, InputError, Located, Object, ObjectError, Unread, key, pkcs7};
 use crate::model::der::{self, DerProblem, Element};
@@ -14,6 +15,10 @@ use crate::model::{KeyFormat, Origin};
 
 /// Decodes everything in one input.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, InputError> {
+    // first: a ZIP that stores a PEM file uncompressed has its BEGIN line inside
+    if let Some(archive) = Archive::recognise(bytes) {
+        return Err(InputError::Unrecognized(format!("{}, and give ucert the files inside", archive.advice())));
+    }
     let bytes = strip_byte_order_mark(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty);

@@ -1,5 +1,5 @@
 //! Reading logs in constant memory: plain or gzip (detected by its magic bytes, as RTMT downloads are often
-//! `.gz`), line by line through one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never
+//! `.gz`; other archives, and tar inside gzip, are named and refused: see [`super::archive`]), line by line through one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never
 //! ends cut into pieces of at most [`MAX_LINE`] bytes.
 
 use std::fs::File;
@@ -7,6 +7,7 @@ use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 
 use flate2::read::MultiGzDecoder;
 
+use super::archive::Archive;
 use super::read::open_error;
 use super::{IdleReader, InputError, Reading, Source, may_block};
 
@@ -35,10 +36,27 @@ pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, Input
     };
     let mut reader = BufReader::with_capacity(64 * 1024, raw);
     let head = reader.fill_buf().map_err(|e| InputError::Io(e.to_string()))?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        return Ok(Box::new(BufReader::with_capacity(64 * 1024, MultiGzDecoder::new(reader))));
+    match Archive::recognise(head) {
+        Some(Archive::Gzip) => {
+            let mut inflated = BufReader::with_capacity(64 * 1024, MultiGzDecoder::new(reader));
+            // what gzip holds is a log, or a tar archive of them
+            let head = inflated.fill_buf().map_err(|e| InputError::Io(format!("not valid gzip: {e}")))?;
+            if Archive::recognise(head) == Some(Archive::Tar) {
+                return Err(refusal(Archive::TarGz));
+            }
+            Ok(Box::new(inflated))
+        }
+        Some(archive) => Err(refusal(archive)),
+        None => Ok(Box::new(reader)),
     }
-    Ok(Box::new(reader))
+}
+
+/// Why an archive is not read as a log, and what to do.
+fn refusal(archive: Archive) -> InputError {
+    InputError::Unrecognized(format!(
+        "{}, and give ucert the logs inside (it reads plain and gzip-compressed logs)",
+        archive.advice()
+    ))
 }
 
 /// Lines of a log, one at a time, through a reused buffer (a line is lent, not allocated: logs have millions).
