@@ -117,6 +117,23 @@ fn cases(dir: &Path) -> Vec<Case> {
             path: write("notes.txt", b"Please find the certificate attached.\n"),
             expect: "no -----BEGIN line",
         },
+        // what copying a certificate out of an e-mail, a chat or a web page does to it
+        Case {
+            name: "a zero-width space pasted into the body",
+            path: write("zwsp.pem", cert_pem.replacen("\nMII", "\nMII\u{200b}", 1).as_bytes()),
+            expect: "line 2, column 4: a zero-width space, invisible; copied from an e-mail, chat or web page?",
+        },
+        Case {
+            name: "no-break spaces at the line ends",
+            path: write("nbsp.pem", cert_pem.replace('\n', "\u{a0}\n").as_bytes()),
+            expect: "line 1, column 28: a no-break space",
+        },
+        Case {
+            name: "typographic dashes",
+            path: write("dashes.pem", cert_pem.replace("-----", "\u{2014}\u{2013}").as_bytes()),
+            expect: "a BEGIN line that is not PEM's (line 1: '\u{2014}\u{2013}BEGIN CERTIFICATE\u{2014}\u{2013}'): its \
+                     dashes are typographic",
+        },
     ];
     #[cfg(unix)]
     {

@@ -353,7 +353,15 @@ fn guess_kind(der: &[u8]) -> Option<&'static str> {
 fn describe_unknown(bytes: &[u8]) -> String {
     let sample = &bytes[..bytes.len().min(4096)];
     let text = sample.iter().filter(|&&b| b.is_ascii_graphic() || b.is_ascii_whitespace()).count();
-    if text * 10 >= sample.len() * 9 {
+    // UTF-8 (the sample may end inside a character) with few control characters is text too: typographic dashes
+    // and quotes from an e-mail are not ASCII
+    let utf8 = match std::str::from_utf8(sample) {
+        Ok(s) => Some(s),
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&sample[..e.valid_up_to()]).ok(),
+        Err(_) => None,
+    };
+    let few_controls = |s: &str| s.chars().filter(|c| c.is_control() && !c.is_whitespace()).count() * 10 < s.len();
+    if text * 10 >= sample.len() * 9 || utf8.is_some_and(few_controls) {
         let s = String::from_utf8_lossy(sample);
         if s.starts_with("ssh-") || s.starts_with("ecdsa-sha2-") {
             return "an OpenSSH public key, not a certificate, CSR or key that ucert reads".into();
@@ -363,7 +371,8 @@ fn describe_unknown(bytes: &[u8]) -> String {
                     -----END CERTIFICATE----- too"
                 .into();
         }
-        "text without a PEM block (no -----BEGIN line), and not base64".into()
+        pem_text::near_miss(&s)
+            .unwrap_or_else(|| "text without a PEM block (no -----BEGIN line), and not base64".into())
     } else {
         "binary data that is neither DER nor PEM".into()
     }

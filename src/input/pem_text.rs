@@ -34,6 +34,37 @@ pub fn has_markers(text: &str) -> bool {
     text.contains("-----BEGIN ") || text.contains("-----END ")
 }
 
+/// For text without a PEM boundary: a line that was meant to be one, and what is wrong with it (typographic dashes
+/// from an e-mail client or word processor, or too few hyphens), for the message that refuses the file.
+pub fn near_miss(text: &str) -> Option<String> {
+    let mut candidates: Vec<(usize, &str)> =
+        ["BEGIN ", "END "].iter().flat_map(|w| text.match_indices(w)).take(100).collect();
+    candidates.sort_unstable();
+    candidates.into_iter().find_map(|(at, word)| {
+        let word = word.trim_end();
+        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        let before = text[line_start..at].trim_start();
+        let dash_like = |c: char| matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}');
+        let what = if !before.is_empty() && before.chars().all(|c| c == '-' || dash_like(c)) {
+            if before.chars().any(dash_like) {
+                "its dashes are typographic, as an e-mail client or word processor writes them".to_string()
+            } else {
+                format!("it has {} hyphens before {word}, not five", before.len())
+            }
+        } else {
+            return None;
+        };
+        let line = text[..line_start].matches('\n').count() + 1;
+        let shown = text[line_start..line_end].trim();
+        let article = if word == "END" { "an" } else { "a" };
+        Some(format!(
+            "{article} {word} line that is not PEM's (line {line}: '{shown}'): {what}; make them five hyphens (-----) \
+             on the BEGIN and END lines"
+        ))
+    })
+}
+
 /// All blocks in the text, in order. A BEGIN without END, an END without BEGIN, and mismatched labels are reported
 /// as blocks with an error, so the good blocks around them are still read.
 pub fn scan(text: &str) -> Vec<Block> {
@@ -65,7 +96,9 @@ pub fn scan(text: &str) -> Vec<Block> {
             (MarkerKind::Begin, None) => open = Some(m),
             (MarkerKind::End, Some(begin)) => {
                 let body = if begin.label == m.label {
-                    decode_body(&begin.label, text.get(begin.end..m.start).unwrap_or(""))
+                    let raw = text.get(begin.end..m.start).unwrap_or("");
+                    decode_body(&begin.label, raw)
+                        .map_err(|e| pinpoint(e, text, begin.end..m.start, line_of(begin.start)))
                 } else {
                     Err(ObjectError::Malformed {
                         what: "PEM framing".into(),
@@ -173,6 +206,36 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
     base64_body(b64)
 }
 
+/// A body refused for a character outside base64, said with where it is and what it probably is: the usual cause is
+/// text copied out of an e-mail, a chat or a web page, and the character may be invisible (a zero-width space) or
+/// look like a space (a no-break space). `body` is where the body lies in `text`; `begin_line` is the line of its
+/// BEGIN marker.
+fn pinpoint(error: ObjectError, text: &str, body: std::ops::Range<usize>, begin_line: usize) -> ObjectError {
+    if !matches!(error, ObjectError::BadBase64(_)) {
+        return error;
+    }
+    let is_base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=') || c.is_ascii_whitespace();
+    let Some(raw) = text.get(body.clone()) else { return error };
+    let Some((at, c)) = raw.char_indices().find(|&(_, c)| !is_base64(c)) else { return error };
+    let at = body.start + at;
+    let line = begin_line + raw[..at - body.start].matches('\n').count();
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let column = text[line_start..at].chars().count() + 1;
+    let what = match c {
+        '\u{a0}' => "a no-break space".to_string(),
+        '\u{200b}' => "a zero-width space, invisible".to_string(),
+        '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => "an invisible joiner or zero-width space".to_string(),
+        '>' if text[line_start..at].trim().is_empty() => "'>' at the start of the line, as in quoted e-mail".into(),
+        '<' | '&' => format!("'{c}', as in HTML"),
+        c if c.is_ascii_graphic() => format!("'{c}'"),
+        c => format!("U+{:04X}", u32::from(c)),
+    };
+    ObjectError::BadBase64(format!(
+        "line {line}, column {column}: {what}; copied from an e-mail, chat or web page? Use the file itself, or \
+         remove the character"
+    ))
+}
+
 /// Strict base64 (padding, alphabet), as the `pem` crate and openssl decode block bodies.
 fn base64_body(b64: Vec<u8>) -> Result<Body, ObjectError> {
     use base64::Engine;
@@ -274,5 +337,45 @@ mod tests {
         let blocks = scan("-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END PUBLIC KEY-----\n-----END X509 CRL-----\n");
         assert_eq!(blocks.len(), 2);
         assert!(blocks.iter().all(|b| b.body.is_err()));
+    }
+
+    /// The error's text, for a block expected to be refused.
+    fn refusal(text: &str) -> String {
+        match &scan(text)[0].body {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{text:?} was read"),
+        }
+    }
+
+    #[test]
+    fn a_pasted_character_is_named_with_its_line_and_column() {
+        let zwsp = refusal("-----BEGIN CERTIFICATE-----\nMAMC\nAQ\u{200b}A=\n-----END CERTIFICATE-----\n");
+        assert!(zwsp.contains("(line 3, column 3: a zero-width space, invisible; copied from an e-mail"), "{zwsp}");
+        // on the BEGIN line itself, the column counts the marker; CRLF line ends count once
+        let nbsp = refusal("-----BEGIN CERTIFICATE-----\u{a0}\r\nMAMCAQA=\r\n-----END CERTIFICATE-----\r\n");
+        assert!(nbsp.contains("(line 1, column 28: a no-break space;"), "{nbsp}");
+        let quoted = refusal("> -----BEGIN CERTIFICATE-----\n> MAMCAQA=\n> -----END CERTIFICATE-----\n");
+        assert!(quoted.contains("line 2, column 1: '>' at the start of the line, as in quoted e-mail"), "{quoted}");
+        let html = refusal("-----BEGIN CERTIFICATE-----<br>\nMAMCAQA=<br>\n-----END CERTIFICATE-----\n");
+        assert!(html.contains("line 1, column 28: '<', as in HTML"), "{html}");
+        let other = refusal("-----BEGIN CERTIFICATE-----\nMAMC\u{2028}AQA=\n-----END CERTIFICATE-----\n");
+        assert!(other.contains("line 2, column 5: U+2028;"), "{other}");
+        // a body that is base64 but the wrong length keeps base64's own words
+        let short = refusal("-----BEGIN CERTIFICATE-----\nMAMCAQA\n-----END CERTIFICATE-----\n");
+        assert!(short.starts_with("invalid base64 in the block body (") && !short.contains("column"), "{short}");
+    }
+
+    #[test]
+    fn a_boundary_line_with_the_wrong_dashes_is_named() {
+        let typographic =
+            near_miss("Hello,\n\u{2014}\u{2013}BEGIN CERTIFICATE REQUEST\u{2014}\u{2013}\nMIIB\n").unwrap();
+        assert!(typographic.starts_with("a BEGIN line that is not PEM's (line 2: '"), "{typographic}");
+        assert!(typographic.contains("its dashes are typographic"), "{typographic}");
+        let four = near_miss("----BEGIN CERTIFICATE-----\nMIIB\n----END CERTIFICATE-----\n").unwrap();
+        assert!(four.contains("(line 1: '----BEGIN CERTIFICATE-----'): it has 4 hyphens before BEGIN, not five"));
+        // "END " inside a word, and BEGIN in prose, are not boundaries; the real near miss after them is found
+        let prose = near_miss("I SEND the BEGIN of it\n---END CERTIFICATE---\n").unwrap();
+        assert!(prose.contains("an END line that is not PEM's (line 2:") && prose.contains("3 hyphens"), "{prose}");
+        assert_eq!(near_miss("Please find the certificate attached.\nBEGIN here\n"), None);
     }
 }
