@@ -124,9 +124,9 @@ fn cases(dir: &Path) -> Vec<Case> {
             expect: "line 2, column 4: a zero-width space, invisible; copied from an e-mail, chat or web page?",
         },
         Case {
-            name: "no-break spaces at the line ends",
-            path: write("nbsp.pem", cert_pem.replace('\n', "\u{a0}\n").as_bytes()),
-            expect: "line 1, column 28: a no-break space",
+            name: "no-break spaces starting the lines",
+            path: write("nbsp.pem", cert_pem.replace('\n', "\n\u{a0}").as_bytes()),
+            expect: "line 2, column 1: a no-break space",
         },
         Case {
             name: "typographic dashes",
@@ -462,4 +462,44 @@ fn archives_are_named_with_what_to_do() {
     assert!(reason("stored.zip").unwrap().contains(zip), "{unknown:?}");
     assert!(reason("logs.tar").unwrap().contains(tar), "{unknown:?}");
     assert!(reason("tomcat.pem").is_none(), "the certificate itself is read: {unknown:?}");
+}
+
+/// What copy and paste leaves in a certificate, against openssl: ucert reads the file exactly when `openssl x509`
+/// does (openssl drops white space, control characters and non-ASCII bytes at a line's end, and refuses them
+/// inside the base64), and names the character it refuses.
+#[test]
+fn pasted_characters_are_read_exactly_when_openssl_reads_them() {
+    if !common::has_openssl("pasted_characters_are_read_exactly_when_openssl_reads_them") {
+        return;
+    }
+    let pem = std::fs::read_to_string(fixture_abs("cucm/tomcat.pem")).unwrap();
+    let lines: Vec<&str> = pem.lines().collect();
+    // the line (0-based) of the body to spoil, and how
+    type Spoil = fn(&str) -> String;
+    let variants: [(&str, usize, Spoil); 9] = [
+        ("no-break space after the base64", 3, |l| format!("{l}\u{a0}")),
+        ("zero-width space after the base64", 3, |l| format!("{l}\u{200b}")),
+        ("no-break space after the BEGIN line", 0, |l| format!("{l}\u{a0}")),
+        ("a control character after the base64", 3, |l| format!("{l}\u{1}")),
+        ("no-break space before the base64", 3, |l| format!("\u{a0}{l}")),
+        ("zero-width space inside the base64", 3, |l| format!("{}\u{200b}{}", &l[..10], &l[10..])),
+        ("quoted e-mail", 3, |l| format!("> {l}")),
+        ("HTML line break", 3, |l| format!("{l}<br>")),
+        ("an exclamation mark after the base64", 3, |l| format!("{l}!")),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, at, spoil) in variants {
+        let mut spoiled: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        spoiled[at] = spoil(&spoiled[at]);
+        let path = dir.path().join("pasted.pem");
+        std::fs::write(&path, spoiled.join("\n") + "\n").unwrap();
+        let file = path.to_string_lossy().into_owned();
+        let openssl = std::process::Command::new("openssl").args(["x509", "-noout", "-in", &file]).output().unwrap();
+        let ours = ucert().args(["inspect", "--at", common::AT, &file]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&ours.stderr);
+        assert_eq!(ours.status.success(), openssl.status.success(), "{name}: openssl and ucert disagree: {stderr}");
+        if !ours.status.success() {
+            assert!(stderr.contains(&format!("line {}, column ", at + 1)), "{name}: {stderr}");
+        }
+    }
 }

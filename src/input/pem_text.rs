@@ -169,7 +169,7 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
         let bytes = raw.as_bytes();
         let mut start = 0;
         for end in memchr::memchr2_iter(b'\n', b'\r', bytes).chain([bytes.len()]) {
-            let line = bytes[start..end].trim_ascii();
+            let line = trim_line(&bytes[start..end]);
             start = end + 1;
             // a fold rather than `any`: no early exit, so the bytes are compared many at a time
             if line.iter().fold(false, |white, b| white | b.is_ascii_whitespace()) {
@@ -195,7 +195,7 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
             continue;
         }
         in_headers = false;
-        b64.extend(line.bytes().filter(|b| !b.is_ascii_whitespace()));
+        b64.extend(trim_line(line.as_bytes()).iter().filter(|b| !b.is_ascii_whitespace()));
     }
     if headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Proc-Type") && v.to_ascii_uppercase().contains("ENCRYPTED"))
     {
@@ -204,6 +204,15 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
         return Err(ObjectError::Encrypted(format!("{label}, legacy PEM encryption with {cipher}")));
     }
     base64_body(b64)
+}
+
+/// A body line as openssl's PEM reader takes it: white space dropped at the start, and at the end everything it drops
+/// there (white space, control characters, and any byte outside ASCII: a no-break or zero-width space pasted after
+/// the base64 is ignored, as openssl ignores it; inside the base64 it is an error, for openssl too).
+fn trim_line(line: &[u8]) -> &[u8] {
+    let line = line.trim_ascii_start();
+    let end = line.iter().rposition(|&b| b > b' ' && b.is_ascii()).map_or(0, |i| i + 1);
+    &line[..end]
 }
 
 /// A body refused for a character outside base64, said with where it is and what it probably is: the usual cause is
@@ -216,7 +225,17 @@ fn pinpoint(error: ObjectError, text: &str, body: std::ops::Range<usize>, begin_
     }
     let is_base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=') || c.is_ascii_whitespace();
     let Some(raw) = text.get(body.clone()) else { return error };
-    let Some((at, c)) = raw.char_indices().find(|&(_, c)| !is_base64(c)) else { return error };
+    // the first such character in what is read of each line (see trim_line)
+    let mut line_start = 0;
+    let found = raw.split_inclusive(['\n', '\r']).find_map(|line| {
+        let start = line_start;
+        line_start += line.len();
+        let kept = trim_line(line.as_bytes());
+        let kept_start = line.len() - line.trim_ascii_start().len();
+        let kept = &line[kept_start..kept_start + kept.len()];
+        kept.char_indices().find(|&(_, c)| !is_base64(c)).map(|(i, c)| (start + kept_start + i, c))
+    });
+    let Some((at, c)) = found else { return error };
     let at = body.start + at;
     let line = begin_line + raw[..at - body.start].matches('\n').count();
     let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
@@ -351,11 +370,12 @@ mod tests {
     fn a_pasted_character_is_named_with_its_line_and_column() {
         let zwsp = refusal("-----BEGIN CERTIFICATE-----\nMAMC\nAQ\u{200b}A=\n-----END CERTIFICATE-----\n");
         assert!(zwsp.contains("(line 3, column 3: a zero-width space, invisible; copied from an e-mail"), "{zwsp}");
-        // on the BEGIN line itself, the column counts the marker; CRLF line ends count once
-        let nbsp = refusal("-----BEGIN CERTIFICATE-----\u{a0}\r\nMAMCAQA=\r\n-----END CERTIFICATE-----\r\n");
-        assert!(nbsp.contains("(line 1, column 28: a no-break space;"), "{nbsp}");
+        // CRLF line ends count once
+        let nbsp = refusal("-----BEGIN CERTIFICATE-----\r\nMAMC\r\n\u{a0}AQA=\r\n-----END CERTIFICATE-----\r\n");
+        assert!(nbsp.contains("(line 3, column 1: a no-break space;"), "{nbsp}");
         let quoted = refusal("> -----BEGIN CERTIFICATE-----\n> MAMCAQA=\n> -----END CERTIFICATE-----\n");
         assert!(quoted.contains("line 2, column 1: '>' at the start of the line, as in quoted e-mail"), "{quoted}");
+        // on the BEGIN line itself, the column counts the marker
         let html = refusal("-----BEGIN CERTIFICATE-----<br>\nMAMCAQA=<br>\n-----END CERTIFICATE-----\n");
         assert!(html.contains("line 1, column 28: '<', as in HTML"), "{html}");
         let other = refusal("-----BEGIN CERTIFICATE-----\nMAMC\u{2028}AQA=\n-----END CERTIFICATE-----\n");
@@ -363,6 +383,17 @@ mod tests {
         // a body that is base64 but the wrong length keeps base64's own words
         let short = refusal("-----BEGIN CERTIFICATE-----\nMAMCAQA\n-----END CERTIFICATE-----\n");
         assert!(short.starts_with("invalid base64 in the block body (") && !short.contains("column"), "{short}");
+    }
+
+    #[test]
+    fn what_openssl_drops_at_a_line_end_is_dropped() {
+        // after the base64 of a line (and after the BEGIN line's dashes): white space, control characters and
+        // anything outside ASCII, as openssl's PEM reader drops them; the same characters inside the base64 are not
+        let text = "-----BEGIN CERTIFICATE-----\u{a0}\nMAMC\u{200b}\u{a0}\r\nAQA=\x01\t\n-----END CERTIFICATE-----\n";
+        assert_eq!(scan(text)[0].body.as_ref().map(|b| b.der.clone()).ok(), Some(vec![0x30, 0x03, 0x02, 0x01, 0x00]));
+        assert_eq!(trim_line(b" \tMAMC\xe2\x80\x8b \x01"), b"MAMC");
+        assert_eq!(trim_line(b"MA\xc2\xa0MC"), b"MA\xc2\xa0MC");
+        assert_eq!(trim_line(b"\xc2\xa0"), b"");
     }
 
     #[test]
