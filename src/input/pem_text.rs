@@ -57,6 +57,11 @@ pub fn near_miss(text: &str) -> Option<String> {
         };
         let line = text[..line_start].matches('\n').count() + 1;
         let shown = text[line_start..line_end].trim();
+        // the line is a stranger's and may be long: the start says enough
+        let shown = match shown.char_indices().nth(80) {
+            Some((cut, _)) => format!("{}…", &shown[..cut]),
+            None => shown.to_string(),
+        };
         let article = if word == "END" { "an" } else { "a" };
         Some(format!(
             "{article} {word} line that is not PEM's (line {line}: '{shown}'): {what}; make them five hyphens (-----) \
@@ -408,5 +413,7 @@ mod tests {
         let prose = near_miss("I SEND the BEGIN of it\n---END CERTIFICATE---\n").unwrap();
         assert!(prose.contains("an END line that is not PEM's (line 2:") && prose.contains("3 hyphens"), "{prose}");
         assert_eq!(near_miss("Please find the certificate attached.\nBEGIN here\n"), None);
+        let long = near_miss(&format!("----BEGIN CERTIFICATE {}-----\n", "X".repeat(5000))).unwrap();
+        assert!(long.contains(&format!("'----BEGIN CERTIFICATE {}…'", "X".repeat(58))), "{long}");
     }
 }
