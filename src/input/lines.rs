@@ -1,6 +1,7 @@
 //! Reading logs in constant memory: plain or gzip (detected by its magic bytes, as RTMT downloads are often
-//! `.gz`; other archives, and tar inside gzip, are named and refused: see [`super::archive`]), line by line through one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never
-//! ends cut into pieces of at most [`MAX_LINE`] bytes.
+//! `.gz`; other archives, and tar inside gzip, are named and refused: see [`super::archive`]), line by line through
+//! one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never ends cut into pieces of at
+//! most [`MAX_LINE`] bytes.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};

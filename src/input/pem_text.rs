@@ -230,11 +230,16 @@ fn pinpoint(error: ObjectError, text: &str, body: std::ops::Range<usize>, begin_
     }
     let is_base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=') || c.is_ascii_whitespace();
     let Some(raw) = text.get(body.clone()) else { return error };
-    // the first such character in what is read of each line (see trim_line)
+    // the first such character in what is read of each line (see trim_line), past RFC 1421 headers if any
     let mut line_start = 0;
+    let mut in_headers = raw.contains(':');
     let found = raw.split_inclusive(['\n', '\r']).find_map(|line| {
         let start = line_start;
         line_start += line.len();
+        if in_headers && (line.trim().is_empty() || line.contains(':')) {
+            return None;
+        }
+        in_headers = false;
         let kept = trim_line(line.as_bytes());
         let kept_start = line.len() - line.trim_ascii_start().len();
         let kept = &line[kept_start..kept_start + kept.len()];
@@ -385,6 +390,9 @@ mod tests {
         assert!(html.contains("line 1, column 28: '<', as in HTML"), "{html}");
         let other = refusal("-----BEGIN CERTIFICATE-----\nMAMC\u{2028}AQA=\n-----END CERTIFICATE-----\n");
         assert!(other.contains("line 2, column 5: U+2028;"), "{other}");
+        // RFC 1421 headers are not the body
+        let headed = refusal("-----BEGIN X509 CRL-----\nComment: a, b\n\nMAMC\nAQ!A=\n-----END X509 CRL-----\n");
+        assert!(headed.contains("line 5, column 3: '!';"), "{headed}");
         // a body that is base64 but the wrong length keeps base64's own words
         let short = refusal("-----BEGIN CERTIFICATE-----\nMAMCAQA\n-----END CERTIFICATE-----\n");
         assert!(short.starts_with("invalid base64 in the block body (") && !short.contains("column"), "{short}");
