@@ -279,7 +279,7 @@ impl Outputs<'_> {
     /// Says each input warning on stderr, one line each.
     fn warn_all(&mut self, warnings: &[InputWarning]) {
         for w in warnings {
-            let message = format!("warning: {} (left out; the rest of the file was read)", w.message);
+            let message = format!("warning: {}", w.message);
             self.diagnostic(&w.path, &message);
         }
     }

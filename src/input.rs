@@ -83,11 +83,27 @@ impl fmt::Display for Unread {
     }
 }
 
-/// Everything found in one input: the objects, in order, and the parts that could not be read.
+/// Everything found in one input: the objects, in order, the parts that could not be read, and remarks on parts
+/// that were read.
 #[derive(Clone, Debug, Default)]
 pub struct Decoded {
     pub objects: Vec<Located>,
     pub problems: Vec<Unread>,
+    pub remarks: Vec<Remark>,
+}
+
+/// Something to know about a part that was read: ucert reads it, but other tools may not (see
+/// `pem_text::framing`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remark {
+    pub origin: Origin,
+    pub text: String,
+}
+
+impl fmt::Display for Remark {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.text)
+    }
 }
 
 impl Decoded {
@@ -106,8 +122,22 @@ impl Decoded {
                 None => Err(InputError::NothingFound),
             };
         }
-        let damaged = self.problem_summary();
-        Ok((self.objects, damaged))
+        let warning = self.warning();
+        Ok((self.objects, warning))
+    }
+
+    /// What to say beside the objects, as one line: the damaged parts ([`Decoded::problem_summary`]), left out, then
+    /// the first remark (and how many more).
+    pub fn warning(&self) -> Option<String> {
+        let damaged = self.problem_summary().map(|d| format!("{d} (left out; the rest of the file was read)"));
+        let remark = self.remarks.first().map(|first| match self.remarks.len() {
+            1 => first.to_string(),
+            n => format!("{first} (and {} more blocks so)", n - 1),
+        });
+        match (damaged, remark) {
+            (Some(damaged), Some(remark)) => Some(format!("{damaged}; {remark}")),
+            (damaged, remark) => damaged.or(remark),
+        }
     }
 
     /// The damaged or refused parts as one line (the first one, and how many more), or None if there were none.

@@ -503,3 +503,40 @@ fn pasted_characters_are_read_exactly_when_openssl_reads_them() {
         }
     }
 }
+
+/// Boundaries ucert reads and openssl does not (an indented or one-line paste): ucert reads the certificate and
+/// says, as a warning, that openssl does not read the file as it stands, exactly when `openssl x509` refuses it.
+#[test]
+fn boundaries_openssl_refuses_are_read_with_a_warning() {
+    if !common::has_openssl("boundaries_openssl_refuses_are_read_with_a_warning") {
+        return;
+    }
+    let pem = std::fs::read_to_string(fixture_abs("cucm/tomcat.pem")).unwrap();
+    type Reframe = fn(&str) -> String;
+    let variants: [(&str, Reframe); 10] = [
+        ("as it is", |p| p.to_string()),
+        ("CRLF line ends", |p| p.replace('\n', "\r\n")),
+        ("spaces after the BEGIN line", |p| p.replacen("-----\n", "-----   \n", 1)),
+        ("a no-break space after the END line", |p| p.trim_end().to_string() + "\u{a0}\n"),
+        ("an indented BEGIN line", |p| p.replace("-----BEGIN", "  -----BEGIN")),
+        ("a no-break space before the END line", |p| p.replace("-----END", "\u{a0}-----END")),
+        ("text before the BEGIN line", |p| p.replace("-----BEGIN", "Certificate: -----BEGIN")),
+        ("a one-line paste", |p| p.replace('\n', " ")),
+        ("the last base64 on the END line", |p| p.replace("\n-----END", "-----END")),
+        ("six dashes", |p| p.replace("-----BEGIN", "------BEGIN")),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, reframe) in variants {
+        let path = dir.path().join("framed.pem");
+        std::fs::write(&path, reframe(&pem)).unwrap();
+        let file = path.to_string_lossy().into_owned();
+        let openssl = std::process::Command::new("openssl").args(["x509", "-noout", "-in", &file]).output().unwrap();
+        let csr = common::fixture("cucm/tomcat.csr");
+        let out = ucert().args(["match", "--at", common::AT, &csr, &file]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
+        let warned = stderr.contains("openssl does not read this block as it stands (");
+        assert_eq!(warned, !openssl.status.success(), "{name}: openssl and ucert's warning disagree: {stderr}");
+        assert!(stderr.lines().count() <= 1, "{name}: {stderr}");
+    }
+}

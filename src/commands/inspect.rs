@@ -36,7 +36,7 @@ fn inspect_one(source: &Source, at: OffsetDateTime, thresholds: Thresholds, read
         .collect();
     let found = !decoded.objects.is_empty() || !encrypted.is_empty();
     let (error, warnings) = if found {
-        (None, decoded.damaged().map(|p| p.to_string()).collect())
+        (None, decoded.damaged().map(|p| p.to_string()).chain(decoded.remarks.iter().map(|r| r.to_string())).collect())
     } else {
         (Some(decoded.problem_summary().unwrap_or_else(|| input::InputError::NothingFound.to_string())), Vec::new())
     };

@@ -8,7 +8,7 @@ use x509_parser::asn1_rs::Tag;
 
 use super::archive::Archive;
 use super::pem_text;
-use super::{Decoded, InputError, Located, Object, ObjectError, Unread, key, pkcs7};
+use super::{Decoded, InputError, Located, Object, ObjectError, Remark, Unread, key, pkcs7};
 use crate::model::der::{self, DerProblem, Element};
 use crate::model::{Certificate, Csr};
 use crate::model::{KeyFormat, Origin};
@@ -106,30 +106,35 @@ fn decode_pem_text(text: &str) -> Decoded {
     /// From this many blocks on (a CA's bundle, a chain of thousands), blocks are decoded in parallel.
     const PARALLEL_FROM: usize = 64;
     let blocks = pem_text::scan(text);
-    let judged: Vec<Option<Result<Located, Unread>>> = if blocks.len() >= PARALLEL_FROM {
+    let judged: Vec<Option<Judged>> = if blocks.len() >= PARALLEL_FROM {
         use rayon::prelude::*;
         blocks.into_par_iter().map(judge_block).collect()
     } else {
         blocks.into_iter().map(judge_block).collect()
     };
     let mut decoded = Decoded::default();
-    for result in judged.into_iter().flatten() {
+    for (result, remark) in judged.into_iter().flatten() {
         match result {
             Ok(located) => decoded.objects.push(located),
             Err(problem) => decoded.problems.push(problem),
         }
+        decoded.remarks.extend(remark);
     }
     decoded
 }
 
-/// One PEM block: its object, its problem, or nothing for a block that is part of a key file (EC PARAMETERS).
-fn judge_block(block: pem_text::Block) -> Option<Result<Located, Unread>> {
+/// A PEM block's object or problem, and for a block read, what to know about its framing.
+type Judged = (Result<Located, Unread>, Option<Remark>);
+
+/// One PEM block judged, or nothing for a block that is part of a key file (EC PARAMETERS).
+fn judge_block(block: pem_text::Block) -> Option<Judged> {
     let origin = Origin::Pem { label: block.label.clone(), line: block.line };
     let expected = match expectation(&block.label) {
         Ok(Some(e)) => e,
         Ok(None) => return None,
-        Err(error) => return Some(Err(Unread { origin, error })),
+        Err(error) => return Some((Err(Unread { origin, error }), None)),
     };
+    let framing = block.framing;
     let result = block.body.and_then(|body| {
         let (object, _) = classify(&body.der);
         let object = object?;
@@ -137,8 +142,11 @@ fn judge_block(block: pem_text::Block) -> Option<Result<Located, Unread>> {
         Ok(object)
     });
     Some(match result {
-        Ok(object) => Ok(Located { object, origin }),
-        Err(error) => Err(Unread { origin, error }),
+        Ok(object) => {
+            let remark = framing.map(|text| Remark { origin: origin.clone(), text });
+            (Ok(Located { object, origin }), remark)
+        }
+        Err(error) => (Err(Unread { origin, error }), None),
     })
 }
 

@@ -9,6 +9,8 @@ pub struct Block {
     pub label: String,
     pub line: usize,
     pub body: Result<Body, ObjectError>,
+    /// Why openssl would not read this block as it stands, when ucert does (an indented or one-line paste).
+    pub framing: Option<String>,
 }
 
 pub struct Body {
@@ -95,6 +97,7 @@ pub fn scan(text: &str) -> Vec<Block> {
                     label: prev.label.clone(),
                     line: line_of(prev.start),
                     body: Err(ObjectError::Truncated),
+                    framing: None,
                 });
                 open = Some(m);
             }
@@ -110,7 +113,8 @@ pub fn scan(text: &str) -> Vec<Block> {
                         detail: format!("BEGIN {} is closed by END {}", begin.label, m.label),
                     })
                 };
-                blocks.push(Block { label: begin.label.clone(), line: line_of(begin.start), body });
+                let framing = framing(text, begin, m);
+                blocks.push(Block { label: begin.label.clone(), line: line_of(begin.start), body, framing });
                 open = None;
             }
             (MarkerKind::End, None) => blocks.push(Block {
@@ -120,6 +124,7 @@ pub fn scan(text: &str) -> Vec<Block> {
                     what: "PEM framing".into(),
                     detail: "END line without a BEGIN line (the start of the block is missing)".into(),
                 }),
+                framing: None,
             }),
         }
     }
@@ -128,9 +133,33 @@ pub fn scan(text: &str) -> Vec<Block> {
             label: begin.label.clone(),
             line: line_of(begin.start),
             body: Err(ObjectError::Truncated),
+            framing: None,
         });
     }
     blocks
+}
+
+/// What openssl's PEM reader requires of a block's boundaries and ucert does not: each of the BEGIN and END lines
+/// alone on its line, from its first column (after the dashes, only what openssl drops at a line end: white space,
+/// control characters, bytes outside ASCII). ucert reads indented and one-line pastes; openssl, and so the tools
+/// built on it, refuses the file as it stands.
+fn framing(text: &str, begin: &Marker, end: &Marker) -> Option<String> {
+    let dropped = |rest: &str| rest.bytes().all(|b| b <= b' ' || !b.is_ascii());
+    let check = |marker: &Marker, word: &str| {
+        let line_start = text[..marker.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let before = &text[line_start..marker.start];
+        let line_end = text[marker.end..].find(['\n', '\r']).map_or(text.len(), |i| marker.end + i);
+        if !before.is_empty() {
+            let how = if before.trim().is_empty() { "is indented" } else { "has text before its dashes" };
+            return Some(format!("its {word} line {how}"));
+        }
+        (!dropped(&text[marker.end..line_end])).then(|| format!("text follows its {word} line's dashes"))
+    };
+    let why = check(begin, "BEGIN").or_else(|| check(end, "END"))?;
+    Some(format!(
+        "openssl does not read this block as it stands ({why}): put the BEGIN and END lines each alone on a line, \
+         from its first column"
+    ))
 }
 
 fn find_markers(text: &str) -> Vec<Marker> {
@@ -423,5 +452,36 @@ mod tests {
         assert_eq!(near_miss("Please find the certificate attached.\nBEGIN here\n"), None);
         let long = near_miss(&format!("----BEGIN CERTIFICATE {}-----\n", "X".repeat(5000))).unwrap();
         assert!(long.contains(&format!("'----BEGIN CERTIFICATE {}…'", "X".repeat(58))), "{long}");
+    }
+
+    #[test]
+    fn boundaries_openssl_would_refuse_are_said() {
+        let framing = |text: &str| scan(text)[0].framing.clone();
+        assert_eq!(framing("-----BEGIN CERTIFICATE-----  \r\nMAMCAQA=\r\n-----END CERTIFICATE-----\u{a0}\n"), None);
+        let why = |text: &str| {
+            let f = framing(text).unwrap();
+            assert!(f.starts_with("openssl does not read this block as it stands (") && f.ends_with("first column"));
+            f
+        };
+        assert!(
+            why("  -----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n")
+                .contains("(its BEGIN line is indented)")
+        );
+        assert!(
+            why("Cert: -----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n")
+                .contains("(its BEGIN line has text before its dashes)")
+        );
+        assert!(
+            why("-----BEGIN CERTIFICATE----- MAMCAQA= -----END CERTIFICATE-----")
+                .contains("(text follows its BEGIN line's dashes)")
+        );
+        assert!(
+            why("-----BEGIN CERTIFICATE-----\nMAMCAQA=-----END CERTIFICATE-----\n")
+                .contains("(its END line has text before its dashes)")
+        );
+        assert!(
+            why("-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE----- and more\n")
+                .contains("(text follows its END line's dashes)")
+        );
     }
 }
