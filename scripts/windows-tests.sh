@@ -35,12 +35,18 @@ log="target/windows-tests.log"
 mkdir -p target
 status=0
 run "$@" 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
-# Under load, wine now and then fails to start a process with Windows error 1359 ("Internal error") from
-# CreateProcess, in whichever test spawns ucert at that moment. That is wine's, not ucert's (real Windows has no such
-# failure, and the same test passes when run again), so a failed run that shows that error is run once more (a real
-# failure fails the second run too); any other failure fails at once.
-if [ "$status" -ne 0 ] && grep -q "code: 1359" "$log"; then
-  echo "windows-tests: wine failed to start a process (error 1359); running the suite once more" >&2
+# Under load, wine now and then fails to start a process: Windows error 1359 ("Internal error") from CreateProcess in
+# whichever test spawns ucert at that moment, or a test binary that ends with a failure status before its harness
+# printed a line ("running N tests"). That is wine's, not ucert's (real Windows has no such failure, and the same
+# tests pass when run again), so such a run is run once more (a real failure fails the second run too); any other
+# failure fails at once.
+never_started() {
+  # the binary whose failure ended the run printed nothing of its own after cargo's "Running" line
+  awk '/^     Running /{started=0} /^running [0-9]+ tests?$/{started=1} /^error: test failed/{if(!started)found=1}
+       END{exit found?0:1}' "$log"
+}
+if [ "$status" -ne 0 ] && { grep -q "code: 1359" "$log" || never_started; }; then
+  echo "windows-tests: wine failed to start a process; running the suite once more" >&2
   run "$@"
   exit
 fi
