@@ -474,8 +474,9 @@ fn run_connect(o: &mut Outputs<'_>, report: WatchReport, single: bool) -> Result
 }
 
 fn run_modulus(o: &mut Outputs<'_>, inputs: &[Source], reading: Reading) -> Result<Exit, Stop> {
-    let lines = modulus::modulus(inputs, reading);
+    let (lines, warnings) = modulus::modulus(inputs, reading);
     o.emit_wrapped(None, |w| report::json::modulus(&lines, w), |w| report::human::modulus(&lines, w))?;
+    o.warn_all(&warnings);
     let mut exit = Exit::Ok;
     for line in &lines {
         match &line.outcome {

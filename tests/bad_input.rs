@@ -505,7 +505,8 @@ fn pasted_characters_are_read_exactly_when_openssl_reads_them() {
 }
 
 /// Boundaries ucert reads and openssl does not (an indented or one-line paste): ucert reads the certificate and
-/// says, as a warning, that openssl does not read the file as it stands, exactly when `openssl x509` refuses it.
+/// says, as a warning, that openssl does not read the file as it stands, exactly when `openssl x509` refuses it
+/// (`match` and `modulus`).
 #[test]
 fn boundaries_openssl_refuses_are_read_with_a_warning() {
     if !common::has_openssl("boundaries_openssl_refuses_are_read_with_a_warning") {
@@ -525,6 +526,9 @@ fn boundaries_openssl_refuses_are_read_with_a_warning() {
         ("the last base64 on the END line", |p| p.replace("\n-----END", "-----END")),
         ("six dashes", |p| p.replace("-----BEGIN", "------BEGIN")),
     ];
+    // the openssl pipeline's answer for the file as it is
+    let line = common::run_tool("openssl", &["x509", "-noout", "-modulus", "-in", &common::fixture("cucm/tomcat.pem")]);
+    let md5 = common::openssl_md5_hex(&line);
     let dir = tempfile::tempdir().unwrap();
     for (name, reframe) in variants {
         let path = dir.path().join("framed.pem");
@@ -538,5 +542,10 @@ fn boundaries_openssl_refuses_are_read_with_a_warning() {
         let warned = stderr.contains("openssl does not read this block as it stands (");
         assert_eq!(warned, !openssl.status.success(), "{name}: openssl and ucert's warning disagree: {stderr}");
         assert!(stderr.lines().count() <= 1, "{name}: {stderr}");
+        // modulus gives the key's MD5 on stdout and the same warning on stderr: the openssl pipeline would not
+        let modulus = ucert().args(["modulus", &file]).output().unwrap();
+        assert_eq!(modulus.status.code(), Some(0), "{name}");
+        assert!(String::from_utf8_lossy(&modulus.stdout).starts_with(&format!("{md5}  ")), "{name}");
+        assert_eq!(String::from_utf8_lossy(&modulus.stderr).contains("openssl does not read this block"), warned);
     }
 }

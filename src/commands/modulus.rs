@@ -3,11 +3,15 @@
 
 use crate::input::{self, Object, Reading, Source};
 use crate::model::PublicKey;
+use crate::report::InputWarning;
 use crate::report::modulus::{ModulusLine, ModulusOutcome};
 use crate::untrusted::Untrusted;
 
-pub fn modulus(inputs: &[Source], reading: Reading) -> Vec<ModulusLine> {
+/// The lines, and the remarks on blocks that were read but that openssl would not read as they stand (for such a
+/// file the openssl pipeline gives no modulus at all, so the user is told why the two may differ).
+pub fn modulus(inputs: &[Source], reading: Reading) -> (Vec<ModulusLine>, Vec<InputWarning>) {
     let mut lines = Vec::new();
+    let mut warnings = Vec::new();
     for source in inputs {
         let path = source.display_name();
         let decoded = match input::load(source, reading) {
@@ -37,11 +41,12 @@ pub fn modulus(inputs: &[Source], reading: Reading) -> Vec<ModulusLine> {
             };
             lines.push(ModulusLine { label, outcome });
         }
+        warnings.extend(decoded.remarks.iter().map(|r| InputWarning { path: path.clone(), message: r.to_string() }));
         if let Some(problem) = decoded.problem_summary() {
             lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(problem) });
         } else if keys.is_empty() {
             lines.push(ModulusLine { label: path, outcome: ModulusOutcome::Unreadable(decoded.why_nothing()) });
         }
     }
-    lines
+    (lines, warnings)
 }
