@@ -44,8 +44,7 @@ pub fn near_miss(text: &str) -> Option<String> {
     candidates.sort_unstable();
     candidates.into_iter().find_map(|(at, word)| {
         let word = word.trim_end();
-        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        let std::ops::Range { start: line_start, end: line_end } = line_around(text, at);
         let before = text[line_start..at].trim_start();
         let dash_like = |c: char| matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}');
         let what = if !before.is_empty() && before.chars().all(|c| c == '-' || dash_like(c)) {
@@ -144,16 +143,17 @@ pub fn scan(text: &str) -> Vec<Block> {
 /// control characters, bytes outside ASCII). ucert reads indented and one-line pastes; openssl, and so the tools
 /// built on it, refuses the file as it stands.
 fn framing(text: &str, begin: &Marker, end: &Marker) -> Option<String> {
-    let dropped = |rest: &str| rest.bytes().all(|b| b <= b' ' || !b.is_ascii());
     let check = |marker: &Marker, word: &str| {
-        let line_start = text[..marker.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let before = &text[line_start..marker.start];
-        let line_end = text[marker.end..].find(['\n', '\r']).map_or(text.len(), |i| marker.end + i);
+        // a marker never spans lines (its label holds no line end)
+        let line = line_around(text, marker.start);
+        let before = &text[line.start..marker.start];
         if !before.is_empty() {
             let how = if before.trim().is_empty() { "is indented" } else { "has text before its dashes" };
             return Some(format!("its {word} line {how}"));
         }
-        (!dropped(&text[marker.end..line_end])).then(|| format!("text follows its {word} line's dashes"))
+        // after the dashes, only what openssl drops at a line end
+        let after = text.get(marker.end..line.end).unwrap_or("");
+        (!trim_line(after.as_bytes()).is_empty()).then(|| format!("text follows its {word} line's dashes"))
     };
     let why = check(begin, "BEGIN").or_else(|| check(end, "END"))?;
     Some(format!(
@@ -240,6 +240,13 @@ fn decode_body(label: &str, raw: &str) -> Result<Body, ObjectError> {
     base64_body(b64)
 }
 
+/// The line of `text` that holds byte `at`, without its line end (any convention).
+fn line_around(text: &str, at: usize) -> std::ops::Range<usize> {
+    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    start..end
+}
+
 /// A body line as openssl's PEM reader takes it: white space dropped at the start, and at the end everything it drops
 /// there (white space, control characters, and any byte outside ASCII: a no-break or zero-width space pasted after
 /// the base64 is ignored, as openssl ignores it; inside the base64 it is an error, for openssl too).
@@ -277,7 +284,7 @@ fn pinpoint(error: ObjectError, text: &str, body: std::ops::Range<usize>, begin_
     let Some((at, c)) = found else { return error };
     let at = body.start + at;
     let line = begin_line + raw[..at - body.start].matches('\n').count();
-    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_start = line_around(text, at).start;
     let column = text[line_start..at].chars().count() + 1;
     let what = match c {
         '\u{a0}' => "a no-break space".to_string(),

@@ -10,6 +10,7 @@ use std::time::Instant;
 use ucert::analysis::verify::{Verification, csr_self_signature};
 use ucert::input::{self, Object, Reading, Source};
 use ucert::model::KeyIdentity;
+use ucert::model::der::trim_leading_zeros;
 
 struct Signed {
     csr: ucert::model::Csr,
@@ -36,7 +37,8 @@ fn main() {
         for located in decoded.objects {
             if let Object::Csr(csr) = located.object {
                 let KeyIdentity::Rsa { modulus, exponent } = csr.public_key.identity() else { continue };
-                let (modulus, exponent) = (strip(modulus).to_vec(), strip(exponent).to_vec());
+                // without leading zero bytes, as the libraries' key constructors take them
+                let (modulus, exponent) = (trim_leading_zeros(modulus).to_vec(), trim_leading_zeros(exponent).to_vec());
                 csrs.push(Signed { csr: *csr, modulus, exponent });
             }
         }
@@ -74,10 +76,4 @@ fn time(csrs: &[Signed], verify: impl Fn(&Signed) -> bool) -> f64 {
         .collect();
     rounds.sort_by(f64::total_cmp);
     rounds[2]
-}
-
-/// An integer's magnitude without leading zero bytes (what the libraries' key constructors take).
-fn strip(bytes: &[u8]) -> &[u8] {
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    &bytes[first..]
 }
