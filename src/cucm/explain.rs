@@ -136,7 +136,7 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         id: "invalid-file",
         text: "Invalid certificate file provided",
-        also: &["CAA1022"],
+        also: &["CAA1022", "not a valid certificate", "invalid certificate file"],
         meaning: "the file is not a certificate",
         causes: &["a CSR, a key, a CRL, an encrypted or truncated file was chosen"],
         checks: &["see what the file holds"],
@@ -312,6 +312,9 @@ mod tests {
         assert_eq!(id("CAA1015: upload failed"), Some("public-key"));
         assert_eq!(id("error reading the cert"), Some("read"));
         assert_eq!(id("Curl call for MS CA login failed with return code 60"), Some("capf-online-ca"));
+        // paraphrased from memory: the sense of CAA1022, not the "could not be uploaded" it shares a word with
+        assert_eq!(id("Error: The uploaded file is not a valid certificate"), Some("invalid-file"));
+        assert_eq!(id("invalid certificate file"), Some("invalid-file"));
     }
 
     #[test]
