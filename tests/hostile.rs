@@ -151,18 +151,27 @@ fn hostile_file_names_are_escaped_everywhere() {
     let csr = dir.path().join("tomcat\r\x1b[2J.csr");
     std::fs::copy(fixture_path("hostile/tomcat.csr"), &csr).unwrap();
     std::fs::write(dir.path().join("junk\x1b[31m\n.txt"), "not a certificate").unwrap();
+    // read in part: a certificate beside a block whose label holds escape codes ("read with a warning" in pair)
+    let part = dir.path().join("part\x1b[31m\n.pem");
+    let mut text = std::fs::read_to_string(fixture_path("ca/issuing-ca.pem")).unwrap();
+    text.push_str("-----BEGIN CERT\x1b[2J\u{202e}IFICATE-----\nAAAA\n-----END CERT\x1b[2J\u{202e}IFICATE-----\n");
+    std::fs::write(&part, text).unwrap();
     let (b, c, d) = (bad.to_str().unwrap(), csr.to_str().unwrap(), dir.path().to_str().unwrap());
     let (_, text) = run(&["inspect", b, "--at", AT]);
     assert!(text.contains("tomcat\\x1b]0;pwned\\x07\\n\\u{202e}.pem"), "{text}");
     run(&["modulus", b, c]);
     run(&["match", c, b, "--at", AT]);
     run(&["chain", b, &fixture("ca/issuing-ca.pem"), "--at", AT]);
-    run(&["pair", d, "--at", AT]);
-    run(&["plan", d, "--at", AT]);
+    let (_, text) = run(&["pair", d, "--at", AT]);
+    assert!(text.contains("part\\x1b[31m\\n.pem: PEM block CERT\\x1b[2J\\u{202e}IFICATE at line"), "{text}");
+    let (_, text) = run(&["plan", d, "--at", AT]);
+    assert!(text.contains("Read with a warning: 1 file"), "{text}");
     run(&["plan", d, "--at", AT, "--markdown"]);
     run(&["logs", b]);
     let doc = json(&["pair", "--json", d, "--at", AT]);
     assert!(json_holds(&doc, bad.to_str().unwrap()), "exact path in JSON");
+    assert_eq!(doc["warnings"][0]["path"], part.to_str().unwrap(), "exact path of the file read with a warning");
+    assert!(json_holds(&doc, "CERT\x1b[2J\u{202e}IFICATE"), "exact label in the warning");
     let doc = json(&["plan", "--json", d, "--at", AT]);
     assert!(json_holds(&doc, c), "exact path in plan JSON");
 }

@@ -21,6 +21,7 @@ struct PairJson {
     lonely_keys: Vec<Place>,
     ca_certificates: Vec<Cert>,
     unreadable: Vec<Skipped>,
+    warnings: Vec<Skipped>,
     unknown: Vec<Skipped>,
     skipped: Vec<Skipped>,
 }
@@ -37,6 +38,7 @@ struct Summary {
     lonely_keys: usize,
     ca_certificates: usize,
     unreadable: usize,
+    warnings: usize,
     unknown: usize,
 }
 
@@ -220,6 +222,47 @@ fn a_clean_folder_with_unreadable_and_unknown_files_is_exit_0() {
     assert_eq!(unknown, ["empty.cer", "notes.txt"]);
     assert_eq!(doc.skipped.len(), 1);
     assert!(doc.skipped[0].reason.contains("out of the tree"), "{:?}", doc.skipped);
+}
+
+/// A bundle whose second certificate is truncated, and a certificate pasted indented: each is paired from what could
+/// be read, and listed with what is wrong with it (the truncated certificate's CSR shows as waiting, which without
+/// the warning would point at the CA instead of the file).
+#[test]
+fn files_read_in_part_or_framed_so_openssl_refuses_them_are_listed_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["tomcat.csr", "CallManager.csr", "ipsec.csr"] {
+        std::fs::copy(fixture_abs(&format!("cucm/{name}")), d.join(name)).unwrap();
+    }
+    let tomcat = std::fs::read_to_string(fixture_abs("cucm/tomcat.pem")).unwrap();
+    let callmanager = std::fs::read_to_string(fixture_abs("cucm/CallManager.pem")).unwrap();
+    let cut: Vec<&str> = callmanager.lines().take(8).collect();
+    std::fs::write(d.join("bundle.pem"), format!("{tomcat}{}\n-----END CERTIFICATE-----\n", cut.join("\n"))).unwrap();
+    let ipsec = std::fs::read_to_string(fixture_abs("cucm/ipsec.pem")).unwrap();
+    std::fs::write(d.join("ipsec.pem"), ipsec.lines().map(|l| format!("  {l}\n")).collect::<String>()).unwrap();
+    let path = d.to_string_lossy().into_owned();
+    let (doc, code) = pair_json(&[&path]);
+    assert_eq!(code, 0, "a warning is not a failed check");
+    assert_eq!((doc.summary.pairs, doc.summary.matched, doc.summary.waiting_csrs), (2, 2, 1));
+    assert_eq!(doc.summary.warnings, 2);
+    let warned: Vec<(&str, &str)> = doc
+        .warnings
+        .iter()
+        .map(|w| (std::path::Path::new(&w.path).file_name().unwrap().to_str().unwrap(), w.reason.as_str()))
+        .collect();
+    assert_eq!(warned[0].0, "bundle.pem");
+    let at = format!("PEM block CERTIFICATE at line {}: certificate: truncated", tomcat.lines().count() + 1);
+    assert!(warned[0].1.starts_with(&at), "{warned:?}");
+    assert!(warned[0].1.contains("left out; the rest of the file was read"), "{warned:?}");
+    assert_eq!(warned[1].0, "ipsec.pem");
+    assert!(warned[1].1.contains("openssl does not read this block as it stands"), "{warned:?}");
+    let out = ucert().args(["pair", "--at", AT, &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("read with a warning (2):"), "{text}");
+    assert!(text.contains("2 files read with a warning"), "{text}");
+    let out = ucert().args(["plan", "--at", AT, &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Read with a warning: 2 files ('ucert pair' lists them)"), "{text}");
 }
 
 #[test]

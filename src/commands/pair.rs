@@ -35,8 +35,9 @@ enum Filed {
 }
 
 enum Scanned {
-    /// Each object, its position when the file holds several, and where it is in the file.
-    Objects(Vec<(Filed, Option<usize>, u32)>),
+    /// Each object, its position when the file holds several, and where it is in the file; and what to know about
+    /// the file beside them (a damaged block left out, a block openssl does not read as it stands).
+    Objects(Vec<(Filed, Option<usize>, u32)>, Option<String>),
     Unreadable(String),
     Unknown(String),
 }
@@ -48,15 +49,17 @@ pub fn pair(
     thresholds: Thresholds,
     reading: Reading,
 ) -> Result<PairReport, Problem> {
-    let Gathered { inventory, unreadable, unknown, skipped, files } = gather(paths, reading)?;
+    let Gathered { inventory, unreadable, warnings, unknown, skipped, files } = gather(paths, reading)?;
     let pairing = pairing::pair(inventory, purpose, at, rereader(reading));
-    Ok(PairReport { pairing, unreadable, unknown, skipped, files, at, thresholds })
+    Ok(PairReport { pairing, unreadable, warnings, unknown, skipped, files, at, thresholds })
 }
 
 /// Everything found under some paths, before pairing, and the files that gave nothing.
 pub(crate) struct Gathered {
     pub inventory: Inventory,
     pub unreadable: Vec<Skipped>,
+    /// Files read, with something to know beside what was found (see [`input::Decoded::warning`]).
+    pub warnings: Vec<Skipped>,
     pub unknown: Vec<Skipped>,
     pub skipped: Vec<Skipped>,
     /// How many files were read.
@@ -95,7 +98,7 @@ pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Pr
     // sized once: growing by doubling would hold two copies at the peak
     let (mut csrs, mut certificates) = (0, 0);
     for (_, scanned) in &scans {
-        if let Scanned::Objects(objects) = scanned {
+        if let Scanned::Objects(objects, _) = scanned {
             for (object, ..) in objects {
                 match object {
                     Filed::Csr(_) => csrs += 1,
@@ -109,6 +112,7 @@ pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Pr
     inventory.csrs.reserve_exact(csrs);
     inventory.certificates.reserve_exact(certificates);
     let mut unreadable = Vec::new();
+    let mut warnings = Vec::new();
     let mut unknown = Vec::new();
     let total = scans.len();
     for (path, scanned) in scans {
@@ -116,7 +120,10 @@ pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Pr
         match scanned {
             Scanned::Unreadable(reason) => unreadable.push(Skipped { path: shown, reason }),
             Scanned::Unknown(reason) => unknown.push(Skipped { path: shown, reason }),
-            Scanned::Objects(objects) => {
+            Scanned::Objects(objects, warning) => {
+                if let Some(reason) = warning {
+                    warnings.push(Skipped { path: shown.clone(), reason });
+                }
                 let file: Arc<Path> = Arc::from(path);
                 let place = |position, object, inner| Place {
                     path: shown.clone(),
@@ -146,7 +153,7 @@ pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Pr
             }
         }
     }
-    Ok(Gathered { inventory, unreadable, unknown, skipped, files: total })
+    Ok(Gathered { inventory, unreadable, warnings, unknown, skipped, files: total })
 }
 
 /// Regular files under `root` (or `root` itself), in a stable order. Symbolic links are followed only when they
@@ -247,6 +254,7 @@ fn scan(path: &Path, reading: Reading) -> Scanned {
         return Scanned::Unknown(decoded.why_nothing());
     }
     let several = decoded.objects.len() > 1;
+    let warning = decoded.warning();
     // each object reduced here, on the thread that parsed it: the parsed whole never outlives its file
     let filed = |object: Object| match object {
         Object::Csr(c) => Filed::Csr(FiledCsr::new(&c)),
@@ -257,6 +265,7 @@ fn scan(path: &Path, reading: Reading) -> Scanned {
     };
     Scanned::Objects(
         (0u32..).zip(decoded.objects).map(|(i, l)| (filed(l.object), several.then_some(i as usize + 1), i)).collect(),
+        warning,
     )
 }
 

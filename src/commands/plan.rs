@@ -19,7 +19,7 @@ pub fn plan(
     options: Options,
     reading: Reading,
 ) -> Result<PlanReport, Problem> {
-    let Gathered { inventory, unreadable, unknown, skipped, files } = gather(paths, reading)?;
+    let Gathered { inventory, unreadable, warnings, unknown, skipped, files } = gather(paths, reading)?;
     let store: Vec<crate::model::Certificate> = match trust_store {
         Some(dir) => {
             let found = gather(&[dir.to_path_buf()], reading)?.inventory.certificates;
@@ -31,5 +31,5 @@ pub fn plan(
     let at = options.at;
     let pairing = pairing::pair(inventory, purpose, at, super::pair::rereader(reading));
     let plan = plan::plan(&pairing, &store, &options);
-    Ok(PlanReport { plan, files, unreadable, unknown, skipped, store_certificates: store.len(), at })
+    Ok(PlanReport { plan, files, unreadable, warnings, unknown, skipped, store_certificates: store.len(), at })
 }

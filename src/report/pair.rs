@@ -18,6 +18,9 @@ pub struct PairReport {
     pub pairing: Pairing,
     /// Files that could not be read (permissions, I/O, too large).
     pub unreadable: Vec<Skipped>,
+    /// Files read, and paired, with a warning: a damaged block left out (a certificate missing from a bundle shows
+    /// as a CSR still waiting), or a block other tools do not read as it stands.
+    pub warnings: Vec<Skipped>,
     /// Files read but holding nothing ucert pairs (text, CRLs, encrypted keys, malformed data).
     pub unknown: Vec<Skipped>,
     /// Entries not read: symbolic links out of the tree, pipes and devices.

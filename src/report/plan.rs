@@ -9,6 +9,8 @@ pub struct PlanReport {
     pub plan: Plan,
     pub files: usize,
     pub unreadable: Vec<Skipped>,
+    /// Files read with a warning (see [`crate::report::pair::PairReport::warnings`]).
+    pub warnings: Vec<Skipped>,
     pub unknown: Vec<Skipped>,
     pub skipped: Vec<Skipped>,
     /// How many certificates `--trust-store` held.

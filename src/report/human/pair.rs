@@ -57,7 +57,8 @@ pub fn pair(report: &PairReport, width: usize, verbose: bool, out: &mut dyn Writ
     writeln!(out, "{}", summary(report))
 }
 
-/// The CA certificates, unreadable and unknown files, entries skipped and copies: a few of each.
+/// The CA certificates, unreadable files, files read with a warning, unknown files, entries skipped and copies: a
+/// few of each.
 fn leftovers(report: &PairReport, verbose: bool, out: &mut dyn Write) -> io::Result<()> {
     let p = &report.pairing;
     let copies: Vec<String> = p
@@ -71,7 +72,7 @@ fn leftovers(report: &PairReport, verbose: bool, out: &mut dyn Write) -> io::Res
                 .map(|&i| format!("{} (a certificate found in another file too)", p.certificates[i].place)),
         )
         .collect();
-    let lists: [(&str, Vec<String>); 5] = [
+    let lists: [(&str, Vec<String>); 6] = [
         (
             "CA certificates (not paired; upload them as trust first)",
             p.ca_certificates
@@ -80,6 +81,7 @@ fn leftovers(report: &PairReport, verbose: bool, out: &mut dyn Write) -> io::Res
                 .collect(),
         ),
         ("unreadable", report.unreadable.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect()),
+        ("read with a warning", report.warnings.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect()),
         ("nothing to pair", report.unknown.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect()),
         ("skipped", report.skipped.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect()),
         ("copies, counted once", copies),
@@ -135,6 +137,7 @@ fn summary(report: &PairReport) -> String {
     add(p.lonely_keys.len(), "key without a CSR or certificate", "keys without a CSR or certificate");
     add(p.ca_certificates.len(), "CA certificate", "CA certificates");
     add(report.unreadable.len(), "unreadable file", "unreadable files");
+    add(report.warnings.len(), "file read with a warning", "files read with a warning");
     add(report.unknown.len(), "file with nothing to pair", "files with nothing to pair");
     add(report.skipped.len(), "entry skipped", "entries skipped");
     parts.join(", ")

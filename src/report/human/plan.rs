@@ -51,6 +51,11 @@ pub fn plan(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(out, "{} {HANG}{} ('ucert pair' lists them)", "Files left out:".dimmed(), left.join(", "))?;
     }
+    if !report.warnings.is_empty() {
+        let n = report.warnings.len();
+        let files = if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+        writeln!(out, "{} {HANG}{files} ('ucert pair' lists them)", "Read with a warning:".dimmed())?;
+    }
     Ok(())
 }
 

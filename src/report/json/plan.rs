@@ -33,6 +33,8 @@ struct PlanJson<'a> {
     trust_store_certificates: usize,
     /// Files that could not be read, held nothing to plan, or were not read.
     unreadable: Vec<SkippedJson<'a>>,
+    /// Files read with a warning (a damaged block left out, a block other tools do not read as it stands).
+    warnings: Vec<SkippedJson<'a>>,
     unknown: Vec<SkippedJson<'a>>,
     skipped: Vec<SkippedJson<'a>>,
 }
@@ -130,6 +132,7 @@ pub fn plan(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
         files: report.files,
         trust_store_certificates: report.store_certificates,
         unreadable: skipped_json(&report.unreadable),
+        warnings: skipped_json(&report.warnings),
         unknown: skipped_json(&report.unknown),
         skipped: skipped_json(&report.skipped),
     };
