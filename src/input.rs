@@ -10,6 +10,7 @@ mod pem_text;
 mod pkcs7;
 mod read;
 pub(crate) mod tls;
+mod unicode;
 
 use std::fmt;
 

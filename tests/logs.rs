@@ -205,6 +205,43 @@ fn damaged_gzip_is_named_in_one_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
+/// A log saved by Notepad as "Unicode" or "UTF-8 with BOM", or written by Windows PowerShell's `>` (UTF-16LE with a
+/// byte order mark), gzip-compressed or not, gives exactly the findings of the log as it was.
+#[test]
+fn utf16_and_byte_order_marks_read_like_the_plain_log() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["capf-ssl-read.txt", "nginx-auth-failed.log"] {
+        let text = std::fs::read_to_string(common::fixture_abs(&format!("logs/{name}"))).unwrap();
+        let utf16 = |bom: [u8; 2], unit: fn(u16) -> [u8; 2]| -> Vec<u8> {
+            bom.into_iter().chain(text.encode_utf16().flat_map(unit)).collect()
+        };
+        let le = utf16([0xff, 0xfe], u16::to_le_bytes);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&le).unwrap();
+        let forms: [(&str, Vec<u8>); 5] = [
+            ("plain", text.clone().into_bytes()),
+            ("utf16le", le.clone()),
+            ("utf16be", utf16([0xfe, 0xff], u16::to_be_bytes)),
+            ("utf8bom", [&[0xef, 0xbb, 0xbf][..], text.as_bytes()].concat()),
+            ("utf16gz", gz.finish().unwrap()),
+        ];
+        let mut outputs = Vec::new();
+        for (form, bytes) in forms {
+            let path = dir.path().join(format!("{form}-{name}"));
+            std::fs::write(&path, bytes).unwrap();
+            let out = ucert().args(["logs", "--json"]).arg(&path).output().unwrap();
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            outputs.push((form, out.status.code(), stdout.replace(&format!("{form}-{name}"), name)));
+        }
+        let (_, code, plain) = &outputs[0];
+        assert!(plain.contains("\"findings\""), "{plain}");
+        for (form, c, json) in &outputs[1..] {
+            assert_eq!((c, json), (code, plain), "{form} of {name}");
+        }
+    }
+}
+
 #[test]
 fn invalid_utf8_is_tolerated() {
     let (doc, code) = logs_of(&["capf-invalid-utf8.txt"]);

@@ -8,6 +8,7 @@ use x509_parser::asn1_rs::Tag;
 
 use super::archive::Archive;
 use super::pem_text;
+use super::unicode::{ByteOrderMark, Utf16Reader};
 use super::{Decoded, InputError, Located, Object, ObjectError, Remark, Unread, key, pkcs7};
 use crate::model::der::{self, DerProblem, Element};
 use crate::model::{Certificate, Csr};
@@ -41,22 +42,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, InputError> {
 
 /// Removes a UTF-8 byte order mark, and turns UTF-16 text (Windows Notepad's "Unicode") into UTF-8.
 fn strip_byte_order_mark(bytes: &[u8]) -> Cow<'_, [u8]> {
-    if let Some(rest) = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
-        return Cow::Borrowed(rest);
-    }
-    let utf16 = |rest: &[u8], be: bool| -> Vec<u8> {
-        let units = rest
-            .chunks_exact(2)
-            .map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) });
-        char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect::<String>().into_bytes()
+    let Some(mark) = ByteOrderMark::recognise(bytes) else { return Cow::Borrowed(bytes) };
+    let rest = &bytes[mark.len()..];
+    let big_endian = match mark {
+        ByteOrderMark::Utf8 => return Cow::Borrowed(rest),
+        ByteOrderMark::Utf16Le => false,
+        ByteOrderMark::Utf16Be => true,
     };
-    if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
-        return Cow::Owned(utf16(rest, false));
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
-        return Cow::Owned(utf16(rest, true));
-    }
-    Cow::Borrowed(bytes)
+    let mut text = Vec::with_capacity(rest.len());
+    // reading a slice cannot fail
+    let _ = std::io::Read::read_to_end(&mut Utf16Reader::new(rest, big_endian), &mut text);
+    Cow::Owned(text)
 }
 
 /// DER starts with a SEQUENCE tag and, unlike text that happens to start with '0', has non-text bytes at once.

@@ -1,7 +1,8 @@
 //! Reading logs in constant memory: plain or gzip (detected by its magic bytes, as RTMT downloads are often
-//! `.gz`; other archives, and tar inside gzip, are named and refused: see [`super::archive`]), line by line through
-//! one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never ends cut into pieces of at
-//! most [`MAX_LINE`] bytes.
+//! `.gz`; other archives, and tar inside gzip, are named and refused: see [`super::archive`]), UTF-16 after a byte
+//! order mark read as UTF-8 (a log saved by Notepad as "Unicode" or through Windows PowerShell's `>`), line by line
+//! through one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never ends cut into pieces
+//! of at most [`MAX_LINE`] bytes.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
@@ -10,6 +11,7 @@ use flate2::read::MultiGzDecoder;
 
 use super::archive::Archive;
 use super::read::open_error;
+use super::unicode::{ByteOrderMark, Utf16Reader};
 use super::{IdleReader, InputError, Reading, Source, may_block};
 
 /// The longest piece of a line handled at once (the log excerpts of Cisco's "Troubleshoot CAPF Online CA" fold many
@@ -45,11 +47,23 @@ pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, Input
             if Archive::recognise(head) == Some(Archive::Tar) {
                 return Err(refusal(Archive::TarGz));
             }
-            Ok(Box::new(inflated))
+            Ok(as_utf8(inflated)?)
         }
         Some(archive) => Err(refusal(archive)),
-        None => Ok(Box::new(reader)),
+        None => Ok(as_utf8(reader)?),
     }
+}
+
+/// The text after its byte order mark, UTF-16 turned into UTF-8 (the lines are cut and matched as UTF-8).
+fn as_utf8<R: BufRead + 'static>(mut reader: R) -> Result<Box<dyn BufRead>, InputError> {
+    let head = reader.fill_buf().map_err(|e| InputError::Io(e.to_string()))?;
+    let Some(mark) = ByteOrderMark::recognise(head) else { return Ok(Box::new(reader)) };
+    reader.consume(mark.len());
+    Ok(match mark {
+        ByteOrderMark::Utf8 => Box::new(reader),
+        ByteOrderMark::Utf16Le => Box::new(BufReader::with_capacity(64 * 1024, Utf16Reader::new(reader, false))),
+        ByteOrderMark::Utf16Be => Box::new(BufReader::with_capacity(64 * 1024, Utf16Reader::new(reader, true))),
+    })
 }
 
 /// Why an archive is not read as a log, and what to do.
