@@ -253,8 +253,9 @@ pub struct LogsArgs {
 
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
-    /// The servers: HOST, HOST:PORT or [IPv6]:PORT (default port 8443). CUCM's TLS ports: 8443 (Cisco Tomcat: the
-    /// tomcat certificate), 5061 (SIP over TLS: the CallManager certificate).
+    /// The servers: HOST, HOST:PORT or [IPv6]:PORT (default port 8443), or an https:// address copied from the
+    /// browser (its port, else 443). CUCM's TLS ports: 8443 (Cisco Tomcat: the tomcat certificate), 5061 (SIP over
+    /// TLS: the CallManager certificate).
     #[arg(value_name = "HOST[:PORT]", required_unless_present = "targets_file")]
     pub targets: Vec<String>,
 

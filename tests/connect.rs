@@ -253,6 +253,28 @@ fn a_name_that_does_not_resolve_is_exit_2() {
     assert!(err.contains("could not resolve host name 'no-such-host.invalid'") || err.contains("timed out"), "{err}");
 }
 
+/// An address copied from the browser's bar reaches the server it names; one that is not TLS is refused in one line,
+/// its text escaped.
+#[test]
+fn a_browser_address_connects_to_its_server() {
+    if !common::has_openssl("a_browser_address_connects_to_its_server") {
+        return;
+    }
+    let server = OpensslServer::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"), &[]);
+    let url = format!("https://{}/ccmadmin/showHome.do?x=1", server.target());
+    let (doc, code) = connect_json(&[&url, "--sni", "cucm-pub.example.com", "--expect", &fixture("cucm/tomcat.pem")]);
+    assert_eq!(code, 0);
+    assert_eq!((doc.host.as_str(), doc.port), ("127.0.0.1", server.port));
+    assert!(doc.expect.unwrap().matches);
+    let (code, err, _) = failing("http://cucm-pub.example.com:8080/ccmadmin", &[]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("ucert: http:// is not TLS: give the https:// address"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let (code, err, _) = failing("go\x1b[31mpher://cucm-pub", &[]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("ucert: go\\x1b[31mpher:// is not an address ucert connects to"), "{err}");
+}
+
 #[test]
 fn bad_arguments_are_usage_errors() {
     assert_eq!(failing("host:notaport", &[]).0, 2);

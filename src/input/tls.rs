@@ -13,7 +13,8 @@ use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{AlertDescription, ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
 
-/// Where to connect: host and port, parsed from `HOST[:PORT]` (IPv6 in brackets).
+/// Where to connect: host and port, parsed from `HOST[:PORT]` (IPv6 in brackets) or from an address copied out of a
+/// browser (`https://cucm-pub:8443/ccmadmin/showHome.do`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub host: String,
@@ -26,11 +27,27 @@ pub const DEFAULT_PORT: u16 = 8443;
 impl Target {
     pub fn parse(s: &str) -> Result<Target, String> {
         let s = s.trim();
+        match s.split_once("://") {
+            Some((scheme, rest)) => Target::from_url(scheme, rest),
+            None => Target::from_host_port(s, DEFAULT_PORT),
+        }
+    }
+
+    /// `HOST`, `HOST:PORT`, `[IPv6]:PORT` or a bare IPv6 address; `default_port` where none is given.
+    fn from_host_port(s: &str, default_port: u16) -> Result<Target, String> {
         let (host, port) = if let Some(rest) = s.strip_prefix('[') {
             let (h, after) = rest.split_once(']').ok_or_else(|| format!("'{s}': an IPv6 address needs its ']'"))?;
             (h.to_string(), after.strip_prefix(':').map(str::to_string))
         } else if s.matches(':').count() > 1 {
-            (s.to_string(), None) // a bare IPv6 address
+            // a bare IPv6 address, unless it is one with a port after it, which only brackets tell apart
+            if s.parse::<std::net::Ipv6Addr>().is_err()
+                && let Some((h, p)) = s.rsplit_once(':')
+                && h.parse::<std::net::Ipv6Addr>().is_ok()
+                && p.parse::<u16>().is_ok()
+            {
+                return Err(format!("'{s}': an IPv6 address with a port goes in brackets: [{h}]:{p}"));
+            }
+            (s.to_string(), None)
         } else if let Some((h, p)) = s.rsplit_once(':') {
             (h.to_string(), Some(p.to_string()))
         } else {
@@ -41,9 +58,34 @@ impl Target {
         }
         let port = match port {
             Some(p) => p.parse::<u16>().ok().filter(|&p| p > 0).ok_or_else(|| format!("'{p}' is not a port number"))?,
-            None => DEFAULT_PORT,
+            None => default_port,
         };
         Ok(Target { host, port })
+    }
+
+    /// The server of a URL: its host and port (the scheme's port, as the browser used, where the URL has none).
+    /// A user name and password in it are dropped and never repeated in a message.
+    fn from_url(scheme: &str, rest: &str) -> Result<Target, String> {
+        let port = match scheme.to_ascii_lowercase().as_str() {
+            "https" | "wss" => 443,
+            "ldaps" => 636,
+            "ftps" => 990,
+            "http" | "ws" | "ldap" | "ftp" => {
+                return Err(format!(
+                    "{scheme}:// is not TLS: give the https:// address, or HOST:PORT of the TLS port (8443 for Cisco \
+                     Tomcat, 5061 for SIP over TLS)"
+                ));
+            }
+            _ => {
+                return Err(format!("{scheme}:// is not an address ucert connects to: give HOST[:PORT] or https://..."));
+            }
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        if authority.is_empty() {
+            return Err(format!("{scheme}:// with no host after it"));
+        }
+        Target::from_host_port(authority, port)
     }
 }
 
@@ -344,6 +386,27 @@ mod tests {
         assert!(Target::parse("host:0").is_err());
         assert!(Target::parse("host:https").is_err());
         assert_eq!(Target::parse("[::1]:9").unwrap().to_string(), "[::1]:9");
+        let err = Target::parse("::1:18443").unwrap_err();
+        assert!(err.contains("goes in brackets: [::1]:18443"), "{err}");
+        assert_eq!(Target::parse("fe80::1").unwrap().host, "fe80::1");
+    }
+
+    #[test]
+    fn addresses_copied_from_a_browser_name_their_server() {
+        let t = |s: &str| Target::parse(s).map(|t| t.to_string());
+        assert_eq!(t("https://cucm-pub.example.com:8443/ccmadmin/showHome.do").unwrap(), "cucm-pub.example.com:8443");
+        assert_eq!(t("HTTPS://cucm-pub/cmplatform?x=1#top").unwrap(), "cucm-pub:443");
+        assert_eq!(t("https://lab-dc.example.com/certsrv/").unwrap(), "lab-dc.example.com:443");
+        assert_eq!(t("https://[2001:db8::5]:8443/").unwrap(), "[2001:db8::5]:8443");
+        assert_eq!(t("ldaps://dc1.example.com").unwrap(), "dc1.example.com:636");
+        // a user name and password are dropped, and never repeated
+        assert_eq!(t("https://admin:s3cret@cucm-pub:8443/ccmadmin").unwrap(), "cucm-pub:8443");
+        let err = Target::parse("https://admin:s3cret@cucm-pub:http/").unwrap_err();
+        assert!(!err.contains("s3cret"), "{err}");
+        let err = Target::parse("http://cucm-pub:8080/").unwrap_err();
+        assert!(err.contains("http:// is not TLS"), "{err}");
+        assert!(Target::parse("https:///ccmadmin").unwrap_err().contains("no host"));
+        assert!(Target::parse("gopher://x").unwrap_err().contains("not an address ucert connects to"));
     }
 
     #[test]
