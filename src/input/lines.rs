@@ -47,10 +47,10 @@ pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, Input
             if Archive::recognise(head) == Some(Archive::Tar) {
                 return Err(refusal(Archive::TarGz));
             }
-            Ok(as_utf8(inflated)?)
+            as_utf8(inflated)
         }
         Some(archive) => Err(refusal(archive)),
-        None => Ok(as_utf8(reader)?),
+        None => as_utf8(reader),
     }
 }
 
