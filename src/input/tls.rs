@@ -29,7 +29,8 @@ impl Target {
         let s = s.trim();
         match s.split_once("://") {
             Some((scheme, rest)) => Target::from_url(scheme, rest),
-            None => Target::from_host_port(s, DEFAULT_PORT),
+            // an address whose scheme the browser hid (`cucm-pub:8443/ccmadmin`): no host name holds a '/'
+            None => Target::from_host_port(without_path(s), DEFAULT_PORT),
         }
     }
 
@@ -77,16 +78,23 @@ impl Target {
                 ));
             }
             _ => {
-                return Err(format!("{scheme}:// is not an address ucert connects to: give HOST[:PORT] or https://..."));
+                return Err(format!(
+                    "{scheme}:// is not an address ucert connects to: give HOST[:PORT] or https://..."
+                ));
             }
         };
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = without_path(rest);
         let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
         if authority.is_empty() {
             return Err(format!("{scheme}:// with no host after it"));
         }
         Target::from_host_port(authority, port)
     }
+}
+
+/// An address without its path, query and fragment.
+fn without_path(address: &str) -> &str {
+    address.split(['/', '?', '#']).next().unwrap_or_default()
 }
 
 impl std::fmt::Display for Target {
@@ -407,6 +415,8 @@ mod tests {
         assert!(err.contains("http:// is not TLS"), "{err}");
         assert!(Target::parse("https:///ccmadmin").unwrap_err().contains("no host"));
         assert!(Target::parse("gopher://x").unwrap_err().contains("not an address ucert connects to"));
+        // the scheme hidden by the browser: HOST:PORT and a path
+        assert_eq!(t("cucm-pub:8443/ccmadmin/showHome.do").unwrap(), "cucm-pub:8443");
     }
 
     #[test]
