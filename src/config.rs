@@ -203,43 +203,43 @@ fn settings(command: &Command) -> (Output, Option<ColorChoice>, Option<f64>) {
 
 /// The task a subcommand asks for, its paths turned into sources (`-` is standard input) and `--at` into a time.
 fn task(command: Command, now: OffsetDateTime) -> Result<Task, String> {
-    let sources = |files: Vec<PathBuf>| files.iter().map(|f| Source::from_arg(f)).collect::<Vec<_>>();
+    let sources = |files: Vec<PathBuf>| -> Result<Vec<Source>, String> { files.into_iter().map(source).collect() };
+    let paths = |paths: Vec<PathBuf>| -> Result<Vec<PathBuf>, String> { paths.into_iter().map(path_arg).collect() };
     let at = |a: &AtArg| a.at.unwrap_or(now);
     Ok(match command {
         Command::Match(a) => Task::Match {
-            csr: Source::from_arg(&a.csr),
-            cert: Source::from_arg(&a.cert),
-            cas: sources(a.ca),
+            csr: source(a.csr)?,
+            cert: source(a.cert)?,
+            cas: sources(a.ca)?,
             purpose: a.purpose,
             at: at(&a.at),
         },
         Command::Chain(a) => Task::Chain {
-            inputs: sources(a.files),
+            inputs: sources(a.files)?,
             purpose: a.purpose,
-            split: a.split,
+            split: a.split.map(path_arg).transpose()?,
             at: at(&a.at),
             thresholds: thresholds(&a.thresholds)?,
         },
-        Command::Trust(a) => {
-            Task::Trust { existing: Source::from_arg(&a.existing), new: Source::from_arg(&a.new), at: at(&a.at) }
-        }
+        Command::Trust(a) => Task::Trust { existing: source(a.existing)?, new: source(a.new)?, at: at(&a.at) },
         Command::Connect(a) if a.save.is_some() && (a.targets.len() > 1 || a.targets_file.is_some()) => {
             return Err("--save takes one target (the files of several servers would mix in one folder)".into());
         }
         Command::Connect(a) => Task::Connect {
             targets: a.targets.iter().map(|t| crate::input::tls::Target::parse(t)).collect::<Result<_, _>>()?,
-            targets_file: a.targets_file.as_deref().map(Source::from_arg),
+            targets_file: a.targets_file.map(source).transpose()?,
             jobs: usize::from(a.jobs),
             thresholds: thresholds(&a.thresholds)?,
             sni: a.sni,
-            cas: sources(a.ca),
-            expect: a.expect.as_deref().map(Source::from_arg),
-            save: a.save,
+            cas: sources(a.ca)?,
+            expect: a.expect.map(source).transpose()?,
+            save: a.save.map(path_arg).transpose()?,
             at: at(&a.at),
         },
-        Command::Logs(a) => Task::Logs { inputs: sources(a.files) },
+        Command::Logs(a) => Task::Logs { inputs: sources(a.files)? },
         Command::Pair(a) => {
-            Task::Pair { paths: a.paths, purpose: a.purpose, at: at(&a.at), thresholds: thresholds(&a.thresholds)? }
+            let (purpose, thresholds) = (a.purpose, thresholds(&a.thresholds)?);
+            Task::Pair { paths: paths(a.paths)?, purpose, at: at(&a.at), thresholds }
         }
         Command::Plan(a) => {
             use crate::analysis::plan::{Options, SecurityMode};
@@ -249,21 +249,49 @@ fn task(command: Command, now: OffsetDateTime) -> Result<Task, String> {
                 _ => SecurityMode::Unknown,
             };
             let options = Options { security, sso: a.sso, publisher: a.publisher, at: at(&a.at) };
-            Task::Plan { paths: a.paths, trust_store: a.trust_store, purpose: a.purpose, options, markdown: a.markdown }
+            let trust_store = a.trust_store.map(path_arg).transpose()?;
+            Task::Plan { paths: paths(a.paths)?, trust_store, purpose: a.purpose, options, markdown: a.markdown }
         }
         Command::Explain(a) => Task::Explain { text: a.text.join(" ") },
         Command::Completions(a) => Task::Completions { shell: a.shell },
         Command::Man => Task::Man,
         Command::Inspect(a) => {
-            Task::Inspect { inputs: sources(a.files), at: at(&a.at), thresholds: thresholds(&a.thresholds)? }
+            Task::Inspect { inputs: sources(a.files)?, at: at(&a.at), thresholds: thresholds(&a.thresholds)? }
         }
-        Command::Modulus(a) => Task::Modulus { inputs: sources(a.files) },
+        Command::Modulus(a) => Task::Modulus { inputs: sources(a.files)? },
     })
 }
 
 /// The width human output fits: `COLUMNS` when set (as shells export it, and as a user sets it for a pipe), else
 /// what the terminal reports, else (a pipe, a file) 100 columns.
 /// `--warn-days` and `--critical-days`, the warning threshold at least the critical one.
+/// A file argument as a source (`-` is standard input), its path as the user meant it ([`path_arg`]).
+fn source(path: PathBuf) -> Result<Source, String> {
+    path_arg(path).map(|p| Source::from_arg(&p))
+}
+
+/// A path from the command line as the user meant it. On Windows, a quoted folder that ends in a backslash
+/// (`"C:\My Certs\"` in cmd.exe, or PowerShell's completion `'C:\My Certs\'`, which Windows PowerShell passes on in
+/// double quotes) reaches ucert as `C:\My Certs"`: the backslash escapes the closing quote, and whatever follows on
+/// the line joins the same argument. No Windows file name holds a `"`.
+fn path_arg(path: PathBuf) -> Result<PathBuf, String> {
+    if cfg!(windows) { quoted_backslash(path) } else { Ok(path) }
+}
+
+/// A final `"` is read as the backslash it was; a `"` with more after it is refused, with how to write the folder.
+fn quoted_backslash(path: PathBuf) -> Result<PathBuf, String> {
+    let Some(text) = path.to_str() else { return Ok(path) };
+    match text.find('"') {
+        None => Ok(path),
+        Some(quote) if quote + 1 == text.len() => Ok(PathBuf::from(format!("{}\\", &text[..quote]))),
+        Some(quote) => Err(format!(
+            "'{text}': in a Windows command line a backslash before a closing quote escapes it, so what came after \
+             joined this argument: write the folder without its last backslash (\"{}\")",
+            text[..quote].trim_end_matches('\\')
+        )),
+    }
+}
+
 fn thresholds(a: &ThresholdArgs) -> Result<Thresholds, String> {
     if a.critical_days > a.warn_days {
         return Err(format!(
@@ -309,6 +337,17 @@ pub fn decide_color(choice: ColorChoice, stdout_is_terminal: bool, env: &dyn Fn(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_folder_ending_in_a_backslash_is_read_as_meant() {
+        let read = |s: &str| quoted_backslash(PathBuf::from(s));
+        // "C:\My Certs\" arrives as C:\My Certs"
+        assert_eq!(read(r#"C:\My Certs""#).unwrap(), PathBuf::from(r"C:\My Certs\"));
+        assert_eq!(read(r"C:\My Certs\tomcat.csr").unwrap(), PathBuf::from(r"C:\My Certs\tomcat.csr"));
+        // "C:\My Certs\" --json: the option joined the folder's argument
+        let err = read(r#"C:\My Certs" --json"#).unwrap_err();
+        assert!(err.contains(r#"without its last backslash ("C:\My Certs")"#), "{err}");
+    }
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())

@@ -205,3 +205,27 @@ fn a_folder_points_to_pair_and_the_help_ends_with_examples() {
         "{text}"
     );
 }
+
+/// On Windows, a folder quoted with its final backslash (`"C:\My Certs\"`, as Windows PowerShell passes on its
+/// completion's `'C:\My Certs\'`) has the backslash escape the closing quote: the folder arrives as `C:\My Certs"`, and what follows on the line joins it. The first is read as
+/// meant; the second is refused with how to write the folder. (Runs in the Windows suite, under wine in CI.)
+#[cfg(windows)]
+#[test]
+fn a_quoted_folder_with_its_final_backslash_is_read_on_windows() {
+    use std::os::windows::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("My Certs");
+    std::fs::create_dir(&folder).unwrap();
+    for name in ["tomcat.csr", "tomcat.pem"] {
+        std::fs::copy(common::fixture_abs(&format!("cucm/{name}")), folder.join(name)).unwrap();
+    }
+    let quoted = format!("\"{}\\\"", folder.display());
+    let out = common::ucert_process().args(["pair", "--at", common::AT, "--json"]).raw_arg(&quoted).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("\"pairs\": 1,"), "{stdout}");
+    let out = common::ucert_process().args(["pair"]).raw_arg(format!("{quoted} --json")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("without its last backslash (\"{}\")", folder.display())), "{stderr}");
+}
