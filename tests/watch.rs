@@ -46,8 +46,8 @@ fn closed_port() -> String {
 }
 
 #[test]
-fn the_table_puts_the_unreached_first_then_the_fewest_days_left() {
-    if !common::has_openssl("the_table_puts_the_unreached_first_then_the_fewest_days_left") {
+fn the_table_puts_the_worst_first_then_the_fewest_days_left() {
+    if !common::has_openssl("the_table_puts_the_worst_first_then_the_fewest_days_left") {
         return;
     }
     let s = servers();
@@ -66,11 +66,18 @@ fn the_table_puts_the_unreached_first_then_the_fewest_days_left() {
     let (code, text, err) = run(&args);
     assert_eq!(code, 2, "a target that cannot be reached is exit 2\n{text}{err}");
     let row = |target: &str| text.lines().position(|l| l.contains(&format!(" {target} "))).unwrap();
-    let order: Vec<usize> =
-        [&closed, &s.expired.target(), &s.critical.target(), &s.warning.target(), &s.valid.target()]
-            .iter()
-            .map(|t| row(t))
-            .collect();
+    // with --ca, only the valid server (which sends its issuing CA) passes: the rest are critical, fewest days first
+    let order: Vec<usize> = [
+        &closed,
+        &s.expired.target(),
+        &s.critical.target(),
+        &s.warning.target(),
+        &s.other_host.target(),
+        &s.valid.target(),
+    ]
+    .iter()
+    .map(|t| row(t))
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{text}");
     let line = |target: &str| text.lines().nth(row(target)).unwrap().to_string();
     assert!(line(&closed).contains("UNREACHED") && line(&closed).contains("connection refused"), "{text}");
@@ -85,6 +92,14 @@ fn the_table_puts_the_unreached_first_then_the_fewest_days_left() {
     assert!(line(&s.valid.target()).contains("cucm-pub.example.com, RSA 2048, issued by Example Issuing CA"), "{text}");
     assert!(text.contains("checks: host name ok, chain to the given CAs ok"), "{text}");
     assert!(text.contains("6 targets: 1 unreached, 4 critical, 1 ok"), "{text}");
+    // without --ca: the other host's certificate fails its host name with 100 days left, and comes before the
+    // warning of 20 days, which comes before the one that is fine
+    let (_, text, _) = run(&[&s.valid.target(), &s.warning.target(), &s.other_host.target()]);
+    let row = |target: &str| text.lines().position(|l| l.contains(&format!(" {target} "))).unwrap();
+    let order = [row(&s.other_host.target()), row(&s.warning.target()), row(&s.valid.target())];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{text}");
+    assert!(text.lines().nth(order[0]).unwrap().trim_start().starts_with("100  CRITICAL"), "{text}");
+    assert!(text.lines().nth(order[1]).unwrap().trim_start().starts_with("20  WARNING"), "{text}");
 
     // every target reached: the worst is a failed check, exit 1; only warnings, exit 0
     assert_eq!(run(&[&s.valid.target(), &s.critical.target()]).0, 1);

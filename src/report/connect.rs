@@ -92,12 +92,18 @@ impl Probe {
 }
 
 impl WatchReport {
-    /// The targets in the order the table shows them: unreached first, then by the leaf's days left (fewest first),
-    /// ties in the order they were named.
+    /// The targets in the order the table shows them: the worst standing first (unreached, critical, warning, ok),
+    /// then by the leaf's days left (fewest first), ties in the order they were named. A failed check with months
+    /// left comes before a warning: what needs doing first is at the top.
     pub fn by_urgency(&self) -> Vec<&Probe> {
         let mut sorted: Vec<&Probe> = self.probes.iter().collect();
-        sorted.sort_by_key(|p| (p.standing() != Standing::Unreached, p.days_left().unwrap_or(i64::MIN)));
+        sorted.sort_by_key(|p| (std::cmp::Reverse(p.standing()), p.days_left().unwrap_or(i64::MIN)));
         sorted
+    }
+
+    /// The target whose leaf expires first, and its days left (the first named of equals).
+    pub fn soonest(&self) -> Option<(i64, &str)> {
+        self.probes.iter().filter_map(|p| p.days_left().map(|d| (d, p.target.as_str()))).min_by_key(|(d, _)| *d)
     }
 
     /// How many targets stand so.

@@ -117,7 +117,7 @@ pub fn connect(report: &WatchReport) -> Status {
             }
         }
     }
-    let soonest = report.by_urgency().into_iter().find_map(|p| p.days_left().map(|d| (d, p.target.clone())));
+    let soonest = report.soonest().map(|(d, target)| (d, target.to_string()));
     summarise(problems, fine, "target", soonest, perfdata, report.thresholds)
 }
 

@@ -151,7 +151,7 @@ fn checks(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Several targets: one block per target, unreached first, then by days left (fewest first): days, standing,
+/// Several targets: one block per target, worst standing first, then by days left (fewest first): days, standing,
 /// target, then what it serves (CN, key, issuer or self-signed, SANs), the checks, and each finding on its own line.
 pub fn watch(report: &WatchReport, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let probes = report.by_urgency();
