@@ -170,7 +170,11 @@ fn hostile_file_names_are_escaped_everywhere() {
     run(&["logs", b]);
     let doc = json(&["pair", "--json", d, "--at", AT]);
     assert!(json_holds(&doc, bad.to_str().unwrap()), "exact path in JSON");
-    assert_eq!(doc["warnings"][0]["path"], part.to_str().unwrap(), "exact path of the file read with a warning");
+    assert_eq!(
+        doc["read_with_warning"][0]["path"],
+        part.to_str().unwrap(),
+        "exact path of the file read with a warning"
+    );
     assert!(json_holds(&doc, "CERT\x1b[2J\u{202e}IFICATE"), "exact label in the warning");
     let doc = json(&["plan", "--json", d, "--at", AT]);
     assert!(json_holds(&doc, c), "exact path in plan JSON");

@@ -21,7 +21,7 @@ struct PairJson {
     lonely_keys: Vec<Place>,
     ca_certificates: Vec<Cert>,
     unreadable: Vec<Skipped>,
-    warnings: Vec<Skipped>,
+    read_with_warning: Vec<Skipped>,
     unknown: Vec<Skipped>,
     skipped: Vec<Skipped>,
 }
@@ -38,7 +38,7 @@ struct Summary {
     lonely_keys: usize,
     ca_certificates: usize,
     unreadable: usize,
-    warnings: usize,
+    read_with_warning: usize,
     unknown: usize,
 }
 
@@ -244,9 +244,9 @@ fn files_read_in_part_or_framed_so_openssl_refuses_them_are_listed_with_a_warnin
     let (doc, code) = pair_json(&[&path]);
     assert_eq!(code, 0, "a warning is not a failed check");
     assert_eq!((doc.summary.pairs, doc.summary.matched, doc.summary.waiting_csrs), (2, 2, 1));
-    assert_eq!(doc.summary.warnings, 2);
+    assert_eq!(doc.summary.read_with_warning, 2);
     let warned: Vec<(&str, &str)> = doc
-        .warnings
+        .read_with_warning
         .iter()
         .map(|w| (std::path::Path::new(&w.path).file_name().unwrap().to_str().unwrap(), w.reason.as_str()))
         .collect();

@@ -28,7 +28,7 @@ struct PlanJson {
     files: usize,
     trust_store_certificates: usize,
     unreadable: Vec<Skipped>,
-    warnings: Vec<Skipped>,
+    read_with_warning: Vec<Skipped>,
     unknown: Vec<Skipped>,
     skipped: Vec<Skipped>,
 }

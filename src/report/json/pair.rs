@@ -112,8 +112,8 @@ struct PairSummaryJson {
     lonely_keys: usize,
     ca_certificates: usize,
     unreadable: usize,
-    /// Files read, and paired, with a warning (`warnings`).
-    warnings: usize,
+    /// Files read, and paired, with a warning (`read_with_warning`).
+    read_with_warning: usize,
     unknown: usize,
     /// Certificates inside `--warn-days` but not `--critical-days`.
     expiry_warnings: usize,
@@ -134,7 +134,7 @@ struct PairJson<'a> {
     ca_certificates: Vec<PairCertJson<'a>>,
     unreadable: Vec<SkippedJson<'a>>,
     /// Files read with a warning: a damaged block left out, or a block other tools do not read as it stands.
-    warnings: Vec<SkippedJson<'a>>,
+    read_with_warning: Vec<SkippedJson<'a>>,
     unknown: Vec<SkippedJson<'a>>,
     skipped: Vec<SkippedJson<'a>>,
     /// Files holding a CSR or certificate already found elsewhere (counted once).
@@ -195,7 +195,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
             lonely_keys: p.lonely_keys.len(),
             ca_certificates: p.ca_certificates.len(),
             unreadable: report.unreadable.len(),
-            warnings: report.warnings.len(),
+            read_with_warning: report.warnings.len(),
             unknown: report.unknown.len(),
             expiry_warnings: expiring_at(Level::Warning),
             expiry_critical: expiring_at(Level::Critical),
@@ -216,7 +216,7 @@ pub fn pair(report: &PairReport, out: &mut dyn Write) -> io::Result<()> {
         lonely_keys: keys(&p.lonely_keys),
         ca_certificates: p.ca_certificates.iter().map(|&i| cert(i)).collect(),
         unreadable: skipped_json(&report.unreadable),
-        warnings: skipped_json(&report.warnings),
+        read_with_warning: skipped_json(&report.warnings),
         unknown: skipped_json(&report.unknown),
         skipped: skipped_json(&report.skipped),
         copies: p

@@ -34,7 +34,7 @@ struct PlanJson<'a> {
     /// Files that could not be read, held nothing to plan, or were not read.
     unreadable: Vec<SkippedJson<'a>>,
     /// Files read with a warning (a damaged block left out, a block other tools do not read as it stands).
-    warnings: Vec<SkippedJson<'a>>,
+    read_with_warning: Vec<SkippedJson<'a>>,
     unknown: Vec<SkippedJson<'a>>,
     skipped: Vec<SkippedJson<'a>>,
 }
@@ -132,7 +132,7 @@ pub fn plan(report: &PlanReport, out: &mut dyn Write) -> io::Result<()> {
         files: report.files,
         trust_store_certificates: report.store_certificates,
         unreadable: skipped_json(&report.unreadable),
-        warnings: skipped_json(&report.warnings),
+        read_with_warning: skipped_json(&report.warnings),
         unknown: skipped_json(&report.unknown),
         skipped: skipped_json(&report.skipped),
     };
