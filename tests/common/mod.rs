@@ -107,9 +107,23 @@ pub fn slashes(text: &str) -> String {
     if cfg!(windows) { text.replace('\\', "/") } else { text.to_string() }
 }
 
-/// A free TCP port on the loopback interface (free when asked; the caller binds it soon after).
+/// A free TCP port on the loopback interface (free when asked; the caller binds it soon after). Taken from a counter
+/// below the systems' ephemeral ranges (Linux 32768-60999, Windows 49152-65535), never from the system's "any port":
+/// a listener that binds port 0 meanwhile (the tests' proxies and silent servers do) could be handed the very port
+/// just released, and a server started on it would find it taken, while its readiness check reached the other
+/// listener (seen once in CI: "connection refused" from a server that had never started).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    // test binaries run one after another; the process id spreads concurrent runs of the suite apart
+    let start = std::process::id() % 10_000;
+    for _ in 0..10_000 {
+        let port = 20_000 + ((start + NEXT.fetch_add(1, Ordering::Relaxed)) % 10_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port between 20000 and 29999")
 }
 
 /// A real `openssl s_server` on a free loopback port presenting fixture files, stopped when dropped.
@@ -139,12 +153,14 @@ impl OpensslServer {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("openssl s_server starts");
+        let mut server = OpensslServer { child, port };
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(server.child.try_wait().is_ok_and(|exited| exited.is_none()), "s_server on port {port} ended");
             assert!(Instant::now() < deadline, "s_server did not start on port {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
-        OpensslServer { child, port }
+        server
     }
 
     /// `127.0.0.1:PORT`.
