@@ -44,11 +44,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, InputError> {
 fn strip_byte_order_mark(bytes: &[u8]) -> Cow<'_, [u8]> {
     let Some(mark) = ByteOrderMark::recognise(bytes) else { return Cow::Borrowed(bytes) };
     let rest = &bytes[mark.len()..];
-    let big_endian = match mark {
-        ByteOrderMark::Utf8 => return Cow::Borrowed(rest),
-        ByteOrderMark::Utf16Le => false,
-        ByteOrderMark::Utf16Be => true,
-    };
+    let Some(big_endian) = mark.utf16_big_endian() else { return Cow::Borrowed(rest) };
     let mut text = Vec::with_capacity(rest.len());
     // reading a slice cannot fail
     let _ = std::io::Read::read_to_end(&mut Utf16Reader::new(rest, big_endian), &mut text);

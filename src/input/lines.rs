@@ -59,10 +59,9 @@ fn as_utf8<R: BufRead + 'static>(mut reader: R) -> Result<Box<dyn BufRead>, Inpu
     let head = reader.fill_buf().map_err(|e| InputError::Io(e.to_string()))?;
     let Some(mark) = ByteOrderMark::recognise(head) else { return Ok(Box::new(reader)) };
     reader.consume(mark.len());
-    Ok(match mark {
-        ByteOrderMark::Utf8 => Box::new(reader),
-        ByteOrderMark::Utf16Le => Box::new(BufReader::with_capacity(64 * 1024, Utf16Reader::new(reader, false))),
-        ByteOrderMark::Utf16Be => Box::new(BufReader::with_capacity(64 * 1024, Utf16Reader::new(reader, true))),
+    Ok(match mark.utf16_big_endian() {
+        None => Box::new(reader),
+        Some(big_endian) => Box::new(BufReader::with_capacity(64 * 1024, Utf16Reader::new(reader, big_endian))),
     })
 }
 

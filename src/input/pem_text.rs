@@ -470,25 +470,26 @@ mod tests {
             assert!(f.starts_with("openssl does not read this block as it stands (") && f.ends_with("first column"));
             f
         };
-        assert!(
-            why("  -----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n")
-                .contains("(its BEGIN line is indented)")
-        );
-        assert!(
-            why("Cert: -----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n")
-                .contains("(its BEGIN line has text before its dashes)")
-        );
-        assert!(
-            why("-----BEGIN CERTIFICATE----- MAMCAQA= -----END CERTIFICATE-----")
-                .contains("(text follows its BEGIN line's dashes)")
-        );
-        assert!(
-            why("-----BEGIN CERTIFICATE-----\nMAMCAQA=-----END CERTIFICATE-----\n")
-                .contains("(its END line has text before its dashes)")
-        );
-        assert!(
-            why("-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE----- and more\n")
-                .contains("(text follows its END line's dashes)")
-        );
+        for (text, reason) in [
+            ("  -----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n", "(its BEGIN line is indented)"),
+            (
+                "Cert: -----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n",
+                "(its BEGIN line has text before its dashes)",
+            ),
+            (
+                "-----BEGIN CERTIFICATE----- MAMCAQA= -----END CERTIFICATE-----",
+                "(text follows its BEGIN line's dashes)",
+            ),
+            (
+                "-----BEGIN CERTIFICATE-----\nMAMCAQA=-----END CERTIFICATE-----\n",
+                "(its END line has text before its dashes)",
+            ),
+            (
+                "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE----- and more\n",
+                "(text follows its END line's dashes)",
+            ),
+        ] {
+            assert!(why(text).contains(reason), "{text:?}");
+        }
     }
 }

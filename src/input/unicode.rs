@@ -25,6 +25,15 @@ impl ByteOrderMark {
         }
     }
 
+    /// For UTF-16, whether it is big-endian; None for UTF-8 (read as it is once the mark is skipped).
+    pub fn utf16_big_endian(self) -> Option<bool> {
+        match self {
+            ByteOrderMark::Utf8 => None,
+            ByteOrderMark::Utf16Le => Some(false),
+            ByteOrderMark::Utf16Be => Some(true),
+        }
+    }
+
     /// The mark's own length in bytes.
     pub fn len(self) -> usize {
         match self {
