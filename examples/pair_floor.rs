@@ -23,7 +23,11 @@ fn main() {
             lean = true;
             continue;
         }
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(root)
+            .sort_by(|a, b| a.path().as_os_str().as_encoded_bytes().cmp(b.path().as_os_str().as_encoded_bytes()))
+            .into_iter()
+            .flatten()
+        {
             if entry.file_type().is_file() {
                 files.push(entry.into_path());
             }

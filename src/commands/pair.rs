@@ -180,7 +180,7 @@ fn collect(
     // Where an entry really is (the walk follows no links, so the canonical root plus the relative part).
     let real = |p: &Path| canonical_root.join(p.strip_prefix(root).unwrap_or(p));
     let mut kernel_dirs = Vec::new();
-    let walk = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+    let walk = walkdir::WalkDir::new(root).follow_links(false).sort_by(by_name).into_iter().filter_entry(|e| {
         let kernel = e.file_type().is_dir() && input::is_kernel_interface(&real(e.path()));
         if kernel {
             kernel_dirs.push(Untrusted::path(e.path()));
@@ -234,6 +234,14 @@ fn collect(
             .map(|path| Skipped { path, reason: "a kernel interface (/proc, /sys), not files: not read".into() }),
     );
     Ok(())
+}
+
+/// The order of the walk: entries of one directory by file name, byte by byte (as `sort_by_file_name` does). Siblings'
+/// paths are their parent's path joined with their names, so comparing whole paths gives that order, without
+/// finding each name again in its path at every comparison (which was more than half the walk's time in two folders
+/// of 20,000 files).
+fn by_name(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    a.path().as_os_str().as_encoded_bytes().cmp(b.path().as_os_str().as_encoded_bytes())
 }
 
 fn scan(path: &Path, reading: Reading) -> Scanned {
@@ -317,5 +325,26 @@ impl Progress {
     fn finish(&self) {
         self.done.store(true, Ordering::SeqCst);
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_name;
+
+    /// Names that sort differently by bytes, by case, by length, with dots and dashes, non-ASCII, and a directory
+    /// whose name is the start of a file's: the walk's order is `sort_by_file_name`'s.
+    #[test]
+    fn the_walk_is_in_file_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b", "a-b", "ab", "A", "é", "a.b", "Z9", "a0", "a"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("a.")).unwrap();
+        std::fs::write(dir.path().join("a.").join("c"), "x").unwrap();
+        let walk = |w: walkdir::WalkDir| -> Vec<_> { w.into_iter().map(|e| e.unwrap().into_path()).collect() };
+        let ours = walk(walkdir::WalkDir::new(dir.path()).sort_by(by_name));
+        assert_eq!(ours, walk(walkdir::WalkDir::new(dir.path()).sort_by_file_name()));
+        assert_eq!(ours.len(), 12);
     }
 }
