@@ -358,3 +358,40 @@ fn im_and_presence_purposes_name_their_trust_store() {
     assert!(text.contains("-> upload as cup-xmpp-trust"), "{text}");
     assert!(text.contains("-> upload as cup-xmpp-s2s"), "{text}");
 }
+
+/// RSA-PSS signatures: the usual form verifies; one with a longer salt (valid: openssl verifies it) cannot be checked
+/// by ucert, which says so as a warning and never as a broken signature or CUCM's trust-store error; `match` and
+/// `pair` judge the same way, and a CSR self-signed so is not called corrupt.
+#[test]
+fn rsa_pss_signatures_are_verified_or_said_to_be_unchecked() {
+    let cas = [fixture("ca/issuing-ca.pem"), fixture("ca/root-ca.pem")];
+    let (doc, code) = chain_json(&[&fixture("chain/pss-leaf.pem"), &cas[0], &cas[1]], &[]);
+    assert_eq!((code, kinds(&doc)), (0, vec![]));
+    assert_eq!(doc.plan[2].signature.as_ref().unwrap().status, "valid");
+
+    for leaf in ["chain/pss-max-salt-leaf.pem", "chain/pss-mgf1-sha1-leaf.pem"] {
+        let (doc, code) = chain_json(&[&fixture(leaf), &cas[0], &cas[1]], &[]);
+        assert_eq!((code, kinds(&doc)), (0, vec![("unverifiable-signature", "warn")]), "{leaf}");
+        assert_eq!(doc.plan[2].signature.as_ref().unwrap().status, "unsupported", "{leaf}");
+        let out = ucert().args(["chain", "--at", AT, &fixture(leaf), &cas[0], &cas[1]]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("COMPLETE: every certificate is there and 1 signature could not be checked (below)"),
+            "{text}"
+        );
+        assert!(!text.contains("DOES NOT VERIFY") && !text.contains("every signature verifies"), "{text}");
+    }
+
+    let csr = fixture("chain/tomcat-pss-max-salt.csr");
+    let leaf = fixture("chain/pss-max-salt-leaf.pem");
+    let out = ucert().args(["match", "--at", AT, &csr, &leaf, "--ca", &cas[0], "--ca", &cas[1]]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("MATCH: CUCM will accept this certificate as tomcat (2 warnings)"), "{text}");
+    assert!(text.contains("the CSR's self-signature cannot be checked: RSA-PSS with a 222-byte salt"), "{text}");
+    assert!(!text.contains("Trust-Store") && !text.contains("corrupt"), "{text}");
+    let out = ucert().args(["pair", "--json", "--at", AT, &csr, &leaf]).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{doc}");
+    assert_eq!(doc["pairs"][0]["verdict"]["warnings"], serde_json::json!(["signature"]), "{doc}");
+}

@@ -80,12 +80,31 @@ fn pick_algorithm(signed: &Signed, signer: &PublicKey) -> Result<&'static dyn Ve
             if !(2048..=8192).contains(&bits) {
                 return Err(format!("RSA-PSS with a {bits}-bit key is not verified"));
             }
-            match alg.hash {
-                Some(Hash::Sha256) => Ok(&signature::RSA_PSS_2048_8192_SHA256),
-                Some(Hash::Sha384) => Ok(&signature::RSA_PSS_2048_8192_SHA384),
-                Some(Hash::Sha512) => Ok(&signature::RSA_PSS_2048_8192_SHA512),
-                _ => Err("RSA-PSS with this hash is not verified".into()),
+            let Some(pss) = alg.pss else { return Err("its RSA-PSS parameters could not be read".into()) };
+            let (ring_alg, hash): (&'static dyn VerificationAlgorithm, Hash) = match pss.hash {
+                Some(h @ Hash::Sha256) => (&signature::RSA_PSS_2048_8192_SHA256, h),
+                Some(h @ Hash::Sha384) => (&signature::RSA_PSS_2048_8192_SHA384, h),
+                Some(h @ Hash::Sha512) => (&signature::RSA_PSS_2048_8192_SHA512, h),
+                Some(h) => return Err(format!("RSA-PSS with {} is not verified", h.name())),
+                None => return Err("RSA-PSS with this hash is not verified".into()),
+            };
+            // ring verifies the usual form only; another is as valid, and checked by openssl
+            if pss.mask_hash != Some(hash) {
+                let mask =
+                    pss.mask_hash.map_or("another mask function".to_string(), |m| format!("MGF1 with {}", m.name()));
+                return Err(format!("RSA-PSS with {mask} under {} is not verified", hash.name()));
             }
+            if pss.salt_length != hash.digest_len() {
+                return Err(format!(
+                    "RSA-PSS with a {}-byte salt is not verified, only with a salt as long as the hash, {} bytes",
+                    pss.salt_length,
+                    hash.digest_len()
+                ));
+            }
+            if pss.trailer_field != 1 {
+                return Err(format!("RSA-PSS with trailer field {} is not verified", pss.trailer_field));
+            }
+            Ok(ring_alg)
         }
         (SignatureScheme::Ecdsa, KeyKind::Ec { curve_oid: Some(curve), .. }) => match (curve.as_str(), alg.hash) {
             ("1.2.840.10045.3.1.7", Some(Hash::Sha256)) => Ok(&signature::ECDSA_P256_SHA256_ASN1),
@@ -111,4 +130,41 @@ fn spki_key_bits(spki: &[u8]) -> Option<&[u8]> {
     let bits = parts.get(1)?.content();
     // skip the "unused bits" byte
     bits.split_first().map(|(_, rest)| rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::checks::testing::{cert, csr};
+
+    /// RSA-PSS as openssl makes it: the usual form verifies; a longer salt or another mask hash (valid, and verified
+    /// by openssl) is beyond ring and said so, never "invalid"; a changed signature of the usual form is invalid.
+    #[test]
+    fn rsa_pss_is_verified_in_its_usual_form_and_named_in_others() {
+        let issuer = cert("ca/issuing-ca.pem").public_key;
+        assert_eq!(certificate_signed_by(&cert("chain/pss-leaf.pem"), &issuer), Verification::Valid);
+        let unsupported = |v: Verification| match v {
+            Verification::Unsupported(reason) => reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            unsupported(certificate_signed_by(&cert("chain/pss-max-salt-leaf.pem"), &issuer)),
+            "RSA-PSS with a 222-byte salt is not verified, only with a salt as long as the hash, 32 bytes"
+        );
+        assert_eq!(
+            unsupported(certificate_signed_by(&cert("chain/pss-mgf1-sha1-leaf.pem"), &issuer)),
+            "RSA-PSS with MGF1 with SHA-1 under SHA-256 is not verified"
+        );
+        assert!(unsupported(csr_self_signature(&csr("chain/tomcat-pss-max-salt.csr"))).contains("222-byte salt"));
+
+        let mut tampered = cert("chain/pss-leaf.pem");
+        let last = tampered.der.len() - 1;
+        tampered.der[last] ^= 1;
+        assert_eq!(certificate_signed_by(&tampered, &issuer), Verification::Invalid);
+        // the same key made them: only the parameters differ
+        assert_eq!(
+            certificate_signed_by(&cert("chain/pss-leaf.pem"), &cert("ca/root-ca.pem").public_key),
+            Verification::Invalid
+        );
+    }
 }

@@ -66,11 +66,44 @@ pub struct SignatureAlgorithm {
     pub scheme: SignatureScheme,
     /// None for schemes without a separate hash (Ed25519) and for unknown algorithms.
     pub hash: Option<Hash>,
+    /// RSASSA-PSS only: the parameters the signature was made with (None when they cannot be read).
+    pub pss: Option<PssParameters>,
+}
+
+/// How an RSASSA-PSS signature was made (RFC 4055). PSS leaves the salt's length and the mask function to the
+/// signer, and a verifier must use the same: ring verifies only the usual form (MGF1 with the signature's own hash,
+/// a salt as long as that hash), so anything else must be said to be beyond it, not to be broken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PssParameters {
+    /// The hash of the message; None for one ucert does not know.
+    pub hash: Option<Hash>,
+    /// The hash of the mask function; None when it is not MGF1 or its hash is unknown.
+    pub mask_hash: Option<Hash>,
+    /// In bytes.
+    pub salt_length: u32,
+    /// 1 (the only value RFC 4055 allows, 0xBC) unless the signer wrote another.
+    pub trailer_field: u32,
+}
+
+impl Hash {
+    /// The length of the digest in bytes.
+    pub fn digest_len(self) -> u32 {
+        match self {
+            Hash::Md2 | Hash::Md5 => 16,
+            Hash::Sha1 => 20,
+            Hash::Sha224 => 28,
+            Hash::Sha256 => 32,
+            Hash::Sha384 => 48,
+            Hash::Sha512 => 64,
+        }
+    }
 }
 
 impl SignatureAlgorithm {
     pub fn from_x509(alg: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
         let oid = super::oids::dotted(&alg.algorithm).into_owned();
+        const PSS: &str = "1.2.840.113549.1.1.10";
+        let pss = if oid == PSS { pss_parameters(alg) } else { None };
         let (name, scheme, hash): (&str, SignatureScheme, Option<Hash>) = match oid.as_str() {
             "1.2.840.113549.1.1.2" => ("md2WithRSAEncryption", SignatureScheme::RsaPkcs1, Some(Hash::Md2)),
             "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", SignatureScheme::RsaPkcs1, Some(Hash::Md5)),
@@ -80,7 +113,8 @@ impl SignatureAlgorithm {
             "1.2.840.113549.1.1.11" => ("sha256WithRSAEncryption", SignatureScheme::RsaPkcs1, Some(Hash::Sha256)),
             "1.2.840.113549.1.1.12" => ("sha384WithRSAEncryption", SignatureScheme::RsaPkcs1, Some(Hash::Sha384)),
             "1.2.840.113549.1.1.13" => ("sha512WithRSAEncryption", SignatureScheme::RsaPkcs1, Some(Hash::Sha512)),
-            "1.2.840.113549.1.1.10" => ("rsassaPss", SignatureScheme::RsaPss, Some(pss_hash(alg))),
+            // (a hash ucert does not know, or parameters it cannot read, counted as SHA-1 by the hash check)
+            PSS => ("rsassaPss", SignatureScheme::RsaPss, Some(pss.and_then(|p| p.hash).unwrap_or(Hash::Sha1))),
             "1.2.840.10045.4.1" => ("ecdsa-with-SHA1", SignatureScheme::Ecdsa, Some(Hash::Sha1)),
             "1.2.840.10045.4.3.1" => ("ecdsa-with-SHA224", SignatureScheme::Ecdsa, Some(Hash::Sha224)),
             "1.2.840.10045.4.3.2" => ("ecdsa-with-SHA256", SignatureScheme::Ecdsa, Some(Hash::Sha256)),
@@ -94,18 +128,34 @@ impl SignatureAlgorithm {
             _ => ("", SignatureScheme::Unknown, None),
         };
         let name = if name.is_empty() { oid.clone() } else { name.to_string() };
-        SignatureAlgorithm { oid, name, scheme, hash }
+        SignatureAlgorithm { oid, name, scheme, hash, pss }
     }
 }
 
-/// The hash of RSASSA-PSS parameters; absent parameters mean SHA-1 (RFC 4055).
-fn pss_hash(alg: &AlgorithmIdentifier<'_>) -> Hash {
+/// The parameters of an RSASSA-PSS signature; absent ones take RFC 4055's defaults (SHA-1, MGF1 with SHA-1, a salt
+/// of 20 bytes). None when they are there but cannot be read.
+fn pss_parameters(alg: &AlgorithmIdentifier<'_>) -> Option<PssParameters> {
     use x509_parser::signature_algorithm::RsaSsaPssParams;
-    alg.parameters
-        .as_ref()
-        .and_then(|p| RsaSsaPssParams::try_from(p).ok())
-        .and_then(|params| Hash::from_digest_oid(&params.hash_algorithm_oid().to_id_string()))
-        .unwrap_or(Hash::Sha1)
+    let params = match &alg.parameters {
+        None => {
+            return Some(PssParameters {
+                hash: Some(Hash::Sha1),
+                mask_hash: Some(Hash::Sha1),
+                salt_length: 20,
+                trailer_field: 1,
+            });
+        }
+        Some(p) => RsaSsaPssParams::try_from(p).ok()?,
+    };
+    const MGF1: &str = "1.2.840.113549.1.1.8";
+    let hash = |oid: &x509_parser::der_parser::Oid<'_>| Hash::from_digest_oid(&oid.to_id_string());
+    let mask = params.mask_gen_algorithm().ok()?;
+    Some(PssParameters {
+        hash: hash(params.hash_algorithm_oid()),
+        mask_hash: (mask.mgf.to_id_string() == MGF1).then(|| hash(&mask.hash)).flatten(),
+        salt_length: params.salt_length(),
+        trailer_field: params.trailer_field(),
+    })
 }
 
 /// What a signature covers and the signature itself, kept so that it can be verified later.
@@ -117,4 +167,27 @@ pub struct Signed {
     /// Where the signature value lies in the object's DER (also a range, for the same reason).
     pub signature: std::ops::Range<usize>,
     pub algorithm: SignatureAlgorithm,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::checks::testing::{cert, csr};
+
+    #[test]
+    fn rsa_pss_parameters_are_read_with_their_defaults() {
+        let pss = |rel: &str| cert(rel).signature_algorithm.pss.unwrap();
+        let usual = PssParameters {
+            hash: Some(Hash::Sha256),
+            mask_hash: Some(Hash::Sha256),
+            salt_length: 32,
+            trailer_field: 1,
+        };
+        assert_eq!(pss("chain/pss-leaf.pem"), usual);
+        assert_eq!(pss("chain/pss-max-salt-leaf.pem"), PssParameters { salt_length: 222, ..usual });
+        // openssl writes no mask parameter for MGF1 with SHA-1: the default
+        assert_eq!(pss("chain/pss-mgf1-sha1-leaf.pem"), PssParameters { mask_hash: Some(Hash::Sha1), ..usual });
+        assert_eq!(csr("chain/tomcat-pss-max-salt.csr").signature_algorithm.pss.unwrap().salt_length, 222);
+        assert_eq!(cert("cucm/tomcat.pem").signature_algorithm.pss, None);
+    }
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::report::terminal::{Colorize, HANG, visible_width};
 
 use super::{expiry_phrase, field, validity_phrase};
-use crate::analysis::chain::{Analysis, Role, Severity, Step};
+use crate::analysis::chain::{Analysis, FlagKind, Role, Severity, Step};
 use crate::analysis::trust_store::Outcome;
 use crate::analysis::verify::Verification;
 use crate::cucm::PurposeSource;
@@ -117,9 +117,15 @@ fn not_in_plan(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
 fn verdict_and_flags(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     let fails = a.flags.iter().filter(|f| f.severity == Severity::Fail).count();
     if fails == 0 {
+        // a signature ucert cannot check (an algorithm beyond ring) is not said to verify
+        let signatures = match a.flags.iter().filter(|f| f.kind == FlagKind::UnverifiableSignature).count() {
+            0 => "every signature verifies".to_string(),
+            1 => "1 signature could not be checked (below)".to_string(),
+            n => format!("{n} signatures could not be checked (below)"),
+        };
         writeln!(
             out,
-            "{}: every certificate is there and every signature verifies; upload in this order",
+            "{}: every certificate is there and {signatures}; upload in this order",
             "COMPLETE".green().bold()
         )?;
     } else {
