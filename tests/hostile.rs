@@ -168,6 +168,9 @@ fn hostile_file_names_are_escaped_everywhere() {
     assert!(text.contains("Read with a warning: 1 file"), "{text}");
     run(&["plan", d, "--at", AT, "--markdown"]);
     run(&["logs", b]);
+    let traces = dir.path().join("rtmt\x1b[31m\n");
+    std::fs::create_dir(&traces).unwrap();
+    assert_eq!(run(&["logs", traces.to_str().unwrap()]).0, 2, "a folder given to logs: its files are asked for");
     let doc = json(&["pair", "--json", d, "--at", AT]);
     assert!(json_holds(&doc, bad.to_str().unwrap()), "exact path in JSON");
     assert_eq!(

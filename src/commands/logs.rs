@@ -6,7 +6,7 @@ use std::io::BufRead;
 use super::{Problem, ProblemKind};
 use crate::analysis::logs::{self, Analyzer, LogReport};
 use crate::input::lines::{self, Lines};
-use crate::input::{Reading, Source};
+use crate::input::{InputError, Reading, Source};
 
 /// Lines looked at to tell the kind of a log.
 const SAMPLE_LINES: usize = 200;
@@ -30,9 +30,16 @@ fn one(
     path: &Untrusted,
     analyzer: &mut Analyzer,
 ) -> Result<(), (ProblemKind, String)> {
-    let reader: Box<dyn BufRead> = lines::open(source, reading).map_err(|e| {
-        let p = Problem::input(source, &e);
-        (p.kind, p.message)
+    let reader: Box<dyn BufRead> = lines::open(source, reading).map_err(|e| match e {
+        // (not `ucert pair`, as for a certificate: RTMT hands a folder of traces)
+        InputError::IsDirectory => {
+            let all = format!("{path}{}*", std::path::MAIN_SEPARATOR);
+            (ProblemKind::IsDirectory, format!("{e}: give the logs in it, as in 'ucert logs {all}'"))
+        }
+        e => {
+            let p = Problem::input(source, &e);
+            (p.kind, p.message)
+        }
     })?;
     let unreadable = |message: String| (ProblemKind::Unreadable, message);
     let mut lines = Lines::new(reader);
