@@ -161,7 +161,7 @@ mod tests {
         let last = tampered.der.len() - 1;
         tampered.der[last] ^= 1;
         assert_eq!(certificate_signed_by(&tampered, &issuer), Verification::Invalid);
-        // the same key made them: only the parameters differ
+        // the usual form checked with another key: invalid, as for any other scheme
         assert_eq!(
             certificate_signed_by(&cert("chain/pss-leaf.pem"), &cert("ca/root-ca.pem").public_key),
             Verification::Invalid
