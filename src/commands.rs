@@ -11,6 +11,7 @@ pub(crate) mod pair;
 pub(crate) mod pem_files;
 pub(crate) mod plan;
 pub(crate) mod trust;
+pub(crate) mod walk;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
