@@ -84,7 +84,7 @@ pub enum Command {
 
     /// Diagnose CAPF Online CA enrollment from its logs (CAPF, CiscoRA, NGINX error.log, IIS; plain or .gz).
     #[command(
-        after_help = "Examples:\n  ucert logs error.log capf.txt u_ex190305.log\n  ucert logs --json cpi-*.txt.gz"
+        after_help = "Examples:\n  ucert logs error.log capf.txt u_ex190305.log\n  ucert logs --json cpi-*.txt.gz\n  ucert logs rtmt-collection/"
     )]
     Logs(LogsArgs),
 
@@ -240,7 +240,8 @@ pub struct PlanArgs {
 
 #[derive(Debug, Args)]
 pub struct LogsArgs {
-    /// Log files, recognised by content; gzip-compressed files are read as they are; '-' for standard input.
+    /// Log files, recognised by content; gzip-compressed files are read as they are; '-' for standard input. A
+    /// folder (as RTMT collects them) is read for every file under it, and what is not a log there is listed.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 

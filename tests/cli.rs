@@ -182,8 +182,7 @@ fn under_json_an_error_is_a_json_object_too() {
     }
 }
 
-/// A folder given where a file goes points to `ucert pair` (to its files for `logs`); the top-level help ends with
-/// examples.
+/// A folder given where a file goes points to `ucert pair`; the top-level help ends with examples.
 #[test]
 fn a_folder_points_to_pair_and_the_help_ends_with_examples() {
     for args in [["match", "fixtures/cluster", "fixtures/cucm/tomcat.pem"], ["inspect", "fixtures/cluster", "-q"]] {
@@ -197,15 +196,6 @@ fn a_folder_points_to_pair_and_the_help_ends_with_examples() {
             "{err}"
         );
     }
-    // logs: a folder of traces (as RTMT hands them) is answered with its files, not with `pair`
-    let out = ucert().args(["logs", "fixtures/logs"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
-    let all = format!("fixtures/logs{}*", std::path::MAIN_SEPARATOR);
-    assert_eq!(
-        err,
-        format!("ucert: fixtures/logs: is a directory, not a file: give the logs in it, as in 'ucert logs {all}'\n")
-    );
     let help = ucert().arg("--help").output().unwrap();
     let text = String::from_utf8(help.stdout).unwrap();
     let tail: Vec<&str> = text.trim_end().lines().rev().take(3).collect();

@@ -168,9 +168,20 @@ fn hostile_file_names_are_escaped_everywhere() {
     assert!(text.contains("Read with a warning: 1 file"), "{text}");
     run(&["plan", d, "--at", AT, "--markdown"]);
     run(&["logs", b]);
+    // a folder given to logs: a file that is no log is listed by its name, escaped (exact in JSON)
     let traces = dir.path().join("rtmt\x1b[31m\n");
     std::fs::create_dir(&traces).unwrap();
-    assert_eq!(run(&["logs", traces.to_str().unwrap()]).0, 2, "a folder given to logs: its files are asked for");
+    std::fs::copy(fixture_path("logs/capf-success.txt"), traces.join("capf.txt")).unwrap();
+    let junk = traces.join("junk\x1b]0;pwned\x07\u{202e}.txt");
+    std::fs::write(&junk, "not a log\n").unwrap();
+    let (code, text) = run(&["logs", traces.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("junk\\x1b]0;pwned\\x07\\u{202e}.txt: not a CAPF trace"), "{text}");
+    let doc = json(&["logs", "--json", traces.to_str().unwrap()]);
+    assert_eq!(doc["skipped"][0]["path"], junk.to_str().unwrap(), "exact path in JSON");
+    let empty = dir.path().join("empty\x1b[2J");
+    std::fs::create_dir(&empty).unwrap();
+    assert_eq!(run(&["logs", empty.to_str().unwrap()]).0, 2, "a folder without a log");
     let doc = json(&["pair", "--json", d, "--at", AT]);
     assert!(json_holds(&doc, bad.to_str().unwrap()), "exact path in JSON");
     assert_eq!(

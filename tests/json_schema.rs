@@ -594,6 +594,14 @@ struct Logs {
     phones: Vec<Phone>,
     iis: Option<Iis>,
     unrecognised: Unrecognised,
+    skipped: Vec<LogSkipped>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogSkipped {
+    path: String,
+    reason: String,
 }
 
 #[derive(Deserialize)]
@@ -684,6 +692,11 @@ fn logs_json_fits_its_schema() {
     let d: Logs = doc(&args);
     assert!(!d.findings.is_empty() && !d.phones.is_empty() && d.iis.is_some());
     assert!(d.startup.login_seen_at.is_some() && d.unrecognised.errors > 0);
+    assert!(d.skipped.is_empty(), "every file given by name is a log");
+    // a folder: its logs read, the rest listed
+    let fixtures = common::fixture_abs("");
+    let d: Logs = doc(&["logs", fixtures.to_str().unwrap()]);
+    assert!(d.files.len() >= 17 && d.skipped.iter().any(|s| s.path.ends_with("tomcat.pem") && !s.reason.is_empty()));
 }
 
 // ---- explain --------------------------------------------------------------------------------------------------

@@ -278,7 +278,7 @@ fn what_is_not_a_log_is_exit_2() {
         (fixture("cucm/tomcat.pem"), "not a CAPF trace"),
         (empty.to_string_lossy().into_owned(), "empty"),
         ("no/such.log".to_string(), "no such file"),
-        (dir.path().to_string_lossy().into_owned(), "directory"),
+        (dir.path().to_string_lossy().into_owned(), "no CAPF trace, CiscoRA log, NGINX error.log or IIS log among"),
     ] {
         let out = ucert().args(["logs", &path]).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{path}");
@@ -382,4 +382,65 @@ fn start_up_facts_name_the_file_that_said_them() {
     let one = ucert().args(["logs", &bad]).output().unwrap();
     let text = String::from_utf8(one.stdout).unwrap();
     assert!(text.lines().any(|l| l == "  login to /certsrv: failed"), "one file: no attribution needed: {text}");
+}
+
+/// A folder as RTMT collects it: every log under it is read, in the walk's order, as if given by name (plain and
+/// gzip alike); what is not a log is listed with why, and changes no finding or exit code. A folder without a log
+/// is an error naming it.
+#[test]
+fn a_folder_is_read_for_its_logs_and_lists_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let sdi = root.join("cm").join("trace").join("capf").join("sdi");
+    std::fs::create_dir_all(&sdi).unwrap();
+    std::fs::create_dir_all(root.join("nginx")).unwrap();
+    std::fs::create_dir_all(root.join("misc")).unwrap();
+    let logs = [
+        (sdi.join("capf-ssl-read.txt"), "capf-ssl-read.txt"),
+        (root.join("nginx").join("error.log"), "nginx-curl51-name.log"),
+        (root.join("nginx").join("error.log.1.gz"), "nginx-success.log.gz"),
+    ];
+    for (to, from) in &logs {
+        std::fs::copy(fixture(&format!("logs/{from}")), to).unwrap();
+    }
+    std::fs::write(root.join("misc").join("empty.txt"), "").unwrap();
+    std::fs::write(root.join("misc").join("logs.zip"), b"PK\x03\x04\x14\0\0\0\0\0").unwrap();
+    std::fs::write(root.join("misc").join("notes.txt"), "call the CA team\n").unwrap();
+    std::fs::copy(fixture("cucm/tomcat.pem"), root.join("misc").join("tomcat.pem")).unwrap();
+
+    let folder = root.to_str().unwrap().to_string();
+    let out = ucert().args(["logs", "--json", &folder]).output().unwrap();
+    let from_folder: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_name = ucert().args(["logs", "--json"]).args(logs.iter().map(|(path, _)| path)).output().unwrap();
+    assert_eq!(out.status.code(), by_name.status.code());
+    assert_eq!(out.status.code(), Some(1), "the CAPF trace's failure");
+    let mut by_name: serde_json::Value = serde_json::from_slice(&by_name.stdout).unwrap();
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let skipped = serde_json::json!([
+        { "path": path(&root.join("misc").join("empty.txt")), "reason": "empty" },
+        { "path": path(&root.join("misc").join("logs.zip")),
+          "reason": "a ZIP archive: extract it, and give ucert the logs inside (it reads plain and gzip-compressed logs)" },
+        { "path": path(&root.join("misc").join("notes.txt")),
+          "reason": "not a CAPF trace, CiscoRA log, NGINX error.log or IIS log" },
+        { "path": path(&root.join("misc").join("tomcat.pem")),
+          "reason": "not a CAPF trace, CiscoRA log, NGINX error.log or IIS log" },
+    ]);
+    assert_eq!(from_folder["skipped"], skipped);
+    by_name["skipped"] = skipped;
+    assert_eq!(from_folder, by_name, "the same document as the logs given by name, plus what was skipped");
+
+    let out = ucert().args(["logs", &folder]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("NOT READ AS LOGS (4)"), "{text}");
+    assert!(text.contains("notes.txt: not a CAPF trace"), "{text}");
+    assert!(out.stderr.is_empty(), "nothing on stderr: {}", String::from_utf8_lossy(&out.stderr));
+
+    // a folder with no log at all
+    let misc = path(&root.join("misc"));
+    let out = ucert().args(["logs", &misc]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!("ucert: {misc}: no CAPF trace, CiscoRA log, NGINX error.log or IIS log among its 4 files\n")
+    );
 }

@@ -1,27 +1,79 @@
-//! `ucert logs FILE...`: recognises each log by content and feeds it, line by line, to the analyser.
+//! `ucert logs FILE...`: recognises each log by content and feeds it, line by line, to the analyser; a folder is
+//! read for every file under it.
 
 use crate::untrusted::Untrusted;
 use std::io::BufRead;
+use std::path::PathBuf;
 
 use super::{Problem, ProblemKind};
-use crate::analysis::logs::{self, Analyzer, LogReport};
+use crate::analysis::logs::{self, Analyzer, LogReport, Skipped};
 use crate::input::lines::{self, Lines};
-use crate::input::{InputError, Reading, Source};
+use crate::input::{Reading, Source};
 
 /// Lines looked at to tell the kind of a log.
 const SAMPLE_LINES: usize = 200;
 
-/// Every log analysed; the ones that could not be read (whole or from some point on) come back as problems.
+/// Every log analysed; the ones that could not be read (whole or from some point on) come back as problems. A
+/// folder is read for every file under it (RTMT hands traces in folders): what is not a log there is listed in the
+/// report's `skipped`, not a problem, unless the folder holds no log at all.
 pub fn logs(sources: &[Source], reading: Reading) -> (LogReport, Vec<Problem>) {
     let mut analyzer = Analyzer::new();
     let mut problems = Vec::new();
+    let mut skipped = Vec::new();
     for source in sources {
-        let path = source.display_name();
-        if let Err((kind, message)) = one(source, reading, &path, &mut analyzer) {
-            problems.push(Problem { path, kind, message });
+        match source {
+            Source::Path(root) if root.is_dir() => folder(root, reading, &mut analyzer, &mut problems, &mut skipped),
+            _ => {
+                let path = source.display_name();
+                if let Err((kind, message)) = one(source, reading, &path, &mut analyzer) {
+                    problems.push(Problem { path, kind, message });
+                }
+            }
         }
     }
-    (analyzer.finish(), problems)
+    let mut report = analyzer.finish();
+    report.skipped = skipped;
+    (report, problems)
+}
+
+/// Every file under `root`, in the walk's order (that of `pair`): a log is analysed; a file that is no log (or that
+/// cannot be opened) is skipped with its reason; a log that fails part-way is a problem, as when given by name.
+fn folder(
+    root: &PathBuf,
+    reading: Reading,
+    analyzer: &mut Analyzer,
+    problems: &mut Vec<Problem>,
+    skipped: &mut Vec<Skipped>,
+) {
+    let (files, walked) = match super::walk::files_under(std::slice::from_ref(root)) {
+        Ok(found) => found,
+        Err(p) => return problems.push(p),
+    };
+    skipped.extend(walked.into_iter().map(|s| Skipped { path: s.path, reason: s.reason }));
+    let before = analyzer.files_read();
+    let total = files.len();
+    for file in files {
+        let source = Source::Path(file);
+        let path = source.display_name();
+        let logs_before = analyzer.files_read();
+        match one(&source, reading, &path, analyzer) {
+            Ok(()) => {}
+            // recognised as a log, then unreadable part-way: as for a log given by name
+            Err((kind, message)) if analyzer.files_read() > logs_before => {
+                problems.push(Problem { path, kind, message })
+            }
+            Err((ProblemKind::Empty, _)) => skipped.push(Skipped { path, reason: "empty".into() }),
+            Err((_, reason)) => skipped.push(Skipped { path, reason }),
+        }
+    }
+    if analyzer.files_read() == before {
+        let files = if total == 1 { "its 1 file".to_string() } else { format!("its {total} files") };
+        problems.push(Problem {
+            path: Untrusted::path(root),
+            kind: ProblemKind::WrongKind,
+            message: format!("no CAPF trace, CiscoRA log, NGINX error.log or IIS log among {files}"),
+        });
+    }
 }
 
 fn one(
@@ -30,16 +82,9 @@ fn one(
     path: &Untrusted,
     analyzer: &mut Analyzer,
 ) -> Result<(), (ProblemKind, String)> {
-    let reader: Box<dyn BufRead> = lines::open(source, reading).map_err(|e| match e {
-        // (not `ucert pair`, as for a certificate: RTMT hands a folder of traces)
-        InputError::IsDirectory => {
-            let all = format!("{path}{}*", std::path::MAIN_SEPARATOR);
-            (ProblemKind::IsDirectory, format!("{e}: give the logs in it, as in 'ucert logs {all}'"))
-        }
-        e => {
-            let p = Problem::input(source, &e);
-            (p.kind, p.message)
-        }
+    let reader: Box<dyn BufRead> = lines::open(source, reading).map_err(|e| {
+        let p = Problem::input(source, &e);
+        (p.kind, p.message)
     })?;
     let unreadable = |message: String| (ProblemKind::Unreadable, message);
     let mut lines = Lines::new(reader);

@@ -35,6 +35,11 @@ impl Analyzer {
         Analyzer::default()
     }
 
+    /// How many files were recognised as logs so far.
+    pub fn files_read(&self) -> usize {
+        self.report.files.len()
+    }
+
     /// Starts a new file.
     pub fn file(&mut self, path: &Untrusted, kind: LogKind) {
         self.report.files.push(LogFile { path: path.clone(), kind, lines: 0, records: 0 });

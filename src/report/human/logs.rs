@@ -14,7 +14,8 @@ pub fn logs(report: &LogReport, verbose: bool, out: &mut dyn Write) -> io::Resul
     phones(report, verbose, out)?;
     iis(report, out)?;
     unrecognised(report, out)?;
-    files(report, out)
+    files(report, out)?;
+    skipped(report, verbose, out)
 }
 
 fn findings(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
@@ -168,6 +169,27 @@ fn files(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
             plural(f.lines, "line", "lines"),
             plural(f.records, "record", "records")
         )?;
+    }
+    Ok(())
+}
+
+/// How many of the files not read as logs the text lists without `-v` (a folder of RTMT's holds hundreds).
+const MAX_SKIPPED: usize = 20;
+
+/// The files of the folders given that were not read as logs, with why.
+fn skipped(report: &LogReport, verbose: bool, out: &mut dyn Write) -> io::Result<()> {
+    let list = &report.skipped;
+    if list.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{} ({})", "NOT READ AS LOGS".bold(), list.len())?;
+    let shown = if verbose { list.len() } else { MAX_SKIPPED };
+    for s in list.iter().take(shown) {
+        writeln!(out, "  {HANG}{}: {}", s.path, s.reason)?;
+    }
+    if list.len() > shown {
+        writeln!(out, "  ... and {} more ('ucert logs -v' lists them all)", list.len() - shown)?;
     }
     Ok(())
 }

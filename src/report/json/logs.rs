@@ -22,6 +22,14 @@ struct LogsJson<'a> {
     phones: Vec<PhoneJson<'a>>,
     iis: Option<IisJson<'a>>,
     unrecognised: UnrecognisedJson<'a>,
+    /// Files of the folders given that were not read as logs.
+    skipped: Vec<SkippedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SkippedJson<'a> {
+    path: &'a Untrusted,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -191,6 +199,7 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
         phones: report.phones.iter().map(phone).collect(),
         iis: report.iis.as_ref().map(iis),
         unrecognised: unrecognised(&report.unrecognised),
+        skipped: report.skipped.iter().map(|s| SkippedJson { path: &s.path, reason: &s.reason }).collect(),
     };
     write(out, &doc)
 }
