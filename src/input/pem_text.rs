@@ -143,6 +143,15 @@ pub fn scan(text: &str) -> Vec<Block> {
 /// control characters, bytes outside ASCII). ucert reads indented and one-line pastes; openssl, and so the tools
 /// built on it, refuses the file as it stands.
 fn framing(text: &str, begin: &Marker, end: &Marker) -> Option<String> {
+    // openssl's lines end at a line feed: to it, a block whose lines end in a carriage return alone is one line
+    let block = text.get(begin.start..end.end).unwrap_or_default();
+    if block.contains('\r') && !block.contains('\n') {
+        return Some(
+            "openssl does not read this block as it stands (its lines end in a carriage return alone, as classic \
+             Mac OS wrote them): save it with Windows or Unix line ends"
+                .into(),
+        );
+    }
     let check = |marker: &Marker, word: &str| {
         // a marker never spans lines (its label holds no line end)
         let line = line_around(text, marker.start);
@@ -491,5 +500,8 @@ mod tests {
         ] {
             assert!(why(text).contains(reason), "{text:?}");
         }
+        let mac = framing("-----BEGIN CERTIFICATE-----\rMAMCAQA=\r-----END CERTIFICATE-----\r").unwrap();
+        assert!(mac.contains("(its lines end in a carriage return alone") && mac.ends_with("Unix line ends"), "{mac}");
+        assert_eq!(framing("-----BEGIN CERTIFICATE-----\r\r\nMAMCAQA=\r\r\n-----END CERTIFICATE-----\r\r\n"), None);
     }
 }
