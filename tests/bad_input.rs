@@ -117,6 +117,31 @@ fn cases(dir: &Path) -> Vec<Case> {
             path: write("notes.txt", b"Please find the certificate attached.\n"),
             expect: "no -----BEGIN line",
         },
+        // what lands beside certificates: the e-mail they came in, and what macOS leaves in folders and ZIPs
+        Case {
+            name: "a saved e-mail with the certificate attached",
+            path: write(
+                "certificate.eml",
+                b"From: pki@example.com\r\nSubject: Your certificate\r\nMIME-Version: 1.0\r\nContent-Type: \
+                  multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Transfer-Encoding: base64\r\n\r\nMIIB\r\n--b--\r\n",
+            ),
+            expect: "a saved e-mail (a MIME message, .eml): save the certificate attached to it as a file",
+        },
+        Case {
+            name: "an Outlook message",
+            path: write("certificate.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00\x00\x00\x00\x00"),
+            expect: "an Outlook message (.msg) or an older Office document",
+        },
+        Case {
+            name: "macOS AppleDouble metadata",
+            path: write("._tomcat.csr", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02"),
+            expect: "macOS metadata (an AppleDouble '._' file",
+        },
+        Case {
+            name: "macOS folder settings",
+            path: write(".DS_Store", b"\x00\x00\x00\x01Bud1\x00\x00\x10\x00"),
+            expect: "macOS Finder's folder settings (.DS_Store)",
+        },
         // what copying a certificate out of an e-mail, a chat or a web page does to it
         Case {
             name: "a zero-width space pasted into the body",

@@ -351,6 +351,10 @@ fn guess_kind(der: &[u8]) -> Option<&'static str> {
 
 /// For input that is neither PEM, DER nor base64: say what it seems to be.
 fn describe_unknown(bytes: &[u8]) -> String {
+    // first: their magic numbers are sure, and metadata can be mostly text
+    if let Some(kind) = binary_kind(bytes) {
+        return kind.into();
+    }
     let sample = &bytes[..bytes.len().min(4096)];
     let text = sample.iter().filter(|&&b| b.is_ascii_graphic() || b.is_ascii_whitespace()).count();
     // UTF-8 (the sample may end inside a character) with few control characters is text too: typographic dashes
@@ -366,6 +370,11 @@ fn describe_unknown(bytes: &[u8]) -> String {
         if s.starts_with("ssh-") || s.starts_with("ecdsa-sha2-") {
             return "an OpenSSH public key, not a certificate, CSR or key that ucert reads".into();
         }
+        if is_mime_message(&s) {
+            return "a saved e-mail (a MIME message, .eml): save the certificate attached to it as a file, and give \
+                    ucert that file"
+                .into();
+        }
         if s.contains("Certificate:") && s.contains("Data:") {
             return "certificate text without its PEM block: paste the lines from -----BEGIN CERTIFICATE----- to \
                     -----END CERTIFICATE----- too"
@@ -378,9 +387,52 @@ fn describe_unknown(bytes: &[u8]) -> String {
     }
 }
 
+/// Binary files that land beside certificates, named by their first bytes: an Outlook message the certificate came
+/// attached to, and the metadata macOS leaves in folders and ZIPs made on a Mac.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const KINDS: [(&[u8], &str); 3] = [
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            "an Outlook message (.msg) or an older Office document (an OLE compound file): save the certificate \
+             attached to it as a file, and give ucert that file",
+        ),
+        (
+            b"\x00\x05\x16\x07",
+            "macOS metadata (an AppleDouble '._' file, which a Mac leaves on USB drives and in ZIPs), not a \
+             certificate: the file it belongs to lies beside it",
+        ),
+        (b"\x00\x00\x00\x01Bud1", "macOS Finder's folder settings (.DS_Store), not a certificate"),
+    ];
+    KINDS.iter().find(|(magic, _)| bytes.starts_with(magic)).map(|(_, kind)| *kind)
+}
+
+/// An e-mail saved as a file (.eml): header lines first, among them MIME's.
+fn is_mime_message(text: &str) -> bool {
+    // the headers end at the first empty line; a MIME message declares its version or content type there
+    let headers = text.split("\n\n").next().unwrap_or_default();
+    let headers = headers.split("\r\n\r\n").next().unwrap_or_default();
+    let mut lines = headers.lines().filter(|l| !l.starts_with([' ', '\t']));
+    let header = |l: &str| l.split_once(':').is_some_and(|(name, _)| !name.is_empty() && !name.contains(' '));
+    lines.clone().all(header)
+        && lines.any(|l| {
+            let name = l.split_once(':').map_or("", |(n, _)| n);
+            name.eq_ignore_ascii_case("MIME-Version") || name.eq_ignore_ascii_case("Content-Type")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saved_e_mails_are_told_by_their_headers() {
+        assert!(is_mime_message("From: a@b\nMIME-Version: 1.0\nContent-Type: multipart/mixed;\n boundary=x\n\nbody"));
+        assert!(is_mime_message("Received: by x\r\ncontent-type: text/plain\r\n\r\nMIIB"));
+        // prose, headers without MIME's, and a header after prose are not e-mails
+        assert!(!is_mime_message("Please find the certificate attached.\nContent-Type: text/plain\n"));
+        assert!(!is_mime_message("From: a@b\nSubject: the certificate\n\nbody"));
+        assert!(!is_mime_message(""));
+    }
 
     #[test]
     fn text_starting_with_zero_is_not_der() {
