@@ -54,7 +54,14 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         id: "chain",
         text: "CA Certificate not available in Trust-Store",
-        also: &["CAA1018", "CA certificate is not available in the trust-store", "not available in trust store"],
+        also: &[
+            "CAA1018",
+            "CA certificate is not available in the trust-store",
+            "not available in trust store",
+            // how the same gap is worded elsewhere: openssl verify, and a paraphrase of the upload's refusal
+            "unable to get local issuer certificate",
+            "chain is incomplete",
+        ],
         meaning: "the CA that issued the certificate is not in <purpose>-trust",
         causes: &[
             "the root and intermediate certificates were not uploaded as <purpose>-trust before the certificate",
@@ -228,13 +235,14 @@ pub fn explain(text: &str) -> Option<Explanation> {
         return None;
     }
     let lower = text.to_ascii_lowercase();
+    let codes = codes(&lower);
     let mut best: Option<Explanation> = None;
     for entry in ENTRIES {
         let mut score = 0.0f64;
         for phrase in std::iter::once(&entry.text).chain(entry.also.iter()) {
             let p = phrase.to_ascii_lowercase();
             if is_code(phrase) {
-                if lower.contains(&p) {
+                if codes.contains(&p) {
                     score = score.max(1.0);
                 }
                 continue;
@@ -249,6 +257,19 @@ pub fn explain(text: &str) -> Option<Explanation> {
         }
     }
     best.filter(|b| b.score >= 0.6)
+}
+
+/// The HCS adapter's codes in a lower-cased text, however they were typed (`CAA1015`, `caa-1015`, `CAA 1015`),
+/// each as `caa1015`.
+fn codes(lower: &str) -> Vec<String> {
+    lower
+        .match_indices("caa")
+        .filter_map(|(at, _)| {
+            let rest = lower[at + 3..].trim_start_matches([' ', '-', '_', '#', ':']);
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            (digits.len() == 4).then(|| format!("caa{digits}"))
+        })
+        .collect()
 }
 
 fn is_code(phrase: &str) -> bool {
@@ -310,6 +331,12 @@ mod tests {
             Some("der-not-uploaded")
         );
         assert_eq!(id("CAA1015: upload failed"), Some("public-key"));
+        for typed in ["caa-1015", "CAA 1015", "Error CAA_1015", "(CAA#1015)"] {
+            assert_eq!(id(typed), Some("public-key"), "{typed}");
+        }
+        assert_eq!(id("CAA10150"), None, "five digits are no code of the adapter's");
+        assert_eq!(id("Error while uploading certificate: the certificate chain is incomplete"), Some("chain"));
+        assert_eq!(id("error 20 at 0 depth lookup: unable to get local issuer certificate"), Some("chain"));
         assert_eq!(id("error reading the cert"), Some("read"));
         assert_eq!(id("Curl call for MS CA login failed with return code 60"), Some("capf-online-ca"));
         // paraphrased from memory: the sense of CAA1022, not the "could not be uploaded" it shares a word with
