@@ -370,7 +370,8 @@ fn describe_unknown(bytes: &[u8]) -> String {
         if s.starts_with("ssh-") || s.starts_with("ecdsa-sha2-") {
             return "an OpenSSH public key, not a certificate, CSR or key that ucert reads".into();
         }
-        if is_mime_message(&s) {
+        // (an e-mail's headers alone can outgrow the sample: Exchange writes kilobytes of them)
+        if is_mime_message(&String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)])) {
             return "a saved e-mail (a MIME message, .eml): save the certificate attached to it as a file, and give \
                     ucert that file"
                 .into();
@@ -411,6 +412,9 @@ fn is_mime_message(text: &str) -> bool {
     // the headers end at the first empty line; a MIME message declares its version or content type there
     let headers = text.split("\n\n").next().unwrap_or_default();
     let headers = headers.split("\r\n\r\n").next().unwrap_or_default();
+    // without their end in the text, the last line may be cut short
+    let headers =
+        if headers.len() == text.len() { headers.rsplit_once('\n').map_or("", |(whole, _)| whole) } else { headers };
     let mut lines = headers.lines().filter(|l| !l.starts_with([' ', '\t']));
     let header = |l: &str| l.split_once(':').is_some_and(|(name, _)| !name.is_empty() && !name.contains(' '));
     lines.clone().all(header)
@@ -432,6 +436,9 @@ mod tests {
         assert!(!is_mime_message("Please find the certificate attached.\nContent-Type: text/plain\n"));
         assert!(!is_mime_message("From: a@b\nSubject: the certificate\n\nbody"));
         assert!(!is_mime_message(""));
+        // headers longer than what is looked at: the line cut short is not held against them
+        let long = format!("Received: {}\nMIME-Version: 1.0\nX-Exchange-Organization: y", "x".repeat(10_000));
+        assert!(is_mime_message(&long[..long.find("X-Exchange").unwrap() + 10]));
     }
 
     #[test]
