@@ -63,6 +63,15 @@ struct SignatureAlgorithm {
     name: String,
     scheme: String,
     hash: Option<String>,
+    pss: Option<Pss>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pss {
+    mask_hash: Option<String>,
+    salt_length: u32,
+    trailer_field: u32,
 }
 
 #[derive(Deserialize)]
@@ -572,8 +581,13 @@ fn inspect_json_fits_its_schema() {
             args.push(entry.unwrap().path().to_string_lossy().into_owned());
         }
     }
+    // RSA-PSS, whose parameters are in signature_algorithm.pss
+    args.push(common::fixture_abs("chain/pss-max-salt-leaf.pem").to_string_lossy().into_owned());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let d: Inspect = doc(&args);
+    let raw: serde_json::Value = doc(&args);
+    let pss = &raw["files"].as_array().unwrap().last().unwrap()["objects"][0]["certificate"]["signature_algorithm"];
+    assert_eq!(pss["pss"], serde_json::json!({ "mask_hash": "sha256", "salt_length": 222, "trailer_field": 1 }));
     let objects: Vec<&Object> = d.files.iter().flat_map(|f| &f.objects).collect();
     assert!(objects.iter().any(|o| matches!(o, Object::Pkcs7 { .. })));
     assert!(objects.iter().any(|o| matches!(o, Object::PrivateKey { .. })));

@@ -132,6 +132,21 @@ impl SignatureAlgorithm {
     }
 }
 
+impl SignatureAlgorithm {
+    /// openssl's name, and for RSA-PSS how it was made, as `openssl x509 -text` shows it: `rsassaPss (SHA-256,
+    /// MGF1 with SHA-256, salt 32 bytes)`.
+    pub fn described(&self) -> String {
+        let Some(p) = self.pss else { return self.name.clone() };
+        let name = |h: Option<Hash>| h.map_or("an unknown hash", Hash::name);
+        let mask = match p.mask_hash {
+            Some(h) => format!("MGF1 with {}", h.name()),
+            None => "another mask function".to_string(),
+        };
+        let trailer = if p.trailer_field == 1 { String::new() } else { format!(", trailer field {}", p.trailer_field) };
+        format!("{} ({}, {mask}, salt {} bytes{trailer})", self.name, name(p.hash), p.salt_length)
+    }
+}
+
 /// The parameters of an RSASSA-PSS signature; absent ones take RFC 4055's defaults (SHA-1, MGF1 with SHA-1, a salt
 /// of 20 bytes). None when they are there but cannot be read.
 fn pss_parameters(alg: &AlgorithmIdentifier<'_>) -> Option<PssParameters> {
@@ -189,5 +204,10 @@ mod tests {
         assert_eq!(pss("chain/pss-mgf1-sha1-leaf.pem"), PssParameters { mask_hash: Some(Hash::Sha1), ..usual });
         assert_eq!(csr("chain/tomcat-pss-max-salt.csr").signature_algorithm.pss.unwrap().salt_length, 222);
         assert_eq!(cert("cucm/tomcat.pem").signature_algorithm.pss, None);
+        assert_eq!(cert("cucm/tomcat.pem").signature_algorithm.described(), "sha256WithRSAEncryption");
+        assert_eq!(
+            cert("chain/pss-mgf1-sha1-leaf.pem").signature_algorithm.described(),
+            "rsassaPss (SHA-256, MGF1 with SHA-1, salt 32 bytes)"
+        );
     }
 }

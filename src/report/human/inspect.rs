@@ -93,7 +93,7 @@ pub(crate) fn certificate(out: &mut dyn Write, indent: usize, facts: &Certificat
     let standing = expiry_phrase(facts.validity, &facts.expiry);
     field(out, indent, "not after", format!("{} ({standing})", format_utc_opt(c.not_after)))?;
     key_fields(out, indent, &c.public_key)?;
-    field(out, indent, "signature", &c.signature_algorithm.name)?;
+    field(out, indent, "signature", c.signature_algorithm.described())?;
     field(out, indent, "self-signed", if facts.self_signed { "yes" } else { "no" })?;
     extension_fields(out, indent, &c.extensions)?;
     field(out, indent, "md5", &c.fingerprints().md5)?;
@@ -113,7 +113,7 @@ pub(crate) fn csr(out: &mut dyn Write, indent: usize, facts: &CsrFacts) -> io::R
         out,
         indent,
         "signature",
-        format!("{}, {}", c.signature_algorithm.name, verification_phrase(&facts.signature)),
+        format!("{}, {}", c.signature_algorithm.described(), verification_phrase(&facts.signature)),
     )?;
     if c.requested_extensions.is_empty() {
         field(out, indent, "requests", "no extensions")?;

@@ -116,6 +116,29 @@ pub struct SignatureAlgorithmJson<'a> {
     pub scheme: &'static str,
     /// md2, md5, sha1, sha224, sha256, sha384, sha512; null when the scheme has none or it is unknown.
     pub hash: Option<&'static str>,
+    /// RSA-PSS only (else null): how it was made, which decides whether ucert can verify it.
+    pub pss: Option<PssJson>,
+}
+
+#[derive(Serialize)]
+pub struct PssJson {
+    /// The hash of the mask function (MGF1); null for another mask function or an unknown hash.
+    pub mask_hash: Option<&'static str>,
+    pub salt_length: u32,
+    pub trailer_field: u32,
+}
+
+/// A hash's name in JSON.
+fn hash_id(h: Hash) -> &'static str {
+    match h {
+        Hash::Md2 => "md2",
+        Hash::Md5 => "md5",
+        Hash::Sha1 => "sha1",
+        Hash::Sha224 => "sha224",
+        Hash::Sha256 => "sha256",
+        Hash::Sha384 => "sha384",
+        Hash::Sha512 => "sha512",
+    }
 }
 
 impl<'a> SignatureAlgorithmJson<'a> {
@@ -129,16 +152,12 @@ impl<'a> SignatureAlgorithmJson<'a> {
             SignatureScheme::Dsa => "dsa",
             SignatureScheme::Unknown => "unknown",
         };
-        let hash = alg.hash.map(|h| match h {
-            Hash::Md2 => "md2",
-            Hash::Md5 => "md5",
-            Hash::Sha1 => "sha1",
-            Hash::Sha224 => "sha224",
-            Hash::Sha256 => "sha256",
-            Hash::Sha384 => "sha384",
-            Hash::Sha512 => "sha512",
+        let pss = alg.pss.map(|p| PssJson {
+            mask_hash: p.mask_hash.map(hash_id),
+            salt_length: p.salt_length,
+            trailer_field: p.trailer_field,
         });
-        SignatureAlgorithmJson { oid: &alg.oid, name: &alg.name, scheme, hash }
+        SignatureAlgorithmJson { oid: &alg.oid, name: &alg.name, scheme, hash: alg.hash.map(hash_id), pss }
     }
 }
 
