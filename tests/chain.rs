@@ -382,6 +382,12 @@ fn rsa_pss_signatures_are_verified_or_said_to_be_unchecked() {
         assert!(!text.contains("DOES NOT VERIFY") && !text.contains("every signature verifies"), "{text}");
     }
 
+    // a root that signed itself so is still the root: its own signature is not a link of the path
+    let (doc, code) =
+        chain_json(&[&fixture("chain/pss-max-salt-root-leaf.pem"), &fixture("chain/pss-max-salt-root.pem")], &[]);
+    assert_eq!((code, kinds(&doc)), (0, vec![]));
+    assert_eq!((doc.plan[0].role.as_str(), doc.plan[0].certificate.self_signed), ("root", true));
+
     let csr = fixture("chain/tomcat-pss-max-salt.csr");
     let leaf = fixture("chain/pss-max-salt-leaf.pem");
     let out = ucert().args(["match", "--at", AT, &csr, &leaf, "--ca", &cas[0], "--ca", &cas[1]]).output().unwrap();

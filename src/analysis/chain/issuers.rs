@@ -226,15 +226,40 @@ impl<'a> Pool<'a> {
     }
 }
 
-/// Self-issued and its own key verifies its signature: a root (or a self-signed server certificate).
+/// Self-issued and its own key verifies its signature: a root (or a self-signed server certificate). When ucert
+/// cannot check that signature (RSA-PSS with a long salt, say), the key identifiers decide: a certificate whose
+/// authority key identifier is absent or its own subject key identifier is taken to have signed itself; one naming
+/// another key (a CA renewed under the same name, signed by its old key) is not.
 pub fn is_self_signed(cert: &Certificate) -> bool {
-    cert.is_self_issued() && verify::certificate_signed_by(cert, &cert.public_key).is_valid()
+    if !cert.is_self_issued() {
+        return false;
+    }
+    match verify::certificate_signed_by(cert, &cert.public_key) {
+        Verification::Valid => true,
+        Verification::Invalid => false,
+        Verification::Unsupported(_) => {
+            let ext = &cert.extensions;
+            ext.authority_key_id.as_ref().is_none_or(|aki| ext.subject_key_id.as_ref() == Some(aki))
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::checks::testing::cert;
+
+    #[test]
+    fn a_root_whose_own_signature_cannot_be_checked_is_still_self_signed() {
+        let root = cert("chain/pss-max-salt-root.pem");
+        assert!(matches!(verify::certificate_signed_by(&root, &root.public_key), Verification::Unsupported(_)));
+        assert!(is_self_signed(&root));
+        // its key identifiers are what says so: one naming another key (a CA renewed under its name) is not
+        let mut renewed = root.clone();
+        renewed.extensions.authority_key_id = Some(crate::model::extensions::KeyId(vec![1, 2, 3]));
+        assert!(!is_self_signed(&renewed));
+        assert!(is_self_signed(&cert("ca/root-ca.pem")) && !is_self_signed(&cert("ca/issuing-ca.pem")));
+    }
 
     #[test]
     fn could_issue_needs_the_name_and_a_matching_key_identifier() {
