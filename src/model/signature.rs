@@ -21,6 +21,18 @@ impl Hash {
         matches!(self, Hash::Md2 | Hash::Md5 | Hash::Sha1)
     }
 
+    /// The length of the digest in bytes.
+    pub fn digest_len(self) -> u32 {
+        match self {
+            Hash::Md2 | Hash::Md5 => 16,
+            Hash::Sha1 => 20,
+            Hash::Sha224 => 28,
+            Hash::Sha256 => 32,
+            Hash::Sha384 => 48,
+            Hash::Sha512 => 64,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Hash::Md2 => "MD2",
@@ -85,20 +97,6 @@ pub struct PssParameters {
     pub trailer_field: u32,
 }
 
-impl Hash {
-    /// The length of the digest in bytes.
-    pub fn digest_len(self) -> u32 {
-        match self {
-            Hash::Md2 | Hash::Md5 => 16,
-            Hash::Sha1 => 20,
-            Hash::Sha224 => 28,
-            Hash::Sha256 => 32,
-            Hash::Sha384 => 48,
-            Hash::Sha512 => 64,
-        }
-    }
-}
-
 impl SignatureAlgorithm {
     pub fn from_x509(alg: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
         let oid = super::oids::dotted(&alg.algorithm).into_owned();
@@ -130,9 +128,7 @@ impl SignatureAlgorithm {
         let name = if name.is_empty() { oid.clone() } else { name.to_string() };
         SignatureAlgorithm { oid, name, scheme, hash, pss }
     }
-}
 
-impl SignatureAlgorithm {
     /// openssl's name, and for RSA-PSS how it was made, as `openssl x509 -text` shows it: `rsassaPss (SHA-256,
     /// MGF1 with SHA-256, salt 32 bytes)`.
     pub fn described(&self) -> String {
