@@ -12,3 +12,13 @@ pub(crate) mod plan;
 pub(crate) mod served;
 pub(crate) mod trust_store;
 pub mod verify;
+
+use crate::untrusted::Untrusted;
+
+/// A file passed over, and why: what `pair` and `plan` could not pair, and what a folder given to `logs` held
+/// besides logs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: Untrusted,
+    pub reason: String,
+}

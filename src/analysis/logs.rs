@@ -137,14 +137,7 @@ pub struct LogReport {
     pub unrecognised: Unrecognised,
     /// Files met in the folders given that were not read as logs, with why (not a log, empty, an archive, not
     /// readable): listed, as RTMT's folders hold other files beside the logs.
-    pub skipped: Vec<Skipped>,
-}
-
-/// A file of a folder given that was not read as a log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Skipped {
-    pub path: Untrusted,
-    pub reason: String,
+    pub skipped: Vec<super::Skipped>,
 }
 
 impl LogReport {

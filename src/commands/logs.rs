@@ -6,7 +6,8 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use super::{Problem, ProblemKind};
-use crate::analysis::logs::{self, Analyzer, LogReport, Skipped};
+use crate::analysis::Skipped;
+use crate::analysis::logs::{self, Analyzer, LogReport};
 use crate::input::lines::{self, Lines};
 use crate::input::{Reading, Source};
 
@@ -49,7 +50,7 @@ fn folder(
         Ok(found) => found,
         Err(p) => return problems.push(p),
     };
-    skipped.extend(walked.into_iter().map(|s| Skipped { path: s.path, reason: s.reason }));
+    skipped.extend(walked);
     let before = analyzer.files_read();
     let total = files.len();
     for file in files {

@@ -30,6 +30,22 @@ pub use plan::{markdown as plan_markdown, plan};
 
 pub(crate) const LABEL_WIDTH: usize = 14;
 
+/// How many entries of a list of files passed over the text shows without `-v` (a mistaken `pair /` has millions).
+pub(crate) const MAX_LISTED: usize = 20;
+
+/// A list's lines, indented and wrapped under themselves: the first [`MAX_LISTED`] (every one when `verbose`), then
+/// how many more and the command (`ucert pair -v`) that lists them all.
+pub(crate) fn listed(out: &mut dyn Write, lines: &[String], verbose: bool, command: &str) -> io::Result<()> {
+    let shown = if verbose { lines.len() } else { MAX_LISTED };
+    for line in lines.iter().take(shown) {
+        writeln!(out, "  {HANG}{line}")?;
+    }
+    if lines.len() > shown {
+        writeln!(out, "  ... and {} more ('ucert {command} -v' lists them all)", lines.len() - shown)?;
+    }
+    Ok(())
+}
+
 /// A field line: an indented label column, then the value.
 pub(crate) fn field(out: &mut dyn Write, indent: usize, label: &str, value: impl std::fmt::Display) -> io::Result<()> {
     writeln!(out, "{:indent$}{:<LABEL_WIDTH$} {HANG}{value}", "", label)

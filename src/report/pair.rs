@@ -5,14 +5,8 @@ use time::OffsetDateTime;
 use crate::analysis::expiry::{self, Expiry, Level, Thresholds};
 
 use crate::analysis::pairing::Pairing;
-use crate::untrusted::Untrusted;
 
-/// A file that gave nothing to pair, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Skipped {
-    pub path: Untrusted,
-    pub reason: String,
-}
+pub use crate::analysis::Skipped;
 
 pub struct PairReport {
     pub pairing: Pairing,

@@ -173,9 +173,6 @@ fn files(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// How many of the files not read as logs the text lists without `-v` (a folder of RTMT's holds hundreds).
-const MAX_SKIPPED: usize = 20;
-
 /// The files of the folders given that were not read as logs, with why.
 fn skipped(report: &LogReport, verbose: bool, out: &mut dyn Write) -> io::Result<()> {
     let list = &report.skipped;
@@ -184,12 +181,6 @@ fn skipped(report: &LogReport, verbose: bool, out: &mut dyn Write) -> io::Result
     }
     writeln!(out)?;
     writeln!(out, "{} ({})", "NOT READ AS LOGS".bold(), list.len())?;
-    let shown = if verbose { list.len() } else { MAX_SKIPPED };
-    for s in list.iter().take(shown) {
-        writeln!(out, "  {HANG}{}: {}", s.path, s.reason)?;
-    }
-    if list.len() > shown {
-        writeln!(out, "  ... and {} more ('ucert logs -v' lists them all)", list.len() - shown)?;
-    }
-    Ok(())
+    let lines: Vec<String> = list.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect();
+    super::listed(out, &lines, verbose, "logs")
 }

@@ -42,7 +42,7 @@ pub fn pair(report: &PairReport, width: usize, verbose: bool, out: &mut dyn Writ
     }
     leftovers(report, verbose, out)?;
     let expiring = report.expiring();
-    let shown = if verbose { expiring.len() } else { MAX_LISTED };
+    let shown = if verbose { expiring.len() } else { super::MAX_LISTED };
     super::expiring_lines(
         expiring.iter().take(shown).map(|(i, e)| {
             let c = &p.certificates[*i];
@@ -92,19 +92,10 @@ fn leftovers(report: &PairReport, verbose: bool, out: &mut dyn Write) -> io::Res
         }
         writeln!(out)?;
         writeln!(out, "{} ({}):", title.bold(), items.len())?;
-        let shown = if verbose { items.len() } else { MAX_LISTED };
-        for item in items.iter().take(shown) {
-            writeln!(out, "  {HANG}{item}")?;
-        }
-        if items.len() > shown {
-            writeln!(out, "  ... and {} more ('ucert pair -v' lists them all)", items.len() - shown)?;
-        }
+        super::listed(out, &items, verbose, "pair")?;
     }
     Ok(())
 }
-
-/// How many entries of each list of leftovers the text shows (a mistaken `pair /` has millions).
-const MAX_LISTED: usize = 20;
 
 fn summary(report: &PairReport) -> String {
     let p = &report.pairing;

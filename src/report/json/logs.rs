@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::pair::{SkippedJson, skipped_json};
 use super::{JSON_SCHEMA, write};
 use crate::analysis::logs::{
     EnrollmentOutcome, Evidence, Iis, Level, LogFile, LogFinding, LogKind, LogReport, Phone, Startup, Unrecognised,
@@ -24,12 +25,6 @@ struct LogsJson<'a> {
     unrecognised: UnrecognisedJson<'a>,
     /// Files of the folders given that were not read as logs.
     skipped: Vec<SkippedJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct SkippedJson<'a> {
-    path: &'a Untrusted,
-    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -199,7 +194,7 @@ pub fn logs(report: &LogReport, out: &mut dyn Write) -> io::Result<()> {
         phones: report.phones.iter().map(phone).collect(),
         iis: report.iis.as_ref().map(iis),
         unrecognised: unrecognised(&report.unrecognised),
-        skipped: report.skipped.iter().map(|s| SkippedJson { path: &s.path, reason: &s.reason }).collect(),
+        skipped: skipped_json(&report.skipped),
     };
     write(out, &doc)
 }
