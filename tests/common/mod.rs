@@ -107,11 +107,9 @@ pub fn slashes(text: &str) -> String {
     if cfg!(windows) { text.replace('\\', "/") } else { text.to_string() }
 }
 
-/// A free TCP port on the loopback interface (free when asked; the caller binds it soon after). Taken from a counter
-/// below the systems' ephemeral ranges (Linux 32768-60999, Windows 49152-65535), never from the system's "any port":
-/// a listener that binds port 0 meanwhile (the tests' proxies and silent servers do) could be handed the very port
-/// just released, and a server started on it would find it taken, while its readiness check reached the other
-/// listener (seen once in CI: "connection refused" from a server that had never started).
+/// A TCP port on the loopback interface where nothing listens (when asked), for the tests of a refused connection.
+/// Taken from a counter below the systems' ephemeral ranges (Linux 32768-60999, Windows 49152-65535), never from the
+/// system's "any port", which the tests' servers and proxies draw from.
 pub fn free_port() -> u16 {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -126,7 +124,10 @@ pub fn free_port() -> u16 {
     panic!("no free port between 20000 and 29999")
 }
 
-/// A real `openssl s_server` on a free loopback port presenting fixture files, stopped when dropped.
+/// A real `openssl s_server` on a loopback port of the system's choosing, presenting fixture files, stopped when
+/// dropped. The port is the one s_server reports on its `ACCEPT` line once it listens: a port chosen beforehand
+/// and probed for readiness could be taken meanwhile, or the probe answered by another listener (seen in CI:
+/// "connection refused" from a server that had never started, or had stopped).
 pub struct OpensslServer {
     child: std::process::Child,
     pub port: u16,
@@ -135,10 +136,12 @@ pub struct OpensslServer {
 impl OpensslServer {
     /// Serves `cert` with `key` (fixture paths), `chain` sent after the leaf, and more `s_server` options.
     pub fn start(cert: &str, key: &str, chain: Option<&str>, options: &[&str]) -> OpensslServer {
-        use std::time::{Duration, Instant};
-        let port = free_port();
+        use std::io::BufRead;
+        use std::time::Duration;
         let mut cmd = std::process::Command::new("openssl");
-        cmd.args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}")])
+        // not -quiet, which would hide the ACCEPT line; then the end of its stdin would stop s_server ("DONE"), so
+        // stdin is a pipe left open, which never ends nor has anything to read, until s_server is stopped
+        cmd.args(["s_server", "-accept", "127.0.0.1:0"])
             .arg("-cert")
             .arg(fixture_abs(cert))
             .arg("-key")
@@ -146,19 +149,37 @@ impl OpensslServer {
         if let Some(chain) = chain {
             cmd.arg("-cert_chain").arg(fixture_abs(chain));
         }
-        let child = cmd
+        let mut child = cmd
             .args(options)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("openssl s_server starts");
-        let mut server = OpensslServer { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(server.child.try_wait().is_ok_and(|exited| exited.is_none()), "s_server on port {port} ended");
-            assert!(Instant::now() < deadline, "s_server did not start on port {port}");
-            std::thread::sleep(Duration::from_millis(50));
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // reads up to the ACCEPT line, then drains what s_server says of each connection, so that it never blocks
+        std::thread::spawn(move || {
+            let mut lines = std::io::BufReader::new(stdout);
+            let mut line = String::new();
+            while lines.read_line(&mut line).is_ok_and(|n| n > 0) {
+                if let Some(port) = line.trim().strip_prefix("ACCEPT ").and_then(|a| a.rsplit(':').next()) {
+                    let _ = tx.send(port.parse::<u16>().ok());
+                    let _ = std::io::copy(&mut lines, &mut std::io::sink());
+                    return;
+                }
+                line.clear();
+            }
+        });
+        let port = rx.recv_timeout(Duration::from_secs(10));
+        let mut server = OpensslServer { child, port: 0 };
+        match port {
+            Ok(Some(port)) => server.port = port,
+            Ok(None) => panic!("s_server's ACCEPT line names no port (an openssl older than 1.1.1, or LibreSSL?)"),
+            Err(_) => {
+                let ended = server.child.try_wait().ok().flatten();
+                panic!("s_server did not start listening within 10 s (ended: {ended:?}; options {options:?})")
+            }
         }
         server
     }
