@@ -11,6 +11,7 @@ mod pkcs7;
 mod read;
 pub(crate) mod tls;
 mod unicode;
+mod zipped;
 
 use std::fmt;
 
@@ -78,7 +79,7 @@ pub struct Unread {
 impl fmt::Display for Unread {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.origin {
-            Origin::Pem { .. } => write!(f, "{}: {}", self.origin, self.error),
+            Origin::Pem { .. } | Origin::Member { .. } => write!(f, "{}: {}", self.origin, self.error),
             _ => write!(f, "{}", self.error),
         }
     }

@@ -206,6 +206,7 @@ struct Source {
     form: String,
     pem_label: Option<String>,
     line: Option<usize>,
+    member: Option<String>,
 }
 
 // ---- match ----------------------------------------------------------------------------------------------------

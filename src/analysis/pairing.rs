@@ -23,6 +23,8 @@ pub struct Place {
     pub file: std::sync::Arc<std::path::Path>,
     /// Where in the file: what [`Reread`] is asked for.
     pub locator: Locator,
+    /// The file inside a ZIP archive that holds the object: its name says the purpose, as a file's does.
+    pub member: Option<Untrusted>,
 }
 
 /// Where in its file an object is: the index of the object, and within a PKCS#7 the index of the certificate.
@@ -45,9 +47,12 @@ pub enum Reparsed {
 pub type Reread = dyn Fn(&Place) -> Result<Reparsed, String> + Send + Sync;
 
 impl Place {
-    /// The file name, for purpose inference (`tomcat.csr`).
+    /// The file name, for purpose inference (`tomcat.csr`): inside a ZIP archive, the name of the file there.
     pub fn file_name(&self) -> Option<&str> {
-        self.file.file_name().and_then(|n| n.to_str())
+        match &self.member {
+            Some(member) => member.raw().rsplit(['/', '\\']).next(),
+            None => self.file.file_name().and_then(|n| n.to_str()),
+        }
     }
 }
 
@@ -556,7 +561,13 @@ mod tests {
 
     fn found(c: &Certificate) -> Found<FiledCertificate> {
         let file: std::sync::Arc<std::path::Path> = std::sync::Arc::from(std::path::Path::new("certnew.cer"));
-        let place = Place { path: Untrusted::new("certnew.cer"), position: None, file, locator: Locator::default() };
+        let place = Place {
+            path: Untrusted::new("certnew.cer"),
+            position: None,
+            file,
+            locator: Locator::default(),
+            member: None,
+        };
         Found { item: FiledCertificate::new(c), place }
     }
 

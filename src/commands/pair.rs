@@ -32,9 +32,10 @@ enum Filed {
 }
 
 enum Scanned {
-    /// Each object, its position when the file holds several, and where it is in the file; and what to know about
-    /// the file beside them (a damaged block left out, a block openssl does not read as it stands).
-    Objects(Vec<(Filed, Option<usize>, u32)>, Option<String>),
+    /// Each object, its position when the file holds several, where it is in the file, and the file inside a ZIP
+    /// archive that holds it; and what to know about the file beside them (a damaged block left out, a block
+    /// openssl does not read as it stands).
+    Objects(Vec<(Filed, Option<usize>, u32, Option<Untrusted>)>, Option<String>),
     Unreadable(String),
     Unknown(String),
 }
@@ -107,29 +108,28 @@ pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Pr
                     warnings.push(Skipped { path: shown.clone(), reason });
                 }
                 let file: Arc<Path> = Arc::from(path);
-                let place = |position, object, inner| Place {
-                    path: shown.clone(),
-                    position,
-                    file: file.clone(),
-                    locator: Locator { object, inner },
-                };
-                for (filed, position, object) in objects {
+                for (filed, position, object, member) in objects {
+                    let place = |position, inner| Place {
+                        path: shown.clone(),
+                        position,
+                        file: file.clone(),
+                        locator: Locator { object, inner },
+                        member: member.clone(),
+                    };
                     match filed {
-                        Filed::Csr(c) => inventory.csrs.push(Found { item: c, place: place(position, object, None) }),
+                        Filed::Csr(c) => inventory.csrs.push(Found { item: c, place: place(position, None) }),
                         Filed::Certificate(c) => {
-                            inventory.certificates.push(Found { item: c, place: place(position, object, None) })
+                            inventory.certificates.push(Found { item: c, place: place(position, None) })
                         }
                         Filed::Certificates(list) => {
                             let base = position.unwrap_or(0);
                             let several = list.len() > 1 || position.is_some();
                             for (k, c) in (0u32..).zip(list) {
-                                let at = place(several.then_some(base + k as usize + 1), object, Some(k));
+                                let at = place(several.then_some(base + k as usize + 1), Some(k));
                                 inventory.certificates.push(Found { item: c, place: at });
                             }
                         }
-                        Filed::Key(key) => {
-                            inventory.keys.push(Found { item: key, place: place(position, object, None) })
-                        }
+                        Filed::Key(key) => inventory.keys.push(Found { item: key, place: place(position, None) }),
                     }
                 }
             }
@@ -166,7 +166,10 @@ fn scan(path: &Path, reading: Reading) -> Scanned {
         Object::PublicKey { public, .. } => Filed::Key(LooseKey { key: public, private: false }),
     };
     Scanned::Objects(
-        (0u32..).zip(decoded.objects).map(|(i, l)| (filed(l.object), several.then_some(i as usize + 1), i)).collect(),
+        (0u32..)
+            .zip(decoded.objects)
+            .map(|(i, l)| (filed(l.object), several.then_some(i as usize + 1), i, l.origin.member().cloned()))
+            .collect(),
         warning,
     )
 }

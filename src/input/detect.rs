@@ -9,13 +9,21 @@ use x509_parser::asn1_rs::Tag;
 use super::archive::Archive;
 use super::pem_text;
 use super::unicode::{ByteOrderMark, Utf16Reader};
-use super::{Decoded, InputError, Located, Object, ObjectError, Remark, Unread, key, pkcs7};
+use super::{Decoded, InputError, Located, Object, ObjectError, Remark, Unread, key, pkcs7, zipped};
 use crate::model::der::{self, DerProblem, Element};
 use crate::model::{Certificate, Csr};
 use crate::model::{KeyFormat, Origin};
 
 /// Decodes everything in one input.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, InputError> {
+    if zipped::is_zip(bytes) {
+        return zipped::decode(bytes, decode_file);
+    }
+    decode_file(bytes)
+}
+
+/// Decodes one file (a ZIP archive's member or a whole input): archives are named, not opened.
+fn decode_file(bytes: &[u8]) -> Result<Decoded, InputError> {
     // first: a ZIP that stores a PEM file uncompressed has its BEGIN line inside
     if let Some(archive) = Archive::recognise(bytes) {
         return Err(InputError::Unrecognized(format!("{}, and give ucert the files inside", archive.advice())));

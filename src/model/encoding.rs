@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::untrusted::Untrusted;
+
 /// Where in an input an object was found, for messages and for `modulus`'s `#N` suffixes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -12,6 +14,27 @@ pub enum Origin {
     Base64,
     /// A PEM block with this label, starting on this line (1-based).
     Pem { label: String, line: usize },
+    /// A file inside a ZIP archive (its name as the archive spells it), and where in that file; `within` is None
+    /// for what concerns the whole file (it could not be decompressed, or holds nothing ucert reads).
+    Member { name: Untrusted, within: Option<Box<Origin>> },
+}
+
+impl Origin {
+    /// The name of the file inside a ZIP archive the object came from.
+    pub fn member(&self) -> Option<&Untrusted> {
+        match self {
+            Origin::Member { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Where in its own file the object was: past the ZIP archive's member, if any.
+    pub fn innermost(&self) -> &Origin {
+        match self {
+            Origin::Member { within: Some(within), .. } => within.innermost(),
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Origin {
@@ -20,6 +43,8 @@ impl fmt::Display for Origin {
             Origin::Der => write!(f, "DER"),
             Origin::Base64 => write!(f, "base64 without BEGIN/END lines"),
             Origin::Pem { label, line } => write!(f, "PEM block {label} at line {line}"),
+            Origin::Member { name, within: Some(within) } => write!(f, "{name} in the ZIP, {within}"),
+            Origin::Member { name, within: None } => write!(f, "{name} in the ZIP"),
         }
     }
 }

@@ -436,19 +436,25 @@ impl<'a> CsrJson<'a> {
 /// Where in its input an object was found.
 #[derive(Serialize)]
 pub struct SourceJson<'a> {
-    /// "der", "base64" or "pem".
+    /// "der", "base64" or "pem": how the object was written in its file (inside a ZIP archive, in the file there).
     pub form: &'static str,
     pub pem_label: Option<&'a str>,
     pub line: Option<usize>,
+    /// The file inside a ZIP archive that held the object, as the archive names it; None outside archives.
+    pub member: Option<&'a str>,
 }
 
 impl<'a> SourceJson<'a> {
     pub fn new(origin: &'a Origin) -> SourceJson<'a> {
-        match origin {
-            Origin::Der => SourceJson { form: "der", pem_label: None, line: None },
-            Origin::Base64 => SourceJson { form: "base64", pem_label: None, line: None },
-            Origin::Pem { label, line } => SourceJson { form: "pem", pem_label: Some(label), line: Some(*line) },
-        }
+        let member = origin.member().map(|m| m.raw());
+        let (form, pem_label, line) = match origin.innermost() {
+            Origin::Der => ("der", None, None),
+            Origin::Base64 => ("base64", None, None),
+            Origin::Pem { label, line } => ("pem", Some(label.as_str()), Some(*line)),
+            // (a whole file inside the archive: said of what could not be read, never of an object)
+            Origin::Member { .. } => ("zip", None, None),
+        };
+        SourceJson { form, pem_label, line, member }
     }
 }
 

@@ -1,0 +1,168 @@
+//! The files inside a ZIP archive: how GoDaddy, DigiCert and Sectigo deliver a certificate and its chain, and how a
+//! folder of CSRs travels by e-mail. Each file inside is decoded as if given on its own, and what it holds is
+//! found as in a bundle, each object's origin naming the file inside. Bounded as any input is: at most
+//! [`MAX_MEMBERS`] files, and [`MAX_INPUT_BYTES`] once decompressed, all files together (a ZIP bomb stops there).
+
+use std::io::{Cursor, Read};
+
+use super::archive::Archive;
+use super::{Decoded, InputError, ObjectError, Remark, Unread};
+use crate::input::MAX_INPUT_BYTES;
+use crate::model::Origin;
+use crate::untrusted::Untrusted;
+
+/// More files than a CA's delivery or a cluster's CSRs hold: an archive of something else.
+pub const MAX_MEMBERS: usize = 1_000;
+
+/// Decodes every file inside the ZIP archive `bytes` with `decode_one` (the decoder of a whole input, which refuses
+/// archives: a ZIP inside the ZIP is named, not opened). A file that could not be read (encrypted, compressed
+/// otherwise, damaged, an archive) is left out as a damaged block of a bundle is: the user has something to do. A
+/// file that is no certificate, CSR or key (the CA's note, its instructions) is only remarked on, unless the
+/// archive holds nothing else, when it is why nothing was found. Folders and the metadata macOS adds when it
+/// compresses (`__MACOSX/`, `._*`, `.DS_Store`) are passed over in silence.
+pub fn decode(bytes: &[u8], decode_one: fn(&[u8]) -> Result<Decoded, InputError>) -> Result<Decoded, InputError> {
+    let damaged = |why: String| InputError::Unrecognized(format!("a damaged ZIP archive ({why})"));
+    let too_many = |n: usize| {
+        InputError::Unrecognized(format!(
+            "a ZIP archive of {n} entries (more than {MAX_MEMBERS}): extract the certificates from it"
+        ))
+    };
+    // counted before the directory is read: a hostile archive can list hundreds of thousands of entries
+    if let Some(n) = declared_entries(bytes).filter(|&n| n > MAX_MEMBERS) {
+        return Err(too_many(n));
+    }
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
+    if archive.is_empty() {
+        return Err(InputError::Unrecognized("an empty ZIP archive".into()));
+    }
+    if archive.len() > MAX_MEMBERS {
+        return Err(too_many(archive.len()));
+    }
+    let mut decoded = Decoded::default();
+    // the files that are no certificate, CSR or key
+    let mut others = Vec::new();
+    let mut budget = MAX_INPUT_BYTES;
+    for i in 0..archive.len() {
+        let (name, is_dir, encrypted, method) = match archive.by_index_raw(i) {
+            Ok(file) => (
+                // UTF-8 when the archive says so, else the DOS code page Windows's Explorer writes names in
+                file.name().map_or_else(|_| String::from_utf8_lossy(file.name_raw()).into_owned(), |n| n.into_owned()),
+                file.is_dir(),
+                file.encrypted(),
+                file.compression(),
+            ),
+            Err(e) => return Err(damaged(e.to_string())),
+        };
+        if is_dir || is_macos_metadata(&name) {
+            continue;
+        }
+        let member = Untrusted::new(&name);
+        let mut left_out = |error: ObjectError| {
+            decoded.problems.push(Unread { origin: Origin::Member { name: member.clone(), within: None }, error })
+        };
+        if encrypted {
+            left_out(ObjectError::Refused("encrypted (a password-protected ZIP): extract it with its password".into()));
+            continue;
+        }
+        if !zip::SUPPORTED_COMPRESSION_METHODS.contains(&method) {
+            left_out(ObjectError::Refused(format!(
+                "compressed with {method}, which ucert does not decompress (only Deflated and Stored, what Windows, \
+                 macOS and zip write): extract it"
+            )));
+            continue;
+        }
+        let mut content = Vec::new();
+        let read = archive.by_index(i).map_err(|e| e.to_string()).and_then(|file| {
+            file.take(budget + 1).read_to_end(&mut content).map_err(|e| format!("cannot be decompressed: {e}"))
+        });
+        match read {
+            Err(why) => left_out(ObjectError::Malformed { what: "a damaged file inside the ZIP".into(), detail: why }),
+            Ok(n) if n as u64 > budget => {
+                return Err(InputError::Unrecognized(format!(
+                    "a ZIP archive holding more than {} MiB once decompressed: extract the certificates from it",
+                    MAX_INPUT_BYTES / (1024 * 1024)
+                )));
+            }
+            Ok(n) => {
+                budget -= n as u64;
+                match decode_one(&content) {
+                    Ok(inner) => absorb(&mut decoded, &member, inner),
+                    Err(e) => {
+                        let origin = Origin::Member { name: member.clone(), within: None };
+                        let unread = Unread { origin, error: ObjectError::Unrecognized(e.to_string()) };
+                        if Archive::recognise(&content).is_some() {
+                            decoded.problems.push(unread);
+                        } else {
+                            others.push(unread);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if decoded.objects.is_empty() {
+        decoded.problems.extend(others);
+    } else {
+        decoded.remarks.extend(others.into_iter().map(|u| Remark { origin: u.origin, text: u.error.to_string() }));
+    }
+    Ok(decoded)
+}
+
+/// Adds what one file inside the archive held to the archive's findings, each origin naming the file.
+fn absorb(decoded: &mut Decoded, member: &Untrusted, inner: Decoded) {
+    let within = |origin: Origin| Origin::Member { name: member.clone(), within: Some(Box::new(origin)) };
+    decoded.objects.extend(inner.objects.into_iter().map(|mut l| {
+        l.origin = within(l.origin);
+        l
+    }));
+    decoded.problems.extend(inner.problems.into_iter().map(|p| Unread { origin: within(p.origin), ..p }));
+    decoded.remarks.extend(inner.remarks.into_iter().map(|r| Remark { origin: within(r.origin), ..r }));
+}
+
+/// How many entries the archive's end record says its directory holds (its last "PK\x05\x06" record, within the
+/// 64 KiB of comment that may follow it); a ZIP64 archive's 0xFFFF counts as that many.
+fn declared_entries(bytes: &[u8]) -> Option<usize> {
+    let tail = &bytes[bytes.len().saturating_sub(22 + 0xFFFF)..];
+    let at = memchr::memmem::rfind(tail, b"PK\x05\x06")?;
+    let count = tail.get(at + 10..at + 12)?;
+    Some(u16::from_le_bytes([count[0], count[1]]) as usize)
+}
+
+/// What macOS's Finder adds to an archive it makes: resource forks under `__MACOSX/`, `._` files, `.DS_Store`.
+fn is_macos_metadata(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    name.starts_with("__MACOSX/") || base.starts_with("._") || base == ".DS_Store"
+}
+
+/// Whether `bytes` are a ZIP archive this module opens (any other archive is named and refused).
+pub fn is_zip(bytes: &[u8]) -> bool {
+    Archive::recognise(bytes) == Some(Archive::Zip)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_entries_are_counted_from_the_end_record() {
+        let mut record = b"PK\x05\x06\0\0\0\0\x07\0\xe9\x03".to_vec();
+        record.extend_from_slice(&[0; 10]);
+        assert_eq!(declared_entries(&record), Some(1001));
+        let mut commented = b"PK\x03\x04junk".to_vec();
+        commented.extend_from_slice(&record);
+        commented.extend_from_slice(b"a comment after the record");
+        assert_eq!(declared_entries(&commented), Some(1001));
+        assert_eq!(declared_entries(b"PK\x05\x06\0\0"), None, "cut short");
+        assert_eq!(declared_entries(b"PK\x03\x04"), None);
+    }
+
+    #[test]
+    fn what_macos_adds_is_told_from_certificates() {
+        for name in ["__MACOSX/certs/._tomcat.crt", "certs/._tomcat.crt", "._tomcat.crt", ".DS_Store", "a/.DS_Store"] {
+            assert!(is_macos_metadata(name), "{name}");
+        }
+        for name in ["tomcat.crt", "certs/tomcat.crt", "_tomcat.crt", "MACOSX/tomcat.crt"] {
+            assert!(!is_macos_metadata(name), "{name}");
+        }
+    }
+}
