@@ -22,7 +22,7 @@ use crate::analysis::expiry::{Level, Thresholds};
 use crate::config::{Config, Output, Task};
 use crate::cucm::Purpose;
 use crate::exit::Exit;
-use crate::input::{self, Object, Reading, Source};
+use crate::input::{self, Located, Object, Reading, Source};
 use crate::model::Certificate;
 use crate::report::connect::{Standing, WatchReport};
 use crate::report::modulus::ModulusOutcome;
@@ -127,12 +127,17 @@ impl Problem {
 /// Every object of an input, in order; an input with nothing readable is the problem that stops the command. A
 /// damaged block beside readable objects goes into `warnings`.
 fn objects(source: &Source, reading: Reading, warnings: &mut Vec<InputWarning>) -> Result<Vec<Object>, Problem> {
+    Ok(located(source, reading, warnings)?.into_iter().map(|l| l.object).collect())
+}
+
+/// The objects of `source` with where each was found (see [`objects`]).
+fn located(source: &Source, reading: Reading, warnings: &mut Vec<InputWarning>) -> Result<Vec<Located>, Problem> {
     let (located, damaged) =
         input::load(source, reading).and_then(|d| d.into_objects()).map_err(|e| Problem::input(source, &e))?;
     if let Some(message) = damaged {
         warnings.push(InputWarning { path: source.display_name(), message });
     }
-    Ok(located.into_iter().map(|l| l.object).collect())
+    Ok(located)
 }
 
 impl From<crate::commands::pem_files::WriteError> for Problem {

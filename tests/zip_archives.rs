@@ -128,6 +128,20 @@ fn pair_reads_inside_archives_and_takes_purposes_from_the_names_inside() {
     assert_eq!(purposes, [("CallManager".into(), "match".into()), ("tomcat".into(), "match".into())], "{out}");
 }
 
+/// `match` takes the purpose from the CSR's name inside the archive, as from a file's.
+#[test]
+fn a_csr_inside_an_archive_says_its_purpose_by_its_name() {
+    let Some(dir) = workshop("a_csr_inside_an_archive_says_its_purpose_by_its_name") else { return };
+    let work = dir.path();
+    place(work, &[("cucm/CallManager.csr", "request/CallManager.csr")]);
+    zip(work, &["-q", "-r", "request.zip", "request"]);
+    let zip = work.join("request.zip");
+    let (code, out, err) = run(&["match", "--at", AT, zip.to_str().unwrap(), &fixture("cucm/CallManager.pem")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("MATCH: CUCM will accept this certificate as CallManager"), "{out}");
+    assert!(out.contains("purpose CallManager (from the file name CallManager.csr)"), "{out}");
+}
+
 /// What ucert does not open: said in one line naming the archive, exit 2, under every reader.
 #[test]
 fn archives_ucert_does_not_open_are_refused_in_one_line() {

@@ -50,7 +50,7 @@ impl Place {
     /// The file name, for purpose inference (`tomcat.csr`): inside a ZIP archive, the name of the file there.
     pub fn file_name(&self) -> Option<&str> {
         match &self.member {
-            Some(member) => member.raw().rsplit(['/', '\\']).next(),
+            Some(member) => Some(crate::model::encoding::member_file_name(member.raw())),
             None => self.file.file_name().and_then(|n| n.to_str()),
         }
     }

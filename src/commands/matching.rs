@@ -88,7 +88,13 @@ pub fn gather(
     reading: Reading,
 ) -> Result<MatchReport, Problem> {
     let mut input_warnings = Vec::new();
-    let request = request_from(request_source, super::objects(request_source, reading, &mut input_warnings)?)?;
+    let located = super::located(request_source, reading, &mut input_warnings)?;
+    // the name that may say the purpose: the file's, or inside a ZIP archive the name of the file there
+    let request_name = match located.iter().find_map(|l| l.origin.member_file_name()) {
+        Some(name) => Some(name.to_string()),
+        None => request_source.file_name(),
+    };
+    let request = request_from(request_source, located.into_iter().map(|l| l.object).collect())?;
     let mut certs = certificates_from(
         certificate_source,
         super::objects(certificate_source, reading, &mut input_warnings)?,
@@ -108,7 +114,7 @@ pub fn gather(
         )?);
     }
     let (purpose, purpose_source) =
-        match (purpose_flag, request_source.file_name().and_then(|n| Purpose::from_file_name(&n).map(|p| (p, n)))) {
+        match (purpose_flag, request_name.and_then(|n| Purpose::from_file_name(&n).map(|p| (p, n)))) {
             (Some(p), _) => (Some(p), PurposeSource::Flag),
             (None, Some((p, name))) => (Some(p), PurposeSource::FileName(name)),
             (None, None) => (None, PurposeSource::Unknown),

@@ -28,6 +28,12 @@ impl Origin {
         }
     }
 
+    /// The last part of the name of the file inside a ZIP archive (`tomcat.csr` for `cucm-pub/tomcat.csr`): what
+    /// says a purpose, as a file's name does.
+    pub fn member_file_name(&self) -> Option<&str> {
+        self.member().map(|name| member_file_name(name.raw()))
+    }
+
     /// Where in its own file the object was: past the ZIP archive's member, if any.
     pub fn innermost(&self) -> &Origin {
         match self {
@@ -66,5 +72,24 @@ impl fmt::Display for KeyFormat {
             KeyFormat::Sec1 => "SEC1",
             KeyFormat::Spki => "SubjectPublicKeyInfo",
         })
+    }
+}
+
+/// The last part of a name inside a ZIP archive, whose folders are separated by `/` (or `\`, as some Windows tools
+/// built on .NET Framework wrote them).
+pub fn member_file_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_file_name;
+
+    #[test]
+    fn a_member_is_named_by_its_last_part() {
+        assert_eq!(member_file_name("cucm-pub/tomcat.csr"), "tomcat.csr");
+        assert_eq!(member_file_name("certs\\CallManager.csr"), "CallManager.csr");
+        assert_eq!(member_file_name("tomcat.csr"), "tomcat.csr");
+        assert_eq!(member_file_name("folder/"), "");
     }
 }
