@@ -17,6 +17,7 @@ use std::fmt;
 
 pub use detect::decode;
 pub use read::{IdleReader, MAX_INPUT_BYTES, Reading, Source, is_kernel_interface, may_block, read_source};
+pub use zipped::ZipFiles;
 
 use crate::model::{Certificate, Csr, KeyFormat, Origin, PublicKey};
 

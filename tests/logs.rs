@@ -419,7 +419,7 @@ fn a_folder_is_read_for_its_logs_and_lists_the_rest() {
     let skipped = serde_json::json!([
         { "path": path(&root.join("misc").join("empty.txt")), "reason": "empty" },
         { "path": path(&root.join("misc").join("logs.zip")),
-          "reason": "a ZIP archive: extract it, and give ucert the logs inside (it reads plain and gzip-compressed logs)" },
+          "reason": "a damaged ZIP archive (invalid Zip archive: Could not find EOCD)" },
         { "path": path(&root.join("misc").join("notes.txt")),
           "reason": "not a CAPF trace, CiscoRA log, NGINX error.log or IIS log" },
         { "path": path(&root.join("misc").join("tomcat.pem")),
@@ -443,4 +443,69 @@ fn a_folder_is_read_for_its_logs_and_lists_the_rest() {
         String::from_utf8(out.stderr).unwrap(),
         format!("ucert: {misc}: no CAPF trace, CiscoRA log, NGINX error.log or IIS log among its 4 files\n")
     );
+}
+
+/// Traces zipped to send to TAC (made by the real `zip` tool; skipped where it is missing): the archive is read as
+/// the folder it was made from, each file inside named `ARCHIVE/NAME`, the same findings; an archive without a log
+/// is an error naming it, and inside a folder is listed with why.
+#[test]
+fn a_zip_of_traces_is_read_as_the_folder_it_was_made_from() {
+    if std::process::Command::new("zip").arg("-v").output().is_err() {
+        eprintln!("a_zip_of_traces_is_read_as_the_folder_it_was_made_from: skipped: zip is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("traces");
+    let sdi = root.join("cm").join("trace").join("capf").join("sdi");
+    std::fs::create_dir_all(&sdi).unwrap();
+    std::fs::create_dir_all(root.join("nginx")).unwrap();
+    for (to, from) in [
+        (sdi.join("capf-ssl-read.txt"), "capf-ssl-read.txt"),
+        (root.join("nginx").join("error.log"), "nginx-curl51-name.log"),
+        (root.join("nginx").join("error.log.1.gz"), "nginx-success.log.gz"),
+    ] {
+        std::fs::copy(fixture(&format!("logs/{from}")), to).unwrap();
+    }
+    std::fs::write(root.join("notes.txt"), "call the CA team\n").unwrap();
+    let zip = |args: &[&str], cwd: &std::path::Path| {
+        let status = std::process::Command::new("zip").args(args).current_dir(cwd).status().unwrap();
+        assert!(status.success(), "zip {args:?}");
+    };
+    // -D: no entries for the folders, so that the archive's order is the walk's (zip adds files in its own order)
+    zip(&["-q", "-r", "-D", "../traces.zip", "cm", "nginx", "notes.txt"], &root);
+    let archive = dir.path().join("traces.zip");
+    let folder_doc = ucert().args(["logs", "--json"]).arg(&root).output().unwrap();
+    let zip_doc = ucert().args(["logs", "--json"]).arg(&archive).output().unwrap();
+    assert_eq!(zip_doc.status.code(), Some(1), "the CAPF trace's failure");
+    assert_eq!(folder_doc.status.code(), zip_doc.status.code());
+    let as_text = |out: &std::process::Output| String::from_utf8(out.stdout.clone()).unwrap();
+    let prefix =
+        |p: &std::path::Path| serde_json::to_string(p.to_str().unwrap()).unwrap().trim_matches('"').to_string();
+    let expected = as_text(&folder_doc).replace(&prefix(&root), &prefix(&archive));
+    let mut expected: serde_json::Value = serde_json::from_str(&expected).unwrap();
+    let mut found: serde_json::Value = serde_json::from_str(&as_text(&zip_doc)).unwrap();
+    // the same files, perhaps in another order: zip stores them in the order it finds them
+    for doc in [&mut expected, &mut found] {
+        doc["files"].as_array_mut().unwrap().sort_by_key(|f| f["path"].to_string());
+    }
+    assert_eq!(found, expected, "the same document as the folder's, its files named inside the archive");
+    assert!(found["files"][0]["path"].as_str().unwrap().starts_with(&format!("{}/", archive.to_str().unwrap())));
+
+    // an archive with no log: an error naming it when given, listed with why inside a folder
+    zip(&["-q", "../notes.zip", "notes.txt"], &root);
+    let notes = dir.path().join("notes.zip");
+    let out = ucert().arg("logs").arg(&notes).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "ucert: {}: no CAPF trace, CiscoRA log, NGINX error.log or IIS log among its 1 file\n",
+            notes.display()
+        )
+    );
+    std::fs::rename(&notes, root.join("notes.zip")).unwrap();
+    let out = ucert().args(["logs", "--json"]).arg(&root).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reasons: Vec<String> = doc["skipped"].as_array().unwrap().iter().map(|s| s["reason"].to_string()).collect();
+    assert!(reasons.iter().any(|r| r.contains("among its 1 file")), "{reasons:?}");
 }

@@ -173,7 +173,7 @@ fn archives_ucert_does_not_open_are_refused_in_one_line() {
         ("bzip2.zip", "tomcat.crt in the ZIP: compressed with Bzip2, which ucert does not decompress"),
         ("nested.zip", "inner.zip in the ZIP: a ZIP archive: extract it, and give ucert the files inside"),
         ("bomb.zip", "a ZIP archive holding more than 16 MiB once decompressed: extract the certificates from it"),
-        ("many.zip", "a ZIP archive of 1002 entries (more than 1000): extract the certificates from it"),
+        ("many.zip", "a ZIP archive of 1002 entries (more than 1000): extract the files from it"),
         ("truncated.zip", "a damaged ZIP archive ("),
         ("empty.zip", "an empty ZIP archive"),
         ("notes.zip", "README.txt in the ZIP: text without a PEM block"),
@@ -211,4 +211,18 @@ fn names_inside_an_archive_are_escaped() {
     let (_, out, _) = run(&["inspect", "--json", file]);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["files"][0]["objects"][0]["source"]["member"], hostile);
+
+    // and as `logs` names the traces inside
+    let trace = "capf\u{1b}[2J\u{202e}.txt";
+    place(work, &[("logs/capf-ssl-read.txt", trace)]);
+    zip(work, &["-q", "traces.zip", trace, "note\u{1b}[31m.txt"]);
+    let file = work.join("traces.zip");
+    let (code, out, err) = run(&["logs", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "the trace's failure: {out}{err}");
+    assert!(out.contains("traces.zip/capf\\x1b[2J\\u{202e}.txt:1"), "{out}");
+    assert!(out.contains("traces.zip/note\\x1b[31m.txt: not a CAPF trace"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{out}");
+    let (_, out, _) = run(&["logs", "--json", file.to_str().unwrap()]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["files"][0]["path"], format!("{}/{trace}", file.to_str().unwrap()));
 }

@@ -9,27 +9,33 @@ use super::{Problem, ProblemKind};
 use crate::analysis::Skipped;
 use crate::analysis::logs::{self, Analyzer, LogReport};
 use crate::input::lines::{self, Lines};
-use crate::input::{Reading, Source};
+use crate::input::{self, Reading, Source, ZipFiles};
 
 /// Lines looked at to tell the kind of a log.
 const SAMPLE_LINES: usize = 200;
 
 /// Every log analysed; the ones that could not be read (whole or from some point on) come back as problems. A
-/// folder is read for every file under it (RTMT hands traces in folders): what is not a log there is listed in the
-/// report's `skipped`, not a problem, unless the folder holds no log at all.
+/// folder is read for every file under it (RTMT hands traces in folders), and a ZIP archive for every file inside
+/// (traces zipped to send to TAC): what is not a log there is listed in the report's `skipped`, not a problem,
+/// unless the folder or archive holds no log at all.
 pub fn logs(sources: &[Source], reading: Reading) -> (LogReport, Vec<Problem>) {
     let mut analyzer = Analyzer::new();
     let mut problems = Vec::new();
     let mut skipped = Vec::new();
     for source in sources {
+        let path = source.display_name();
         match source {
             Source::Path(root) if root.is_dir() => folder(root, reading, &mut analyzer, &mut problems, &mut skipped),
-            _ => {
-                let path = source.display_name();
-                if let Err((kind, message)) = one(source, reading, &path, &mut analyzer) {
-                    problems.push(Problem { path, kind, message });
+            Source::Path(file) if !input::may_block(file) => match ZipFiles::open(file) {
+                Ok(Some(zip)) => {
+                    if let Err(why) = archive(&path, zip, &mut analyzer, &mut problems, &mut skipped) {
+                        problems.push(Problem { path, kind: ProblemKind::WrongKind, message: why });
+                    }
                 }
-            }
+                Ok(None) => given(source, reading, path, &mut analyzer, &mut problems),
+                Err(e) => problems.push(Problem::input(source, &e)),
+            },
+            _ => given(source, reading, path, &mut analyzer, &mut problems),
         }
     }
     let mut report = analyzer.finish();
@@ -37,8 +43,16 @@ pub fn logs(sources: &[Source], reading: Reading) -> (LogReport, Vec<Problem>) {
     (report, problems)
 }
 
-/// Every file under `root`, in the walk's order (that of `pair`): a log is analysed; a file that is no log (or that
-/// cannot be opened) is skipped with its reason; a log that fails part-way is a problem, as when given by name.
+/// A log given by name: whatever stops it is a problem.
+fn given(source: &Source, reading: Reading, path: Untrusted, analyzer: &mut Analyzer, problems: &mut Vec<Problem>) {
+    if let Err((kind, message)) = one(source, reading, &path, analyzer) {
+        problems.push(Problem { path, kind, message });
+    }
+}
+
+/// Every file under `root`, in the walk's order (that of `pair`): a log is analysed, a ZIP archive read for the
+/// logs inside; a file that is no log (or that cannot be opened) is skipped with its reason; a log that fails
+/// part-way is a problem, as when given by name.
 fn folder(
     root: &PathBuf,
     reading: Reading,
@@ -56,25 +70,82 @@ fn folder(
     for file in files {
         let source = Source::Path(file);
         let path = source.display_name();
-        let logs_before = analyzer.files_read();
-        match one(&source, reading, &path, analyzer) {
-            Ok(()) => {}
-            // recognised as a log, then unreadable part-way: as for a log given by name
-            Err((kind, message)) if analyzer.files_read() > logs_before => {
-                problems.push(Problem { path, kind, message })
+        let Source::Path(file) = &source else { continue };
+        match ZipFiles::open(file) {
+            Ok(Some(zip)) => {
+                if let Err(reason) = archive(&path, zip, analyzer, problems, skipped) {
+                    skipped.push(Skipped { path, reason });
+                }
             }
-            Err((ProblemKind::Empty, _)) => skipped.push(Skipped { path, reason: "empty".into() }),
-            Err((_, reason)) => skipped.push(Skipped { path, reason }),
+            Ok(None) => {
+                let logs_before = analyzer.files_read();
+                let result = one(&source, reading, &path, analyzer);
+                sort_out(result, logs_before, path, analyzer, problems, skipped);
+            }
+            Err(e) => skipped.push(Skipped { path, reason: e.to_string() }),
         }
     }
     if analyzer.files_read() == before {
-        let files = if total == 1 { "its 1 file".to_string() } else { format!("its {total} files") };
         problems.push(Problem {
             path: Untrusted::path(root),
             kind: ProblemKind::WrongKind,
-            message: format!("no CAPF trace, CiscoRA log, NGINX error.log or IIS log among {files}"),
+            message: no_log_among(total),
         });
     }
+}
+
+/// Every file inside a ZIP archive, in the archive's order, named `ARCHIVE/NAME`, sorted out as a folder's files
+/// are; why not, when the archive holds no log.
+fn archive(
+    path: &Untrusted,
+    mut zip: ZipFiles,
+    analyzer: &mut Analyzer,
+    problems: &mut Vec<Problem>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(), String> {
+    let before = analyzer.files_read();
+    let mut total = 0;
+    for i in 0..zip.len() {
+        let (name, stream) = match zip.file(i) {
+            Ok(Some(file)) => file,
+            Ok(None) => continue,
+            // the directory is damaged from there on: what was read stands
+            Err(e) => return Err(e.to_string()),
+        };
+        total += 1;
+        let inside = Untrusted::new(format!("{}/{}", path.raw(), name.raw()));
+        let logs_before = analyzer.files_read();
+        let result = stream
+            .map_err(|why| (ProblemKind::Unreadable, why))
+            .and_then(|stream| lines::from_reader(stream).map_err(|e| (ProblemKind::Unreadable, e.to_string())))
+            .and_then(|reader| analyse(reader, &inside, analyzer));
+        sort_out(result, logs_before, inside, analyzer, problems, skipped);
+    }
+    if analyzer.files_read() == before { Err(no_log_among(total)) } else { Ok(()) }
+}
+
+/// What became of one file of a folder or archive: analysed, a problem if it failed part-way through (as a log given
+/// by name), else skipped with why.
+fn sort_out(
+    result: Result<(), (ProblemKind, String)>,
+    logs_before: usize,
+    path: Untrusted,
+    analyzer: &Analyzer,
+    problems: &mut Vec<Problem>,
+    skipped: &mut Vec<Skipped>,
+) {
+    match result {
+        Ok(()) => {}
+        // recognised as a log, then unreadable part-way: as for a log given by name
+        Err((kind, message)) if analyzer.files_read() > logs_before => problems.push(Problem { path, kind, message }),
+        Err((ProblemKind::Empty, _)) => skipped.push(Skipped { path, reason: "empty".into() }),
+        Err((_, reason)) => skipped.push(Skipped { path, reason }),
+    }
+}
+
+fn no_log_among(total: usize) -> String {
+    let files = if total == 1 { "its 1 file".to_string() } else { format!("its {total} files") };
+    format!("no CAPF trace, CiscoRA log, NGINX error.log or IIS log among {files}")
 }
 
 fn one(
@@ -87,6 +158,15 @@ fn one(
         let p = Problem::input(source, &e);
         (p.kind, p.message)
     })?;
+    analyse(reader, path, analyzer)
+}
+
+/// Tells the kind of the log from its first lines, then feeds it all to the analyser.
+fn analyse(
+    reader: Box<dyn BufRead + '_>,
+    path: &Untrusted,
+    analyzer: &mut Analyzer,
+) -> Result<(), (ProblemKind, String)> {
     let unreadable = |message: String| (ProblemKind::Unreadable, message);
     let mut lines = Lines::new(reader);
     let mut sample = Vec::new();

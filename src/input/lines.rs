@@ -37,6 +37,12 @@ pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, Input
             }
         }
     };
+    from_reader(raw)
+}
+
+/// A log from what is already open (a file, a file inside a ZIP archive): gzip decompressed, UTF-16 turned into
+/// UTF-8, archives refused.
+pub fn from_reader<'a>(raw: impl Read + 'a) -> Result<Box<dyn BufRead + 'a>, InputError> {
     let mut reader = BufReader::with_capacity(64 * 1024, raw);
     let head = reader.fill_buf().map_err(|e| InputError::Io(e.to_string()))?;
     match Archive::recognise(head) {
@@ -55,7 +61,7 @@ pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, Input
 }
 
 /// The text after its byte order mark, UTF-16 turned into UTF-8 (the lines are cut and matched as UTF-8).
-fn as_utf8<R: BufRead + 'static>(mut reader: R) -> Result<Box<dyn BufRead>, InputError> {
+fn as_utf8<'a, R: BufRead + 'a>(mut reader: R) -> Result<Box<dyn BufRead + 'a>, InputError> {
     let head = reader.fill_buf().map_err(|e| InputError::Io(e.to_string()))?;
     let Some(mark) = ByteOrderMark::recognise(head) else { return Ok(Box::new(reader)) };
     reader.consume(mark.len());

@@ -3,7 +3,8 @@
 //! found as in a bundle, each object's origin naming the file inside. Bounded as any input is: at most
 //! [`MAX_MEMBERS`] files, and [`MAX_INPUT_BYTES`] once decompressed, all files together (a ZIP bomb stops there).
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
 
 use super::archive::Archive;
 use super::{Decoded, InputError, ObjectError, Remark, Unread};
@@ -21,54 +22,33 @@ pub const MAX_MEMBERS: usize = 1_000;
 /// archive holds nothing else, when it is why nothing was found. Folders and the metadata macOS adds when it
 /// compresses (`__MACOSX/`, `._*`, `.DS_Store`) are passed over in silence.
 pub fn decode(bytes: &[u8], decode_one: fn(&[u8]) -> Result<Decoded, InputError>) -> Result<Decoded, InputError> {
-    let damaged = |why: String| InputError::Unrecognized(format!("a damaged ZIP archive ({why})"));
-    let too_many = |n: usize| {
-        InputError::Unrecognized(format!(
-            "a ZIP archive of {n} entries (more than {MAX_MEMBERS}): extract the certificates from it"
-        ))
-    };
     // counted before the directory is read: a hostile archive can list hundreds of thousands of entries
     if let Some(n) = declared_entries(bytes).filter(|&n| n > MAX_MEMBERS) {
-        return Err(too_many(n));
+        return Err(too_many(n, MAX_MEMBERS));
     }
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
     if archive.is_empty() {
         return Err(InputError::Unrecognized("an empty ZIP archive".into()));
     }
     if archive.len() > MAX_MEMBERS {
-        return Err(too_many(archive.len()));
+        return Err(too_many(archive.len(), MAX_MEMBERS));
     }
     let mut decoded = Decoded::default();
     // the files that are no certificate, CSR or key
     let mut others = Vec::new();
     let mut budget = MAX_INPUT_BYTES;
     for i in 0..archive.len() {
-        let (name, is_dir, encrypted, method) = match archive.by_index_raw(i) {
-            Ok(file) => (
-                // UTF-8 when the archive says so, else the DOS code page Windows's Explorer writes names in
-                file.name().map_or_else(|_| String::from_utf8_lossy(file.name_raw()).into_owned(), |n| n.into_owned()),
-                file.is_dir(),
-                file.encrypted(),
-                file.compression(),
-            ),
-            Err(e) => return Err(damaged(e.to_string())),
+        let (name, refusal) = match entry(&mut archive, i) {
+            Ok(Entry::Passed) => continue,
+            Ok(Entry::File { name, refusal }) => (name, refusal),
+            Err(why) => return Err(damaged(why)),
         };
-        if is_dir || is_macos_metadata(&name) {
-            continue;
-        }
         let member = Untrusted::new(&name);
         let mut left_out = |error: ObjectError| {
             decoded.problems.push(Unread { origin: Origin::Member { name: member.clone(), within: None }, error })
         };
-        if encrypted {
-            left_out(ObjectError::Refused("encrypted (a password-protected ZIP): extract it with its password".into()));
-            continue;
-        }
-        if !zip::SUPPORTED_COMPRESSION_METHODS.contains(&method) {
-            left_out(ObjectError::Refused(format!(
-                "compressed with {method}, which ucert does not decompress (only Deflated and Stored, what Windows, \
-                 macOS and zip write): extract it"
-            )));
+        if let Some(why) = refusal {
+            left_out(ObjectError::Refused(why));
             continue;
         }
         let mut content = Vec::new();
@@ -106,6 +86,102 @@ pub fn decode(bytes: &[u8], decode_one: fn(&[u8]) -> Result<Decoded, InputError>
         decoded.remarks.extend(others.into_iter().map(|u| Remark { origin: u.origin, text: u.error.to_string() }));
     }
     Ok(decoded)
+}
+
+/// An entry of an archive's directory, looked at before it is read.
+enum Entry {
+    /// A folder, or the metadata macOS adds: passed over in silence.
+    Passed,
+    /// A file, and why it cannot be read, if it cannot (encrypted, compressed with a method ucert lacks).
+    File { name: String, refusal: Option<String> },
+}
+
+/// Looks at entry `i` without decompressing it; an error when the directory is damaged there.
+fn entry<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, i: usize) -> Result<Entry, String> {
+    let file = archive.by_index_raw(i).map_err(|e| e.to_string())?;
+    // UTF-8 when the archive says so, else the DOS code page Windows's Explorer writes names in
+    let name = file.name().map_or_else(|_| String::from_utf8_lossy(file.name_raw()).into_owned(), |n| n.into_owned());
+    if file.is_dir() || is_macos_metadata(&name) {
+        return Ok(Entry::Passed);
+    }
+    let method = file.compression();
+    let refusal = if file.encrypted() {
+        Some("encrypted (a password-protected ZIP): extract it with its password".to_string())
+    } else if !zip::SUPPORTED_COMPRESSION_METHODS.contains(&method) {
+        Some(format!(
+            "compressed with {method}, which ucert does not decompress (only Deflated and Stored, what Windows, \
+             macOS and zip write): extract it"
+        ))
+    } else {
+        None
+    };
+    Ok(Entry::File { name, refusal })
+}
+
+/// A ZIP archive on disk whose files are read one at a time, each as a stream: logs, in constant memory however
+/// large (RTMT's traces zipped to send to TAC).
+pub struct ZipFiles {
+    archive: zip::ZipArchive<std::io::BufReader<std::fs::File>>,
+}
+
+/// More files than a cluster's traces, zipped: an archive of something else.
+pub const MAX_LOG_MEMBERS: usize = 50_000;
+
+impl ZipFiles {
+    /// The archive at `path`, or None when the file is no ZIP archive.
+    pub fn open(path: &Path) -> Result<Option<ZipFiles>, InputError> {
+        let mut file = std::fs::File::open(path).map_err(super::read::open_error)?;
+        let mut head = Vec::with_capacity(4);
+        file.by_ref().take(4).read_to_end(&mut head).map_err(|e| InputError::Io(e.to_string()))?;
+        if !is_zip(&head) {
+            return Ok(None);
+        }
+        // counted before the directory is read, from the end record (a ZIP64 archive's 0xFFFF is not a count)
+        let length = file.seek(SeekFrom::End(0)).map_err(|e| InputError::Io(e.to_string()))?;
+        let tail_length = length.min(22 + 0xFFFF);
+        file.seek(SeekFrom::Start(length - tail_length)).map_err(|e| InputError::Io(e.to_string()))?;
+        let mut tail = Vec::new();
+        file.by_ref().take(tail_length).read_to_end(&mut tail).map_err(|e| InputError::Io(e.to_string()))?;
+        if let Some(n) = declared_entries(&tail).filter(|&n| n > MAX_LOG_MEMBERS && n != 0xFFFF) {
+            return Err(too_many(n, MAX_LOG_MEMBERS));
+        }
+        file.seek(SeekFrom::Start(0)).map_err(|e| InputError::Io(e.to_string()))?;
+        let archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| damaged(e.to_string()))?;
+        if archive.len() > MAX_LOG_MEMBERS {
+            return Err(too_many(archive.len(), MAX_LOG_MEMBERS));
+        }
+        Ok(Some(ZipFiles { archive }))
+    }
+
+    pub fn len(&self) -> usize {
+        self.archive.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.archive.is_empty()
+    }
+
+    /// File `i`: its name, and a stream of its bytes or why it cannot be read; None for a folder or macOS's
+    /// metadata. An error when the archive's directory is damaged there.
+    pub fn file(&mut self, i: usize) -> Result<Option<(Untrusted, Result<impl Read + '_, String>)>, InputError> {
+        let (name, refusal) = match entry(&mut self.archive, i).map_err(damaged)? {
+            Entry::Passed => return Ok(None),
+            Entry::File { name, refusal } => (Untrusted::new(name), refusal),
+        };
+        let stream = match refusal {
+            Some(why) => Err(why),
+            None => self.archive.by_index(i).map_err(|e| format!("a damaged file inside the ZIP: {e}")),
+        };
+        Ok(Some((name, stream)))
+    }
+}
+
+fn damaged(why: String) -> InputError {
+    InputError::Unrecognized(format!("a damaged ZIP archive ({why})"))
+}
+
+fn too_many(n: usize, most: usize) -> InputError {
+    InputError::Unrecognized(format!("a ZIP archive of {n} entries (more than {most}): extract the files from it"))
 }
 
 /// Adds what one file inside the archive held to the archive's findings, each origin naming the file.
