@@ -491,6 +491,15 @@ fn a_zip_of_traces_is_read_as_the_folder_it_was_made_from() {
     assert_eq!(found, expected, "the same document as the folder's, its files named inside the archive");
     assert!(found["files"][0]["path"].as_str().unwrap().starts_with(&format!("{}/", archive.to_str().unwrap())));
 
+    // from a pipe, which cannot be read out of order: said so, in one line
+    let out = ucert().args(["logs", "-"]).pipe_stdin(&archive).unwrap().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "ucert: -: a ZIP archive read from a pipe: give ucert the archive's file instead (it reads a ZIP of logs from \
+         a file), or extract it\n"
+    );
+
     // an archive with no log: an error naming it when given, listed with why inside a folder
     zip(&["-q", "../notes.zip", "notes.txt"], &root);
     let notes = dir.path().join("notes.zip");

@@ -71,8 +71,16 @@ fn as_utf8<'a, R: BufRead + 'a>(mut reader: R) -> Result<Box<dyn BufRead + 'a>, 
     })
 }
 
-/// Why an archive is not read as a log, and what to do.
+/// Why an archive is not read as a log, and what to do. (A ZIP file is opened before it gets here, by its path: what
+/// reaches this is a ZIP read from a pipe, which cannot be read out of order.)
 fn refusal(archive: Archive) -> InputError {
+    if archive == Archive::Zip {
+        return InputError::Unrecognized(
+            "a ZIP archive read from a pipe: give ucert the archive's file instead (it reads a ZIP of logs from a \
+             file), or extract it"
+                .into(),
+        );
+    }
     InputError::Unrecognized(format!(
         "{}, and give ucert the logs inside (it reads plain and gzip-compressed logs)",
         archive.advice()
