@@ -445,13 +445,15 @@ fn a_folder_is_read_for_its_logs_and_lists_the_rest() {
     );
 }
 
-/// Traces zipped to send to TAC (made by the real `zip` tool; skipped where it is missing): the archive is read as
-/// the folder it was made from, each file inside named `ARCHIVE/NAME`, the same findings; an archive without a log
-/// is an error naming it, and inside a folder is listed with why.
+/// Traces zipped or tarred to send to TAC (made by the real `zip` and `tar`; skipped where they are missing): the
+/// archive is read as the folder it was made from, each file inside named `ARCHIVE/NAME`, the same findings; a
+/// tar archive from a pipe too, a ZIP from a pipe refused in one line; an archive without a log is an error naming
+/// it, and inside a folder is listed with why.
 #[test]
-fn a_zip_of_traces_is_read_as_the_folder_it_was_made_from() {
-    if std::process::Command::new("zip").arg("-v").output().is_err() {
-        eprintln!("a_zip_of_traces_is_read_as_the_folder_it_was_made_from: skipped: zip is not installed");
+fn archives_of_traces_are_read_as_the_folder_they_were_made_from() {
+    let missing = ["zip", "tar"].into_iter().find(|t| std::process::Command::new(t).arg("--version").output().is_err());
+    if let Some(tool) = missing {
+        eprintln!("archives_of_traces_are_read_as_the_folder_they_were_made_from: skipped: {tool} is not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -467,41 +469,48 @@ fn a_zip_of_traces_is_read_as_the_folder_it_was_made_from() {
         std::fs::copy(fixture(&format!("logs/{from}")), to).unwrap();
     }
     std::fs::write(root.join("notes.txt"), "call the CA team\n").unwrap();
-    let zip = |args: &[&str], cwd: &std::path::Path| {
-        let status = std::process::Command::new("zip").args(args).current_dir(cwd).status().unwrap();
-        assert!(status.success(), "zip {args:?}");
+    let tool = |program: &str, args: &[&str], cwd: &std::path::Path| {
+        let status = std::process::Command::new(program).args(args).current_dir(cwd).status().unwrap();
+        assert!(status.success(), "{program} {args:?}");
     };
-    // -D: no entries for the folders, so that the archive's order is the walk's (zip adds files in its own order)
-    zip(&["-q", "-r", "-D", "../traces.zip", "cm", "nginx", "notes.txt"], &root);
-    let archive = dir.path().join("traces.zip");
+    tool("zip", &["-q", "-r", "../traces.zip", "cm", "nginx", "notes.txt"], &root);
+    tool("tar", &["cf", "../traces.tar", "cm", "nginx", "notes.txt"], &root);
+    tool("tar", &["czf", "../traces.tgz", "cm", "nginx", "notes.txt"], &root);
     let folder_doc = ucert().args(["logs", "--json"]).arg(&root).output().unwrap();
-    let zip_doc = ucert().args(["logs", "--json"]).arg(&archive).output().unwrap();
-    assert_eq!(zip_doc.status.code(), Some(1), "the CAPF trace's failure");
-    assert_eq!(folder_doc.status.code(), zip_doc.status.code());
     let as_text = |out: &std::process::Output| String::from_utf8(out.stdout.clone()).unwrap();
-    let prefix =
-        |p: &std::path::Path| serde_json::to_string(p.to_str().unwrap()).unwrap().trim_matches('"').to_string();
-    let expected = as_text(&folder_doc).replace(&prefix(&root), &prefix(&archive));
-    let mut expected: serde_json::Value = serde_json::from_str(&expected).unwrap();
-    let mut found: serde_json::Value = serde_json::from_str(&as_text(&zip_doc)).unwrap();
-    // the same files, perhaps in another order: zip stores them in the order it finds them
-    for doc in [&mut expected, &mut found] {
-        doc["files"].as_array_mut().unwrap().sort_by_key(|f| f["path"].to_string());
+    let prefix = |p: &str| serde_json::to_string(p).unwrap().trim_matches('"').to_string();
+    let root_text = root.to_str().unwrap();
+    let same_as_folder = |out: &std::process::Output, name: &str, what: &str| {
+        assert_eq!(out.status.code(), Some(1), "{what}: the CAPF trace's failure");
+        let expected = as_text(&folder_doc).replace(&prefix(root_text), &prefix(name));
+        let mut expected: serde_json::Value = serde_json::from_str(&expected).unwrap();
+        let mut found: serde_json::Value = serde_json::from_str(&as_text(out)).unwrap();
+        // the same files, perhaps in another order: the tools store them in the order they find them
+        for doc in [&mut expected, &mut found] {
+            doc["files"].as_array_mut().unwrap().sort_by_key(|f| f["path"].to_string());
+        }
+        assert_eq!(found, expected, "{what}: the folder's document, its files named inside the archive");
+        assert!(found["files"][0]["path"].as_str().unwrap().starts_with(&format!("{name}/")), "{what}");
+    };
+    for archive in ["traces.zip", "traces.tar", "traces.tgz"] {
+        let path = dir.path().join(archive);
+        let out = ucert().args(["logs", "--json"]).arg(&path).output().unwrap();
+        same_as_folder(&out, path.to_str().unwrap(), archive);
     }
-    assert_eq!(found, expected, "the same document as the folder's, its files named inside the archive");
-    assert!(found["files"][0]["path"].as_str().unwrap().starts_with(&format!("{}/", archive.to_str().unwrap())));
-
-    // from a pipe, which cannot be read out of order: said so, in one line
-    let out = ucert().args(["logs", "-"]).pipe_stdin(&archive).unwrap().output().unwrap();
+    // a tar archive streams from a pipe; a ZIP cannot be read out of order: said so, in one line
+    let out =
+        ucert().args(["logs", "--json", "-"]).pipe_stdin(dir.path().join("traces.tgz")).unwrap().output().unwrap();
+    same_as_folder(&out, "-", "traces.tgz from a pipe");
+    let out = ucert().args(["logs", "-"]).pipe_stdin(dir.path().join("traces.zip")).unwrap().output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "ucert: -: a ZIP archive read from a pipe: give ucert the archive's file instead (it reads a ZIP of logs from \
-         a file), or extract it\n"
+        "ucert: -: a ZIP archive from a pipe or inside another archive: give ucert the archive's own file (it reads \
+         a ZIP of logs from a file), or extract it\n"
     );
 
     // an archive with no log: an error naming it when given, listed with why inside a folder
-    zip(&["-q", "../notes.zip", "notes.txt"], &root);
+    tool("zip", &["-q", "../notes.zip", "notes.txt"], &root);
     let notes = dir.path().join("notes.zip");
     let out = ucert().arg("logs").arg(&notes).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use super::{Problem, ProblemKind};
 use crate::analysis::Skipped;
 use crate::analysis::logs::{self, Analyzer, LogReport};
-use crate::input::lines::{self, Lines};
-use crate::input::{self, Reading, Source, ZipFiles};
+use crate::input::lines::{self, Lines, Opened, Packed};
+use crate::input::{Reading, Source};
 
 /// Lines looked at to tell the kind of a log.
 const SAMPLE_LINES: usize = 200;
@@ -23,19 +23,14 @@ pub fn logs(sources: &[Source], reading: Reading) -> (LogReport, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut skipped = Vec::new();
     for source in sources {
-        let path = source.display_name();
         match source {
             Source::Path(root) if root.is_dir() => folder(root, reading, &mut analyzer, &mut problems, &mut skipped),
-            Source::Path(file) if !input::may_block(file) => match ZipFiles::open(file) {
-                Ok(Some(zip)) => {
-                    if let Err(why) = archive(&path, zip, &mut analyzer, &mut problems, &mut skipped) {
-                        problems.push(Problem { path, kind: ProblemKind::WrongKind, message: why });
-                    }
+            _ => {
+                let path = source.display_name();
+                if let Err((kind, message)) = one(source, reading, &path, &mut analyzer, &mut problems, &mut skipped) {
+                    problems.push(Problem { path, kind, message });
                 }
-                Ok(None) => given(source, reading, path, &mut analyzer, &mut problems),
-                Err(e) => problems.push(Problem::input(source, &e)),
-            },
-            _ => given(source, reading, path, &mut analyzer, &mut problems),
+            }
         }
     }
     let mut report = analyzer.finish();
@@ -43,16 +38,9 @@ pub fn logs(sources: &[Source], reading: Reading) -> (LogReport, Vec<Problem>) {
     (report, problems)
 }
 
-/// A log given by name: whatever stops it is a problem.
-fn given(source: &Source, reading: Reading, path: Untrusted, analyzer: &mut Analyzer, problems: &mut Vec<Problem>) {
-    if let Err((kind, message)) = one(source, reading, &path, analyzer) {
-        problems.push(Problem { path, kind, message });
-    }
-}
-
-/// Every file under `root`, in the walk's order (that of `pair`): a log is analysed, a ZIP archive read for the
-/// logs inside; a file that is no log (or that cannot be opened) is skipped with its reason; a log that fails
-/// part-way is a problem, as when given by name.
+/// Every file under `root`, in the walk's order (that of `pair`): a log is analysed, an archive read for the logs
+/// inside; a file that is no log (or that cannot be opened) is skipped with its reason; a log that fails part-way
+/// is a problem, as when given by name.
 fn folder(
     root: &PathBuf,
     reading: Reading,
@@ -70,20 +58,9 @@ fn folder(
     for file in files {
         let source = Source::Path(file);
         let path = source.display_name();
-        let Source::Path(file) = &source else { continue };
-        match ZipFiles::open(file) {
-            Ok(Some(zip)) => {
-                if let Err(reason) = archive(&path, zip, analyzer, problems, skipped) {
-                    skipped.push(Skipped { path, reason });
-                }
-            }
-            Ok(None) => {
-                let logs_before = analyzer.files_read();
-                let result = one(&source, reading, &path, analyzer);
-                sort_out(result, logs_before, path, analyzer, problems, skipped);
-            }
-            Err(e) => skipped.push(Skipped { path, reason: e.to_string() }),
-        }
+        let logs_before = analyzer.files_read();
+        let result = one(&source, reading, &path, analyzer, problems, skipped);
+        sort_out(result, logs_before, path, analyzer, problems, skipped);
     }
     if analyzer.files_read() == before {
         problems.push(Problem {
@@ -94,34 +71,52 @@ fn folder(
     }
 }
 
-/// Every file inside a ZIP archive, in the archive's order, named `ARCHIVE/NAME`, sorted out as a folder's files
-/// are; why not, when the archive holds no log.
-fn archive(
+/// One file: a log analysed, or an archive of logs read for every file inside.
+fn one(
+    source: &Source,
+    reading: Reading,
     path: &Untrusted,
-    mut zip: ZipFiles,
     analyzer: &mut Analyzer,
     problems: &mut Vec<Problem>,
     skipped: &mut Vec<Skipped>,
-) -> Result<(), String> {
+) -> Result<(), (ProblemKind, String)> {
+    match lines::open(source, reading) {
+        Ok(Opened::Log(reader)) => analyse(reader, path, analyzer),
+        Ok(Opened::Packed(packed)) => archive(path, packed, analyzer, problems, skipped),
+        Err(e) => {
+            let p = Problem::input(source, &e);
+            Err((p.kind, p.message))
+        }
+    }
+}
+
+/// Every file inside an archive, in the archive's order, named `ARCHIVE/NAME`, sorted out as a folder's files are;
+/// an error when the archive holds no log, or is damaged from some file on.
+fn archive(
+    path: &Untrusted,
+    packed: Packed<'_>,
+    analyzer: &mut Analyzer,
+    problems: &mut Vec<Problem>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(), (ProblemKind, String)> {
     let before = analyzer.files_read();
     let mut total = 0;
-    for i in 0..zip.len() {
-        let (name, stream) = match zip.file(i) {
-            Ok(Some(file)) => file,
-            Ok(None) => continue,
-            // the directory is damaged from there on: what was read stands
-            Err(e) => return Err(e.to_string()),
-        };
+    let walked = packed.each_file(&mut |name, stream| {
         total += 1;
         let inside = Untrusted::new(format!("{}/{}", path.raw(), name.raw()));
         let logs_before = analyzer.files_read();
-        let result = stream
-            .map_err(|why| (ProblemKind::Unreadable, why))
-            .and_then(|stream| lines::from_reader(stream).map_err(|e| (ProblemKind::Unreadable, e.to_string())))
-            .and_then(|reader| analyse(reader, &inside, analyzer));
+        let result = match stream.map(lines::from_reader) {
+            Ok(Ok(Opened::Log(reader))) => analyse(reader, &inside, analyzer),
+            Ok(Ok(Opened::Packed(_))) => {
+                Err((ProblemKind::WrongKind, "an archive inside the archive: extract it first".into()))
+            }
+            Ok(Err(e)) => Err((ProblemKind::Unreadable, e.to_string())),
+            Err(why) => Err((ProblemKind::Unreadable, why)),
+        };
         sort_out(result, logs_before, inside, analyzer, problems, skipped);
-    }
-    if analyzer.files_read() == before { Err(no_log_among(total)) } else { Ok(()) }
+    });
+    walked.map_err(|e| (ProblemKind::Unreadable, e.to_string()))?;
+    if analyzer.files_read() == before { Err((ProblemKind::WrongKind, no_log_among(total))) } else { Ok(()) }
 }
 
 /// What became of one file of a folder or archive: analysed, a problem if it failed part-way through (as a log given
@@ -146,19 +141,6 @@ fn sort_out(
 fn no_log_among(total: usize) -> String {
     let files = if total == 1 { "its 1 file".to_string() } else { format!("its {total} files") };
     format!("no CAPF trace, CiscoRA log, NGINX error.log or IIS log among {files}")
-}
-
-fn one(
-    source: &Source,
-    reading: Reading,
-    path: &Untrusted,
-    analyzer: &mut Analyzer,
-) -> Result<(), (ProblemKind, String)> {
-    let reader: Box<dyn BufRead> = lines::open(source, reading).map_err(|e| {
-        let p = Problem::input(source, &e);
-        (p.kind, p.message)
-    })?;
-    analyse(reader, path, analyzer)
 }
 
 /// Tells the kind of the log from its first lines, then feeds it all to the analyser.

@@ -1,15 +1,13 @@
 //! Archives and compressed files, told by their first bytes: a CA that delivers the certificate and its chain as a
-//! `.zip`, logs zipped or tarred to send to TAC. Neither reader opens them; both say what the file is and what to
-//! do, where the bytes would otherwise be taken for text (a stored ZIP member is plain text in the middle of binary
-//! headers, and its lines would be read as a log).
+//! `.zip`, logs zipped or tarred to send to TAC. The readers open the ones they can (`zipped`, and tar and gzip for
+//! logs in `lines`) and name the others with what to do, where the bytes would otherwise be taken for text (a
+//! stored ZIP member is plain text in the middle of binary headers, and its lines would be read as a log).
 
 /// An archive or compressed file, and how to get at what is inside.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Archive {
     Zip,
     Tar,
-    /// A tar archive seen inside gzip (`.tar.gz`, `.tgz`).
-    TarGz,
     SevenZip,
     Rar,
     Gzip,
@@ -47,7 +45,6 @@ impl Archive {
         match self {
             Archive::Zip => "a ZIP archive: extract it",
             Archive::Tar => "a tar archive: extract it (tar xf FILE)",
-            Archive::TarGz => "a tar archive in gzip (.tar.gz): extract it (tar xzf FILE)",
             Archive::SevenZip => "a 7-Zip archive: extract it",
             Archive::Rar => "a RAR archive: extract it",
             Archive::Gzip => "gzip-compressed data: decompress it (gunzip)",

@@ -1,5 +1,6 @@
 //! Reading logs in constant memory: plain or gzip (detected by its magic bytes, as RTMT downloads are often
-//! `.gz`; other archives, and tar inside gzip, are named and refused: see [`super::archive`]), UTF-16 after a byte
+//! `.gz`), ZIP and tar archives of them (plain or in gzip) file by file, other archives named and refused (see
+//! [`super::archive`]), UTF-16 after a byte
 //! order mark read as UTF-8 (a log saved by Notepad as "Unicode" or through Windows PowerShell's `>`), line by line
 //! through one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never ends cut into pieces
 //! of at most [`MAX_LINE`] bytes.
@@ -12,14 +13,73 @@ use flate2::read::MultiGzDecoder;
 use super::archive::Archive;
 use super::read::open_error;
 use super::unicode::{ByteOrderMark, Utf16Reader};
-use super::{IdleReader, InputError, Reading, Source, may_block};
+use super::{IdleReader, InputError, Reading, Source, ZipFiles, may_block};
+use crate::untrusted::Untrusted;
 
 /// The longest piece of a line handled at once (the log excerpts of Cisco's "Troubleshoot CAPF Online CA" fold many
 /// records onto one line).
 pub const MAX_LINE: usize = 1 << 20;
 
-/// Opens a log for reading, decompressing gzip transparently.
-pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, InputError> {
+/// What a file of logs turned out to be: a log, or logs packed together.
+pub enum Opened<'a> {
+    Log(Box<dyn BufRead + 'a>),
+    Packed(Packed<'a>),
+}
+
+/// Logs packed together, read one file inside at a time, each as a stream: a ZIP archive (RTMT's "Collect Files"
+/// zips them) or a tar archive, plain or gzip-compressed (CUCM's `file get activelog ... compress`).
+pub enum Packed<'a> {
+    Zip(ZipFiles),
+    Tar(Box<tar::Archive<Box<dyn Read + 'a>>>),
+}
+
+/// A file inside an archive: a stream of its bytes, or why it cannot be read (encrypted, compressed otherwise).
+pub type PackedFile<'r> = Result<&'r mut dyn Read, String>;
+
+/// More files than a cluster's traces: an archive of something else.
+pub const MAX_PACKED_FILES: usize = super::zipped::MAX_LOG_MEMBERS;
+
+impl Packed<'_> {
+    /// Hands each file inside to `visit`, in the archive's order: its name, and a stream of its bytes or why it
+    /// cannot be read. Folders, links and macOS's metadata are passed over. An error when the archive is damaged
+    /// from some file on (the files before it were visited).
+    pub fn each_file(self, visit: &mut dyn FnMut(Untrusted, PackedFile<'_>)) -> Result<(), InputError> {
+        match self {
+            Packed::Zip(mut zip) => {
+                for i in 0..zip.len() {
+                    match zip.file(i)? {
+                        Some((name, Ok(mut stream))) => visit(name, Ok(&mut stream)),
+                        Some((name, Err(why))) => visit(name, Err(why)),
+                        None => {}
+                    }
+                }
+            }
+            Packed::Tar(mut tar) => {
+                let damaged = |e: io::Error| InputError::Unrecognized(format!("a damaged tar archive ({e})"));
+                let mut count = 0;
+                for entry in tar.entries().map_err(damaged)? {
+                    let mut entry = entry.map_err(damaged)?;
+                    let kind = entry.header().entry_type();
+                    let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+                    if !(kind.is_file() || kind.is_contiguous()) || super::zipped::is_macos_metadata(&name) {
+                        continue;
+                    }
+                    count += 1;
+                    if count > MAX_PACKED_FILES {
+                        return Err(InputError::Unrecognized(format!(
+                            "a tar archive of more than {MAX_PACKED_FILES} files: extract the logs from it"
+                        )));
+                    }
+                    visit(Untrusted::new(name), Ok(&mut entry));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Opens a log for reading, decompressing gzip transparently, or the archive that packs logs together.
+pub fn open(source: &Source, reading: Reading) -> Result<Opened<'static>, InputError> {
     // A regular file is read directly, at disk speed; a pipe, a device, a /proc file or standard input from a pipe
     // through a reader that gives up when it stays silent (--timeout), as every input is.
     let raw: Box<dyn Read> = match source {
@@ -33,6 +93,10 @@ pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, Input
             if may_block(path) {
                 Box::new(IdleReader::for_source(source, reading))
             } else {
+                // a ZIP archive is read out of order: from its file
+                if let Some(zip) = ZipFiles::open(path)? {
+                    return Ok(Opened::Packed(Packed::Zip(zip)));
+                }
                 Box::new(File::open(path).map_err(open_error)?)
             }
         }
@@ -40,9 +104,9 @@ pub fn open(source: &Source, reading: Reading) -> Result<Box<dyn BufRead>, Input
     from_reader(raw)
 }
 
-/// A log from what is already open (a file, a file inside a ZIP archive): gzip decompressed, UTF-16 turned into
-/// UTF-8, archives refused.
-pub fn from_reader<'a>(raw: impl Read + 'a) -> Result<Box<dyn BufRead + 'a>, InputError> {
+/// A log from what is already open (a file, a file inside an archive): gzip decompressed, UTF-16 turned into UTF-8;
+/// a tar archive (plain or in gzip) streamed file by file; other archives refused.
+pub fn from_reader<'a>(raw: impl Read + 'a) -> Result<Opened<'a>, InputError> {
     let mut reader = BufReader::with_capacity(64 * 1024, raw);
     let head = reader.fill_buf().map_err(|e| InputError::Io(e.to_string()))?;
     match Archive::recognise(head) {
@@ -51,12 +115,13 @@ pub fn from_reader<'a>(raw: impl Read + 'a) -> Result<Box<dyn BufRead + 'a>, Inp
             // what gzip holds is a log, or a tar archive of them
             let head = inflated.fill_buf().map_err(|e| InputError::Io(format!("not valid gzip: {e}")))?;
             if Archive::recognise(head) == Some(Archive::Tar) {
-                return Err(refusal(Archive::TarGz));
+                return Ok(Opened::Packed(Packed::Tar(Box::new(tar::Archive::new(Box::new(inflated))))));
             }
-            as_utf8(inflated)
+            Ok(Opened::Log(as_utf8(inflated)?))
         }
+        Some(Archive::Tar) => Ok(Opened::Packed(Packed::Tar(Box::new(tar::Archive::new(Box::new(reader)))))),
         Some(archive) => Err(refusal(archive)),
-        None => as_utf8(reader),
+        None => Ok(Opened::Log(as_utf8(reader)?)),
     }
 }
 
@@ -72,17 +137,17 @@ fn as_utf8<'a, R: BufRead + 'a>(mut reader: R) -> Result<Box<dyn BufRead + 'a>, 
 }
 
 /// Why an archive is not read as a log, and what to do. (A ZIP file is opened before it gets here, by its path: what
-/// reaches this is a ZIP read from a pipe, which cannot be read out of order.)
+/// reaches this is a ZIP read from a pipe or inside another archive, which cannot be read out of order.)
 fn refusal(archive: Archive) -> InputError {
     if archive == Archive::Zip {
         return InputError::Unrecognized(
-            "a ZIP archive read from a pipe: give ucert the archive's file instead (it reads a ZIP of logs from a \
-             file), or extract it"
+            "a ZIP archive from a pipe or inside another archive: give ucert the archive's own file (it reads a ZIP \
+             of logs from a file), or extract it"
                 .into(),
         );
     }
     InputError::Unrecognized(format!(
-        "{}, and give ucert the logs inside (it reads plain and gzip-compressed logs)",
+        "{}, and give ucert the logs inside (it reads plain and gzip-compressed logs, and ZIP and tar archives of them)",
         archive.advice()
     ))
 }

@@ -205,7 +205,7 @@ fn declared_entries(bytes: &[u8]) -> Option<usize> {
 }
 
 /// What macOS's Finder adds to an archive it makes: resource forks under `__MACOSX/`, `._` files, `.DS_Store`.
-fn is_macos_metadata(name: &str) -> bool {
+pub(super) fn is_macos_metadata(name: &str) -> bool {
     let base = crate::model::encoding::member_file_name(name);
     name.starts_with("__MACOSX/") || base.starts_with("._") || base == ".DS_Store"
 }
