@@ -27,7 +27,7 @@ pub enum Opened<'a> {
 }
 
 /// Logs packed together, read one file inside at a time, each as a stream: a ZIP archive (RTMT's "Collect Files"
-/// zips them) or a tar archive, plain or gzip-compressed (CUCM's `file get activelog ... compress`).
+/// zips them) or a tar archive, plain or gzip-compressed (`.tar`, `.tgz`).
 pub enum Packed<'a> {
     Zip(ZipFiles),
     Tar(Box<tar::Archive<Box<dyn Read + 'a>>>),
