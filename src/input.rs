@@ -230,3 +230,9 @@ pub fn load(source: &Source, reading: Reading) -> Result<Decoded, InputError> {
     let bytes = read_source(source, reading)?;
     decode(&bytes)
 }
+
+/// Reads a ZIP archive and decodes only its entry `entry` (see [`crate::model::Origin::Member`]).
+pub fn load_entry(source: &Source, reading: Reading, entry: u32) -> Result<Decoded, InputError> {
+    let bytes = read_source(source, reading)?;
+    detect::decode_entry(&bytes, entry)
+}

@@ -126,6 +126,22 @@ fn pair_reads_inside_archives_and_takes_purposes_from_the_names_inside() {
         .collect();
     purposes.sort();
     assert_eq!(purposes, [("CallManager".into(), "match".into()), ("tomcat".into(), "match".into())], "{out}");
+
+    // each object is read again from its own entry: a note first, a leaf second in a bundle, one inside a PKCS#7
+    std::fs::remove_file(folder.join("answer.zip")).unwrap();
+    let answer = work.join("answer2");
+    std::fs::create_dir(&answer).unwrap();
+    std::fs::write(answer.join("a-note.txt"), "Here are your certificates.\n").unwrap();
+    let mut bundle = std::fs::read(fixture_abs("ca/issuing-ca.pem")).unwrap();
+    bundle.extend(std::fs::read(fixture_abs("cucm/CallManager.pem")).unwrap());
+    std::fs::write(answer.join("b-bundle.pem"), bundle).unwrap();
+    std::fs::copy(fixture_abs("forms/certnew.p7b"), answer.join("c-certnew.p7b")).unwrap();
+    zip(&answer, &["-q", "../sorted/answer.zip", "a-note.txt", "b-bundle.pem", "c-certnew.p7b"]);
+    let (code, out, err) = run(&["pair", "--json", "--at", AT, folder.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let statuses: Vec<&str> = doc["pairs"].as_array().unwrap().iter().map(|p| p["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["match", "match"], "{out}");
 }
 
 /// `match` takes the purpose from the CSR's name inside the archive, as from a file's.

@@ -27,11 +27,14 @@ pub struct Place {
     pub member: Option<Untrusted>,
 }
 
-/// Where in its file an object is: the index of the object, and within a PKCS#7 the index of the certificate.
+/// Where in its file an object is: the index of the object, and within a PKCS#7 the index of the certificate; in a
+/// ZIP archive, the entry of the file inside that holds it, and the index of the object in that file alone (an
+/// archive's entry is read again alone, not the whole archive for each of its objects).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Locator {
     pub object: u32,
     pub inner: Option<u32>,
+    pub entry: Option<u32>,
 }
 
 /// An object read again.

@@ -32,10 +32,10 @@ enum Filed {
 }
 
 enum Scanned {
-    /// Each object, its position when the file holds several, where it is in the file, and the file inside a ZIP
-    /// archive that holds it; and what to know about the file beside them (a damaged block left out, a block
-    /// openssl does not read as it stands).
-    Objects(Vec<(Filed, Option<usize>, u32, Option<Untrusted>)>, Option<String>),
+    /// Each object, its position when the file holds several, where it is in the file (or in the ZIP archive's
+    /// entry that holds it, and which), and the name of that entry; and what to know about the file beside them (a
+    /// damaged block left out, a block openssl does not read as it stands).
+    Objects(Vec<(Filed, Option<usize>, Locator, Option<Untrusted>)>, Option<String>),
     Unreadable(String),
     Unknown(String),
 }
@@ -108,12 +108,12 @@ pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Pr
                     warnings.push(Skipped { path: shown.clone(), reason });
                 }
                 let file: Arc<Path> = Arc::from(path);
-                for (filed, position, object, member) in objects {
+                for (filed, position, locator, member) in objects {
                     let place = |position, inner| Place {
                         path: shown.clone(),
                         position,
                         file: file.clone(),
-                        locator: Locator { object, inner },
+                        locator: Locator { inner, ..locator },
                         member: member.clone(),
                     };
                     match filed {
@@ -165,10 +165,23 @@ fn scan(path: &Path, reading: Reading) -> Scanned {
         Object::PrivateKey { public, .. } => Filed::Key(LooseKey { key: public, private: true }),
         Object::PublicKey { public, .. } => Filed::Key(LooseKey { key: public, private: false }),
     };
+    // inside a ZIP archive, each object's index among those of its entry (the entry is what is read again)
+    let mut in_entry: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let mut locate = |i: u32, origin: &crate::model::Origin| match origin.member_entry() {
+        Some(entry) => {
+            let n = in_entry.entry(entry).or_insert(0);
+            *n += 1;
+            Locator { object: *n - 1, inner: None, entry: Some(entry) }
+        }
+        None => Locator { object: i, inner: None, entry: None },
+    };
     Scanned::Objects(
         (0u32..)
             .zip(decoded.objects)
-            .map(|(i, l)| (filed(l.object), several.then_some(i as usize + 1), i, l.origin.member().cloned()))
+            .map(|(i, l)| {
+                let locator = locate(i, &l.origin);
+                (filed(l.object), several.then_some(i as usize + 1), locator, l.origin.member().cloned())
+            })
             .collect(),
         warning,
     )
@@ -177,7 +190,12 @@ fn scan(path: &Path, reading: Reading) -> Scanned {
 /// How pairing reads an object again (see [`pairing::Reread`]): the file decoded again, the object at its place.
 pub(crate) fn rereader(reading: Reading) -> Box<Reread> {
     Box::new(move |place: &Place| {
-        let decoded = input::load(&Source::Path(place.file.to_path_buf()), reading).map_err(|e| e.to_string())?;
+        let source = Source::Path(place.file.to_path_buf());
+        let decoded = match place.locator.entry {
+            Some(entry) => input::load_entry(&source, reading, entry),
+            None => input::load(&source, reading),
+        }
+        .map_err(|e| e.to_string())?;
         let object = decoded.objects.into_iter().nth(place.locator.object as usize).map(|l| l.object);
         Ok(match (object, place.locator.inner) {
             (Some(Object::Csr(c)), None) => Reparsed::Csr(c),

@@ -22,6 +22,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, InputError> {
     decode_file(bytes)
 }
 
+/// Decodes entry `entry` of a ZIP archive alone (see [`zipped::decode_entry`]).
+pub fn decode_entry(bytes: &[u8], entry: u32) -> Result<Decoded, InputError> {
+    zipped::decode_entry(bytes, entry, decode_file)
+}
+
 /// Decodes one file (a ZIP archive's member or a whole input): archives are named, not opened.
 fn decode_file(bytes: &[u8]) -> Result<Decoded, InputError> {
     // first: a ZIP that stores a PEM file uncompressed has its BEGIN line inside

@@ -43,9 +43,13 @@ pub fn decode(bytes: &[u8], decode_one: fn(&[u8]) -> Result<Decoded, InputError>
             Ok(Entry::File { name, refusal }) => (name, refusal),
             Err(why) => return Err(damaged(why)),
         };
+        // (at most MAX_MEMBERS)
+        let entry = i as u32;
         let member = Untrusted::new(&name);
         let mut left_out = |error: ObjectError| {
-            decoded.problems.push(Unread { origin: Origin::Member { name: member.clone(), within: None }, error })
+            decoded
+                .problems
+                .push(Unread { origin: Origin::Member { name: member.clone(), entry, within: None }, error })
         };
         if let Some(why) = refusal {
             left_out(ObjectError::Refused(why));
@@ -66,9 +70,9 @@ pub fn decode(bytes: &[u8], decode_one: fn(&[u8]) -> Result<Decoded, InputError>
             Ok(n) => {
                 budget -= n as u64;
                 match decode_one(&content) {
-                    Ok(inner) => absorb(&mut decoded, &member, inner),
+                    Ok(inner) => absorb(&mut decoded, &member, entry, inner),
                     Err(e) => {
-                        let origin = Origin::Member { name: member.clone(), within: None };
+                        let origin = Origin::Member { name: member.clone(), entry, within: None };
                         let unread = Unread { origin, error: ObjectError::Unrecognized(e.to_string()) };
                         if Archive::recognise(&content).is_some() {
                             decoded.problems.push(unread);
@@ -184,9 +188,33 @@ fn too_many(n: usize, most: usize) -> InputError {
     InputError::Unrecognized(format!("a ZIP archive of {n} entries (more than {most}): extract the files from it"))
 }
 
+/// Entry `entry` of the ZIP archive `bytes` alone, decoded as [`decode`] decodes it: what `pair` reads again of an
+/// object it found inside an archive, without decompressing and decoding the rest of the archive each time.
+pub fn decode_entry(
+    bytes: &[u8],
+    entry: u32,
+    decode_one: fn(&[u8]) -> Result<Decoded, InputError>,
+) -> Result<Decoded, InputError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
+    let i = entry as usize;
+    let name = match self::entry(&mut archive, i).map_err(damaged)? {
+        Entry::File { name, refusal: None } => name,
+        _ => return Err(InputError::Unrecognized(format!("entry {entry} of the ZIP archive is no file ucert reads"))),
+    };
+    let mut content = Vec::new();
+    let file = archive.by_index(i).map_err(|e| damaged(e.to_string()))?;
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut content).map_err(|e| damaged(e.to_string()))?;
+    if content.len() as u64 > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge);
+    }
+    let mut decoded = Decoded::default();
+    absorb(&mut decoded, &Untrusted::new(name), entry, decode_one(&content)?);
+    Ok(decoded)
+}
+
 /// Adds what one file inside the archive held to the archive's findings, each origin naming the file.
-fn absorb(decoded: &mut Decoded, member: &Untrusted, inner: Decoded) {
-    let within = |origin: Origin| Origin::Member { name: member.clone(), within: Some(Box::new(origin)) };
+fn absorb(decoded: &mut Decoded, member: &Untrusted, entry: u32, inner: Decoded) {
+    let within = |origin: Origin| Origin::Member { name: member.clone(), entry, within: Some(Box::new(origin)) };
     decoded.objects.extend(inner.objects.into_iter().map(|mut l| {
         l.origin = within(l.origin);
         l

@@ -14,9 +14,10 @@ pub enum Origin {
     Base64,
     /// A PEM block with this label, starting on this line (1-based).
     Pem { label: String, line: usize },
-    /// A file inside a ZIP archive (its name as the archive spells it), and where in that file; `within` is None
-    /// for what concerns the whole file (it could not be decompressed, or holds nothing ucert reads).
-    Member { name: Untrusted, within: Option<Box<Origin>> },
+    /// A file inside a ZIP archive (its name as the archive spells it, and its entry's position in the archive's
+    /// directory, to read it again alone), and where in that file; `within` is None for what concerns the whole
+    /// file (it could not be decompressed, or holds nothing ucert reads).
+    Member { name: Untrusted, entry: u32, within: Option<Box<Origin>> },
 }
 
 impl Origin {
@@ -34,6 +35,14 @@ impl Origin {
         self.member().map(|name| member_file_name(name.raw()))
     }
 
+    /// The position of the ZIP archive's entry the object came from, if it came from one.
+    pub fn member_entry(&self) -> Option<u32> {
+        match self {
+            Origin::Member { entry, .. } => Some(*entry),
+            _ => None,
+        }
+    }
+
     /// Where in its own file the object was: past the ZIP archive's member, if any.
     pub fn innermost(&self) -> &Origin {
         match self {
@@ -49,8 +58,8 @@ impl fmt::Display for Origin {
             Origin::Der => write!(f, "DER"),
             Origin::Base64 => write!(f, "base64 without BEGIN/END lines"),
             Origin::Pem { label, line } => write!(f, "PEM block {label} at line {line}"),
-            Origin::Member { name, within: Some(within) } => write!(f, "{name} in the ZIP, {within}"),
-            Origin::Member { name, within: None } => write!(f, "{name} in the ZIP"),
+            Origin::Member { name, within: Some(within), .. } => write!(f, "{name} in the ZIP, {within}"),
+            Origin::Member { name, within: None, .. } => write!(f, "{name} in the ZIP"),
         }
     }
 }

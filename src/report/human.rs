@@ -101,8 +101,8 @@ pub(crate) fn origin_phrase(origin: &Origin) -> String {
         Origin::Der => "DER".into(),
         Origin::Base64 => "base64 without BEGIN/END lines".into(),
         Origin::Pem { label, line } => format!("PEM {label}, line {line}"),
-        Origin::Member { name, within: Some(within) } => format!("{name} in the ZIP, {}", origin_phrase(within)),
-        Origin::Member { name, within: None } => format!("{name} in the ZIP"),
+        Origin::Member { name, within: Some(within), .. } => format!("{name} in the ZIP, {}", origin_phrase(within)),
+        Origin::Member { name, within: None, .. } => format!("{name} in the ZIP"),
     }
 }
 
