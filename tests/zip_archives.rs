@@ -228,6 +228,15 @@ fn names_inside_an_archive_are_escaped() {
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["files"][0]["objects"][0]["source"]["member"], hostile);
 
+    // in pair's list of files read with a warning, and in match's warning on stderr
+    let (_, out, _) = run(&["pair", "--at", AT, file]);
+    assert!(out.contains("note\\x1b[31m.txt in the ZIP: text without a PEM block"), "{out}");
+    let (_, out, err) = run(&["match", "--at", AT, &fixture("cucm/tomcat.csr"), file]);
+    assert!(err.contains("note\\x1b[31m.txt in the ZIP: text without a PEM block"), "{err}");
+    for text in [&out, &err] {
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+
     // and as `logs` names the traces inside
     let trace = "capf\u{1b}[2J\u{202e}.txt";
     place(work, &[("logs/capf-ssl-read.txt", trace)]);
