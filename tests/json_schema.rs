@@ -468,6 +468,7 @@ struct PairSummary {
 struct Place {
     path: String,
     position: Option<usize>,
+    member: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -475,6 +476,7 @@ struct Place {
 struct PairCert {
     path: String,
     position: Option<usize>,
+    member: Option<String>,
     common_name: Option<String>,
     serial: String,
     not_after: Option<String>,

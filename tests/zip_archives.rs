@@ -126,6 +126,10 @@ fn pair_reads_inside_archives_and_takes_purposes_from_the_names_inside() {
         .collect();
     purposes.sort();
     assert_eq!(purposes, [("CallManager".into(), "match".into()), ("tomcat".into(), "match".into())], "{out}");
+    let mut members: Vec<&str> =
+        doc["pairs"].as_array().unwrap().iter().map(|p| p["csr"]["member"].as_str().unwrap()).collect();
+    members.sort();
+    assert_eq!(members, ["csrs/CallManager.csr", "csrs/tomcat.csr"], "{out}");
 
     // each object is read again from its own entry: a note first, a leaf second in a bundle, one inside a PKCS#7
     std::fs::remove_file(folder.join("answer.zip")).unwrap();

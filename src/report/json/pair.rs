@@ -43,11 +43,13 @@ struct PlaceJson<'a> {
     path: &'a Untrusted,
     /// 1-based position in a file holding several objects, else null.
     position: Option<usize>,
+    /// The file inside a ZIP archive that holds the object, as the archive names it; null outside archives.
+    member: Option<&'a Untrusted>,
 }
 
 impl<'a> PlaceJson<'a> {
     fn new(place: &'a Place) -> PlaceJson<'a> {
-        PlaceJson { path: &place.path, position: place.position }
+        PlaceJson { path: &place.path, position: place.position, member: place.member.as_ref() }
     }
 }
 
