@@ -3,11 +3,19 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 f=../fixtures
-rm -rf seeds && mkdir -p seeds/input seeds/pkcs7 seeds/match seeds/logs seeds/text seeds/chain
+rm -rf seeds && mkdir -p seeds/input seeds/pkcs7 seeds/match seeds/logs seeds/packed seeds/text seeds/chain
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 # input: every form, the refused kinds, the odd-but-valid ones, one of each kind of key
 for p in "$f"/forms/* "$f"/refused/* "$f"/odd/*.pem "$f"/cucm/tomcat.csr "$f"/cucm/tomcat-ECDSA.pem "$f"/chain/with-unrelated.p7b; do
   cp "$p" "seeds/input/$(basename "$p")"
 done
+# input: a CA's delivery zipped, deflated and stored (a ZIP archive is read as the bundle it holds)
+cp "$f"/cucm/tomcat.pem "$tmp"/tomcat.crt
+cp "$f"/ca/issuing-ca.pem "$tmp"/bundle.crt
+echo "Install with the bundle." >"$tmp"/README.txt
+(cd "$tmp" && zip -q -X delivery.zip tomcat.crt bundle.crt README.txt && zip -q -X -0 stored.zip tomcat.crt bundle.crt)
+cp "$tmp"/delivery.zip "$tmp"/stored.zip seeds/input/
 # pkcs7: the content of the signedData (what the target wraps in a ContentInfo itself)
 for p in "$f"/forms/certnew.p7b "$f"/chain/with-unrelated.p7b; do
   # skip the ContentInfo SEQUENCE header, the OID and the [0] header: asn1parse gives the offset of the SignedData
@@ -32,6 +40,9 @@ for p in "$f"/logs/*; do
   { printf "\\x$(printf %02x $((i % 4)))"; cat "$p"; } >"seeds/logs/$(basename "$p")"
   i=$((i + 1))
 done
+# packed: logs in a tar archive, plain and in gzip, and a gzip-compressed log
+(cd "$f"/logs && tar cf "$tmp"/traces.tar capf-ssl-read.txt nginx-success.log.gz && tar czf "$tmp"/traces.tgz capf-ssl-read.txt)
+cp "$tmp"/traces.tar "$tmp"/traces.tgz "$f"/logs/nginx-success.log.gz seeds/packed/
 # text: a selector byte (odd: GeneralizedTime; the rest picks the string type), then the bytes
 printf '\x00260101120000+0200' >seeds/text/utc-offset
 printf '\x002601010000+1\xc3\xa92' >seeds/text/regression-non-ascii-zone

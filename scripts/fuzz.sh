@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A bounded fuzzing session of one target: scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags]
-#   TARGET: input | pkcs7 | match | logs | text | chain
+#   TARGET: input | pkcs7 | match | logs | packed | text | chain
 # Runs on the stable toolchain without a sanitizer (`-s none`, the fastest); new inputs go to fuzz/corpus/TARGET
 # (not committed), the committed seeds in fuzz/seeds/TARGET are read too. A crash leaves its input in
 # fuzz/artifacts/TARGET and makes this script fail. With RUSTC_BOOTSTRAP=1 and SANITIZER=address in the
