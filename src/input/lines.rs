@@ -1,9 +1,8 @@
 //! Reading logs in constant memory: plain or gzip (detected by its magic bytes, as RTMT downloads are often
 //! `.gz`), ZIP and tar archives of them (plain or in gzip) file by file, other archives named and refused (see
-//! [`super::archive`]), UTF-16 after a byte
-//! order mark read as UTF-8 (a log saved by Notepad as "Unicode" or through Windows PowerShell's `>`), line by line
-//! through one reused buffer, invalid UTF-8 replaced rather than refused, and a line that never ends cut into pieces
-//! of at most [`MAX_LINE`] bytes.
+//! [`super::archive`]), UTF-16 after a byte order mark read as UTF-8 (a log saved by Notepad as "Unicode" or through
+//! Windows PowerShell's `>`), line by line through one reused buffer, invalid UTF-8 replaced rather than refused,
+//! and a line that never ends cut into pieces of at most [`MAX_LINE`] bytes.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
