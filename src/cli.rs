@@ -125,7 +125,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ChainArgs {
-    /// Certificates in any form and order: a .p7b, bundles, single files; '-' for standard input.
+    /// Certificates in any form and order: a .p7b, bundles, single files, a ZIP of them; '-' for standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -241,7 +241,8 @@ pub struct PlanArgs {
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// Log files, recognised by content; gzip-compressed files are read as they are; '-' for standard input. A
-    /// folder (as RTMT collects them) is read for every file under it, and what is not a log there is listed.
+    /// folder (as RTMT collects them), or a ZIP or tar archive of one, is read for every file in it, and what is
+    /// not a log there is listed.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -323,7 +324,7 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Files to read (PEM, DER, PKCS#7, base64; '-' for standard input).
+    /// Files to read (PEM, DER, PKCS#7, base64, a ZIP of them; '-' for standard input).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -349,7 +350,7 @@ pub struct MatchArgs {
     #[arg(value_name = "CSR")]
     pub csr: PathBuf,
 
-    /// The certificate the CA returned: PEM, DER, a bundle or a .p7b; '-' for standard input.
+    /// The certificate the CA returned: PEM, DER, a bundle, a .p7b or the CA's ZIP; '-' for standard input.
     #[arg(value_name = "CERT")]
     pub cert: PathBuf,
 
