@@ -93,10 +93,10 @@ pub fn open(source: &Source, reading: Reading) -> Result<Opened<'static>, InputE
                 Box::new(IdleReader::for_source(source, reading))
             } else {
                 // a ZIP archive is read out of order: from its file
-                if let Some(zip) = ZipFiles::open(path)? {
-                    return Ok(Opened::Packed(Packed::Zip(zip)));
+                match ZipFiles::from_file(File::open(path).map_err(open_error)?)? {
+                    Ok(zip) => return Ok(Opened::Packed(Packed::Zip(zip))),
+                    Err(file) => Box::new(file),
                 }
-                Box::new(File::open(path).map_err(open_error)?)
             }
         }
     };

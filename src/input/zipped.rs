@@ -3,8 +3,8 @@
 //! found as in a bundle, each object's origin naming the file inside. Bounded as any input is: at most
 //! [`MAX_MEMBERS`] files, and [`MAX_INPUT_BYTES`] once decompressed, all files together (a ZIP bomb stops there).
 
+use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
-use std::path::Path;
 
 use super::archive::Archive;
 use super::{Decoded, InputError, ObjectError, Remark, Unread};
@@ -125,20 +125,21 @@ fn entry<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, i: usize) -> Result<E
 /// A ZIP archive on disk whose files are read one at a time, each as a stream: logs, in constant memory however
 /// large (RTMT's traces zipped to send to TAC).
 pub struct ZipFiles {
-    archive: zip::ZipArchive<std::io::BufReader<std::fs::File>>,
+    archive: zip::ZipArchive<std::io::BufReader<File>>,
 }
 
 /// More files than a cluster's traces, zipped: an archive of something else.
 pub const MAX_LOG_MEMBERS: usize = 50_000;
 
 impl ZipFiles {
-    /// The archive at `path`, or None when the file is no ZIP archive.
-    pub fn open(path: &Path) -> Result<Option<ZipFiles>, InputError> {
-        let mut file = std::fs::File::open(path).map_err(super::read::open_error)?;
+    /// The archive in `file`, or the file itself, rewound, when it is no ZIP archive (to be read as it is: the file
+    /// is opened once).
+    pub fn from_file(mut file: File) -> Result<Result<ZipFiles, File>, InputError> {
         let mut head = Vec::with_capacity(4);
         file.by_ref().take(4).read_to_end(&mut head).map_err(|e| InputError::Io(e.to_string()))?;
         if !is_zip(&head) {
-            return Ok(None);
+            file.seek(SeekFrom::Start(0)).map_err(|e| InputError::Io(e.to_string()))?;
+            return Ok(Err(file));
         }
         // counted before the directory is read, from the end record (a ZIP64 archive's 0xFFFF is not a count)
         let length = file.seek(SeekFrom::End(0)).map_err(|e| InputError::Io(e.to_string()))?;
@@ -154,7 +155,7 @@ impl ZipFiles {
         if archive.len() > MAX_LOG_MEMBERS {
             return Err(too_many(archive.len(), MAX_LOG_MEMBERS));
         }
-        Ok(Some(ZipFiles { archive }))
+        Ok(Ok(ZipFiles { archive }))
     }
 
     pub fn len(&self) -> usize {
