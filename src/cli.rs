@@ -47,6 +47,19 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `connect --starttls`: what is spoken before TLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StarttlsChoice {
+    /// XMPP's STARTTLS on ports 5222 and 5269, TLS at once elsewhere
+    Auto,
+    /// TLS at once, whatever the port
+    None,
+    /// XMPP client-to-server STARTTLS (as openssl s_client -starttls xmpp)
+    Xmpp,
+    /// XMPP server-to-server STARTTLS (federation)
+    XmppServer,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Will CUCM accept this certificate for this CSR? If not, which error will it show, and why.
@@ -257,7 +270,8 @@ pub struct LogsArgs {
 pub struct ConnectArgs {
     /// The servers: HOST, HOST:PORT or [IPv6]:PORT (default port 8443), or an https:// address copied from the
     /// browser (its port, else 443). CUCM's TLS ports: 8443 (Cisco Tomcat: the tomcat certificate), 5061 (SIP over
-    /// TLS: the CallManager certificate).
+    /// TLS: the CallManager certificate); IM and Presence's 5222 and 5269 (XMPP: cup-xmpp and cup-xmpp-s2s, after
+    /// STARTTLS).
     #[arg(value_name = "HOST[:PORT]", required_unless_present = "targets_file")]
     pub targets: Vec<String>,
 
@@ -273,6 +287,15 @@ pub struct ConnectArgs {
     /// The name to send in SNI and to check the certificate against (default: HOST).
     #[arg(long, value_name = "NAME")]
     pub sni: Option<String>,
+
+    /// What to speak before TLS: XMPP's STARTTLS, as Jabber (5222) and federated servers (5269) do.
+    #[arg(long, value_enum, value_name = "PROTOCOL", default_value_t = StarttlsChoice::Auto)]
+    pub starttls: StarttlsChoice,
+
+    /// The XMPP domain to open the stream to before STARTTLS: the part after @ in a Jabber ID (default: --sni,
+    /// else HOST).
+    #[arg(long, value_name = "DOMAIN")]
+    pub xmpp_domain: Option<String>,
 
     /// CA certificates the chain should lead to; repeat for several files.
     #[arg(long = "ca", value_name = "FILE")]

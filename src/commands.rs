@@ -342,9 +342,23 @@ fn execute(config: Config, o: &mut Outputs<'_>) -> Result<Exit, Stop> {
             o.emit_wrapped(width, |w| report::json::plan(&report, w), text)?;
             Ok(pass_if(report.plan.clear()))
         }
-        Task::Connect { targets, targets_file, jobs, thresholds, sni, cas, expect, save, at } => {
+        Task::Connect {
+            targets,
+            targets_file,
+            jobs,
+            thresholds,
+            sni,
+            starttls,
+            xmpp_domain,
+            cas,
+            expect,
+            save,
+            at,
+        } => {
             let (sni, expect, save) = (sni.as_deref(), expect.as_ref(), save.as_deref());
-            let options = connect::Options { sni, cas: &cas, expect, save, at, thresholds, reading, jobs };
+            let xmpp_domain = xmpp_domain.as_deref();
+            let options =
+                connect::Options { sni, starttls, xmpp_domain, cas: &cas, expect, save, at, thresholds, reading, jobs };
             let single = targets.len() == 1 && targets_file.is_none();
             let report = connect::watch(&targets, targets_file.as_ref(), &options)?;
             o.warn_all(&report.input_warnings);

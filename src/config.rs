@@ -71,6 +71,10 @@ pub enum Task {
         jobs: usize,
         thresholds: Thresholds,
         sni: Option<String>,
+        /// `--starttls`, resolved per target by its port.
+        starttls: crate::input::tls::StarttlsMode,
+        /// `--xmpp-domain`.
+        xmpp_domain: Option<String>,
         cas: Vec<Source>,
         expect: Option<Source>,
         save: Option<PathBuf>,
@@ -225,12 +229,26 @@ fn task(command: Command, now: OffsetDateTime) -> Result<Task, String> {
         Command::Connect(a) if a.save.is_some() && (a.targets.len() > 1 || a.targets_file.is_some()) => {
             return Err("--save takes one target (the files of several servers would mix in one folder)".into());
         }
+        Command::Connect(a) if a.xmpp_domain.as_deref().is_some_and(|d| d.trim().is_empty()) => {
+            return Err("--xmpp-domain names no domain".into());
+        }
         Command::Connect(a) => Task::Connect {
             targets: a.targets.iter().map(|t| crate::input::tls::Target::parse(t)).collect::<Result<_, _>>()?,
             targets_file: a.targets_file.map(source).transpose()?,
             jobs: usize::from(a.jobs),
             thresholds: thresholds(&a.thresholds)?,
             sni: a.sni,
+            starttls: {
+                use crate::cli::StarttlsChoice as C;
+                use crate::input::tls::StarttlsMode as M;
+                match a.starttls {
+                    C::Auto => M::Auto,
+                    C::None => M::None,
+                    C::Xmpp => M::Xmpp,
+                    C::XmppServer => M::XmppServer,
+                }
+            },
+            xmpp_domain: a.xmpp_domain,
             cas: sources(a.ca)?,
             expect: a.expect.map(source).transpose()?,
             save: a.save.map(path_arg).transpose()?,

@@ -766,6 +766,8 @@ struct Connect {
     host: String,
     port: u16,
     sni: Option<String>,
+    starttls: Option<String>,
+    xmpp_domain: Option<String>,
     address: String,
     protocol: String,
     cipher_suite: String,

@@ -10,7 +10,7 @@ use super::{Problem, ProblemKind};
 use crate::analysis::expiry::Thresholds;
 use crate::analysis::hostname;
 use crate::analysis::served::{self, Expected};
-use crate::input::tls::{self, FetchError, Target};
+use crate::input::tls::{self, FetchError, Starttls, StarttlsMode, Target};
 use crate::input::{Object, Reading, Source};
 use crate::model::Certificate;
 use crate::report::InputWarning;
@@ -20,6 +20,9 @@ use crate::untrusted::Untrusted;
 
 pub struct Options<'a> {
     pub sni: Option<&'a str>,
+    pub starttls: StarttlsMode,
+    /// The XMPP domain for STARTTLS (else the SNI name, else the host).
+    pub xmpp_domain: Option<&'a str>,
     pub cas: &'a [Source],
     pub expect: Option<&'a Source>,
     pub save: Option<&'a Path>,
@@ -75,7 +78,11 @@ fn probe(target: &Target, local: &Local, o: &Options<'_>) -> Result<ConnectRepor
         let kind = if matches!(e, FetchError::Timeout(..)) { ProblemKind::Timeout } else { ProblemKind::Network };
         Problem { path: Untrusted::new(target.to_string()), kind, message: e.to_string() }
     };
-    let presented = tls::fetch(target, o.sni, o.reading.idle).map_err(fail)?;
+    let starttls = Starttls::resolve(o.starttls, target, o.xmpp_domain.or(o.sni));
+    // over XMPP a server is known by its domain: the name sent in SNI (RFC 7590) and the one its certificate must
+    // name (RFC 6120, 13.7.2)
+    let sni = o.sni.or(starttls.domain());
+    let presented = tls::fetch(target, sni, &starttls, o.reading.idle).map_err(fail)?;
     let mut chain = Vec::with_capacity(presented.chain.len());
     for (i, der) in presented.chain.iter().enumerate() {
         let cert = Certificate::from_der(der).map(|(c, _)| c).map_err(|e| Problem {
@@ -85,7 +92,7 @@ fn probe(target: &Target, local: &Local, o: &Options<'_>) -> Result<ConnectRepor
         })?;
         chain.push(cert);
     }
-    let host_name = o.sni.unwrap_or(&target.host);
+    let host_name = sni.unwrap_or(&target.host);
     let host = hostname::check(&chain[0], host_name);
     let trust = (!local.cas.is_empty()).then(|| served::judge_trust(&chain, &local.cas));
     let expect = local.expected.as_ref().map(|e| e.compare(&chain[0]));
@@ -97,7 +104,9 @@ fn probe(target: &Target, local: &Local, o: &Options<'_>) -> Result<ConnectRepor
         target: target.to_string(),
         host_name: target.host.clone(),
         port: target.port,
-        sni: o.sni.map(str::to_string),
+        sni: sni.map(str::to_string),
+        starttls: starttls.name(),
+        xmpp_domain: starttls.domain().map(str::to_string),
         address: presented.address.to_string(),
         protocol: presented.protocol,
         cipher_suite: presented.cipher_suite,

@@ -3,7 +3,7 @@
 //! handshake signatures are still checked against the presented key), so a self-signed or expired certificate is
 //! shown rather than refused. Every failure is typed, for one clear line per case.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -12,6 +12,9 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{AlertDescription, ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
+
+mod starttls;
+pub use starttls::{Mode as StarttlsMode, Starttls};
 
 /// Where to connect: host and port, parsed from `HOST[:PORT]` (IPv6 in brackets) or from an address copied out of a
 /// browser (`https://cucm-pub:8443/ccmadmin/showHome.do`).
@@ -119,6 +122,8 @@ pub enum FetchError {
     Timeout(f64, &'static str),
     #[error("not TLS on this port: the server answered {0}")]
     NotTls(String),
+    #[error("STARTTLS failed: {0}")]
+    Starttls(String),
     #[error("the server closed the connection during the TLS handshake")]
     Closed,
     #[error("TLS handshake failed: {0}")]
@@ -145,9 +150,15 @@ pub struct Presented {
 }
 
 /// Connects, handshakes, and returns what the server presented. `sni` overrides the name sent (and for an IP
-/// address, none is sent unless given). Long because the steps share one deadline and one error type: resolve (in a
-/// bounded thread), connect, tell TLS from a banner, handshake, read the chain.
-pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Presented, FetchError> {
+/// address, none is sent unless given); `starttls` is what is spoken before TLS. Long because the steps share one
+/// deadline and one error type: resolve (in a bounded thread), connect, STARTTLS, tell TLS from a banner, handshake,
+/// read the chain.
+pub fn fetch(
+    target: &Target,
+    sni: Option<&str>,
+    starttls: &Starttls,
+    timeout: Duration,
+) -> Result<Presented, FetchError> {
     let deadline = Instant::now() + timeout;
     let addresses = resolve(target, timeout)?;
     let mut last = FetchError::Unresolved(target.host.clone());
@@ -174,6 +185,7 @@ pub fn fetch(target: &Target, sni: Option<&str>, timeout: Duration) -> Result<Pr
         }
     }
     let Some((mut tcp, address)) = stream else { return Err(last) };
+    starttls.negotiate(&mut tcp, deadline, timeout)?;
     let recorder = Arc::new(Recorder::new());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
@@ -309,17 +321,29 @@ fn looks_like_tls_record(head: &[u8]) -> bool {
     }
 }
 
-/// The first bytes a non-TLS server sent, printable, for the message (an SSH or HTTP banner says what it is).
+/// The first bytes a non-TLS server sent, printable, for the message (an SSH or HTTP banner says what it is; an
+/// XMPP server's stream says that it wants STARTTLS).
 fn describe_answer(tcp: &mut TcpStream) -> String {
     let mut buf = [0u8; 64];
     let n = tcp.read(&mut buf).unwrap_or(0);
-    let text: String = buf[..n]
+    let answer = printable(&buf[..n]);
+    let xmpp = ["<?xml", "<stream:"].iter().any(|start| buf[..n].trim_ascii_start().starts_with(start.as_bytes()));
+    if xmpp {
+        format!("{answer}, an XMPP stream: this port wants STARTTLS (--starttls xmpp, or xmpp-server for federation)")
+    } else {
+        answer
+    }
+}
+
+/// Bytes a server sent where something else was awaited, quoted and printable (the rest as dots).
+fn printable(bytes: &[u8]) -> String {
+    let text: String = bytes
         .iter()
+        .take(64)
         .map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' })
         .collect::<String>()
         .trim_end_matches('.')
         .to_string();
-    let _ = tcp.write_all(b"");
     if text.is_empty() { "with binary data".into() } else { format!("\"{text}\"") }
 }
 

@@ -17,6 +17,10 @@ pub struct ConnectReport {
     pub host_name: String,
     pub port: u16,
     pub sni: Option<String>,
+    /// What was spoken before TLS: `xmpp`, `xmpp-server`; None for TLS at once.
+    pub starttls: Option<&'static str>,
+    /// The XMPP domain the stream was opened to, with STARTTLS over XMPP.
+    pub xmpp_domain: Option<String>,
     pub address: String,
     pub protocol: String,
     pub cipher_suite: String,

@@ -13,10 +13,19 @@ use crate::model::certificate::format_utc_opt;
 use crate::report::connect::{ConnectReport, Standing, WatchReport};
 
 pub fn connect(report: &ConnectReport, out: &mut dyn Write) -> io::Result<()> {
-    let sni = report.sni.as_deref().map(|s| format!(", SNI {s}")).unwrap_or_default();
+    let starttls = match (report.starttls, &report.xmpp_domain) {
+        (Some("xmpp-server"), Some(domain)) => format!(", XMPP server-to-server STARTTLS to {domain}"),
+        (Some(_), Some(domain)) => format!(", XMPP STARTTLS to {domain}"),
+        _ => String::new(),
+    };
+    // (over XMPP the SNI name is the domain, said once)
+    let sni = match &report.sni {
+        Some(s) if report.xmpp_domain.as_ref() != Some(s) => format!(", SNI {s}"),
+        _ => String::new(),
+    };
     writeln!(
         out,
-        "{} {} ({}{sni}): {}, {}",
+        "{} {} ({}{sni}{starttls}): {}, {}",
         "connected to".bold(),
         report.target,
         report.address,

@@ -51,6 +51,10 @@ struct ConnectJson<'a> {
     host: &'a str,
     port: u16,
     sni: Option<&'a str>,
+    /// null (TLS at once), "xmpp" or "xmpp-server": the STARTTLS spoken before the handshake.
+    starttls: Option<&'a str>,
+    /// With STARTTLS over XMPP: the domain the stream was opened to; else null.
+    xmpp_domain: Option<&'a str>,
     address: &'a str,
     protocol: &'a str,
     cipher_suite: &'a str,
@@ -101,6 +105,8 @@ fn connect_json(report: &ConnectReport, schema: Option<u32>) -> ConnectJson<'_> 
         host: &report.host_name,
         port: report.port,
         sni: report.sni.as_deref(),
+        starttls: report.starttls,
+        xmpp_domain: report.xmpp_domain.as_deref(),
         address: &report.address,
         protocol: &report.protocol,
         cipher_suite: &report.cipher_suite,
