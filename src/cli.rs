@@ -47,16 +47,13 @@ pub enum ColorChoice {
     Never,
 }
 
-/// `connect --starttls`: what is spoken before TLS.
+/// `connect --starttls`: what is spoken before TLS (the values are described on the flag, so that `--help` keeps
+/// its one-line layout).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum StarttlsChoice {
-    /// XMPP's STARTTLS on ports 5222 and 5269, TLS at once elsewhere
     Auto,
-    /// TLS at once, whatever the port
     None,
-    /// XMPP client-to-server STARTTLS (as openssl s_client -starttls xmpp)
     Xmpp,
-    /// XMPP server-to-server STARTTLS (federation)
     XmppServer,
 }
 
@@ -101,10 +98,11 @@ pub enum Command {
     )]
     Logs(LogsArgs),
 
-    /// Check what servers really present and how soon it expires (Cisco Tomcat on 8443, SIP over TLS on 5061, the
-    /// CA's IIS for CAPF Online CA), many at once.
+    /// Check what servers really present and how soon it expires (Cisco Tomcat on 8443, SIP over TLS on 5061, XMPP
+    /// on 5222 and 5269 after STARTTLS, the CA's IIS for CAPF Online CA), many at once.
     #[command(after_help = "Examples:\n  ucert connect cucm-pub.example.com            # port 8443\n  \
                             ucert connect cucm-pub:8443 --expect certnew.cer   # is the new certificate served?\n  \
+                            ucert connect cucm-imp:5222 --xmpp-domain example.com   # cup-xmpp, after STARTTLS\n  \
                             ucert connect lab-dc.example.com:443 --ca root.cer --save iis/\n  \
                             ucert connect cucm-pub:8443 cucm-sub:8443 cucm-pub:5061 --warn-days 45 --format nagios\n  \
                             ucert connect --targets cluster.txt --format csv > expiry.csv")]
@@ -284,11 +282,13 @@ pub struct ConnectArgs {
     #[arg(long, short = 'j', value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
 
-    /// The name to send in SNI and to check the certificate against (default: HOST).
+    /// The name to send in SNI and to check the certificate against (default: HOST; over XMPP, the XMPP domain).
     #[arg(long, value_name = "NAME")]
     pub sni: Option<String>,
 
-    /// What to speak before TLS: XMPP's STARTTLS, as Jabber (5222) and federated servers (5269) do.
+    /// What to speak before TLS: auto (XMPP's STARTTLS on 5222 and 5269, as Jabber and federated servers do; TLS at
+    /// once elsewhere), none (TLS at once), xmpp (client-to-server, as openssl s_client -starttls xmpp), xmpp-server
+    /// (server-to-server).
     #[arg(long, value_enum, value_name = "PROTOCOL", default_value_t = StarttlsChoice::Auto)]
     pub starttls: StarttlsChoice,
 

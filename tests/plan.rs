@@ -208,6 +208,34 @@ fn restarts_follow_the_guides() {
 }
 
 #[test]
+fn the_xmpp_certificates_are_checked_where_jabber_and_federated_servers_meet_them() {
+    // cup-xmpp, on 5222 after STARTTLS, opened to the domain among the certificate's names
+    let (_, doc) = plan(&[&fixture(CLUSTER)]);
+    let verify = steps(window(&doc, "cup-xmpp"), "verify");
+    assert_eq!(verify.len(), 1, "{verify:?}");
+    let file = verify[0].file.as_deref().unwrap();
+    let expected = format!("ucert connect cucm-imp.example.com:5222 --xmpp-domain example.com --expect '{file}'");
+    assert_eq!(verify[0].command.as_deref(), Some(expected.as_str()));
+    assert_eq!(verify[0].condition, None);
+    // cup-xmpp-s2s, on 5269, where federation is enabled (node by node): the same pair under the s2s CSR's name
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(common::fixture_abs("imp/cup-xmpp.csr"), dir.path().join("cup-xmpp-s2s.csr")).unwrap();
+    std::fs::copy(common::fixture_abs("imp/cup-xmpp.pem"), dir.path().join("certnew.cer")).unwrap();
+    std::fs::copy(common::fixture_abs("ca/root-ca.pem"), dir.path().join("root.cer")).unwrap();
+    std::fs::copy(common::fixture_abs("ca/issuing-ca.pem"), dir.path().join("issuing.cer")).unwrap();
+    let (code, doc) = plan(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{doc:#?}");
+    let verify = steps(window(&doc, "cup-xmpp-s2s"), "verify");
+    assert_eq!(verify.len(), 1, "{verify:?}");
+    let command = verify[0].command.as_deref().unwrap();
+    assert!(
+        command.starts_with("ucert connect cucm-imp.example.com:5269 --xmpp-domain example.com --expect "),
+        "{command}"
+    );
+    assert_eq!(verify[0].condition.as_deref(), Some("where XMPP federation is enabled"));
+}
+
+#[test]
 fn security_mode_sso_and_publisher_flags_change_the_steps() {
     let (_, mixed) = plan(&[&fixture(CLUSTER), "--mixed-mode", "--sso"]);
     assert_eq!(mixed.security_mode, "mixed");

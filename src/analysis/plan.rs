@@ -261,6 +261,25 @@ fn node_name(common_name: Option<&Untrusted>) -> Untrusted {
     }
 }
 
+/// The XMPP domain a cup-xmpp certificate was made for, to open the check's stream to: the one DNS name among its
+/// SANs that `node`'s name lies in (`example.com` for `cucm-imp.example.com`), as IM and Presence puts its domain
+/// beside the node's name. None when no name, or more than one, is such a parent: the check then opens the stream
+/// to the node's name, and `connect` says to give `--xmpp-domain` if the server does not serve it.
+fn xmpp_domain(certificate: &Certificate, node: &str) -> Option<String> {
+    let node = node.trim_end_matches('.').to_ascii_lowercase();
+    let sans = certificate.extensions.subject_alt_names.as_deref().unwrap_or_default();
+    let mut parents = sans.iter().filter_map(|san| match san {
+        crate::model::extensions::SanEntry::Dns(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            let parent = name.contains('.') && node.strip_suffix(name.as_str()).is_some_and(|head| head.ends_with('.'));
+            parent.then_some(name)
+        }
+        _ => None,
+    });
+    let first = parents.next()?;
+    parents.all(|other| other == first).then_some(first)
+}
+
 /// A word as the user's shell reads it back whole: quoted when it holds spaces or special characters. On Windows
 /// that is PowerShell (and cmd.exe for words without quotes): single quotes, a quote inside doubled, backslashes as
 /// they are; elsewhere a POSIX shell's quoting.
@@ -725,10 +744,26 @@ impl Context<'_> {
             for leaf in leaves.iter().filter(|l| l.entry.purpose.is_none_or(|p| p.key_type() == KeyType::Rsa)) {
                 let Some(paired) = leaf.entry.certificates.first() else { continue };
                 let file = &self.pairing.certificates[paired.certificate].place.path;
-                let command =
-                    format!("ucert connect {}:{port} --expect {}", shell_word(leaf.node.raw()), shell_word(file.raw()));
+                // an XMPP server answers only for its domain: the one among the certificate's names
+                let domain = match renewal.family {
+                    Family::CupXmpp | Family::CupXmppS2s => self.pairing.certificate(paired.certificate).ok(),
+                    _ => None,
+                }
+                .and_then(|c| xmpp_domain(&c, leaf.node.raw()))
+                .map(|d| format!(" --xmpp-domain {}", shell_word(&d)))
+                .unwrap_or_default();
+                let command = format!(
+                    "ucert connect {}:{port}{domain} --expect {}",
+                    shell_word(leaf.node.raw()),
+                    shell_word(file.raw())
+                );
                 let text = format!("Check that {} serves the new certificate", leaf.node);
-                steps.push(Step::new(StepKind::Verify, text).node(&leaf.node).file(file).command(command));
+                let step = Step::new(StepKind::Verify, text).node(&leaf.node).file(file).command(command);
+                // federation is enabled node by node: elsewhere nothing listens on 5269
+                steps.push(match renewal.family {
+                    Family::CupXmppS2s => step.condition("where XMPP federation is enabled"),
+                    _ => step,
+                });
             }
         }
         if renewal.family == Family::Tomcat {
@@ -802,6 +837,27 @@ mod tests {
         assert!(same_node("cucm-pub.example.com", "CUCM-PUB"));
         assert!(same_node("cucm-pub", "cucm-pub.example.com"));
         assert!(!same_node("cucm-pub.example.com", "cucm-sub.example.com"));
+    }
+
+    #[test]
+    fn the_xmpp_domain_is_the_one_name_the_node_lies_in() {
+        use crate::model::extensions::SanEntry;
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("imp").join("cup-xmpp.pem");
+        let pem = pem::parse(std::fs::read(path).unwrap()).unwrap();
+        let mut cup_xmpp = Certificate::from_der(pem.contents()).unwrap().0;
+        // DNS:cucm-imp.example.com, DNS:example.com
+        assert_eq!(xmpp_domain(&cup_xmpp, "cucm-imp.example.com").as_deref(), Some("example.com"));
+        assert_eq!(xmpp_domain(&cup_xmpp, "CUCM-IMP.Example.COM.").as_deref(), Some("example.com"));
+        assert_eq!(xmpp_domain(&cup_xmpp, "example.com"), None, "a name is not its own parent");
+        assert_eq!(xmpp_domain(&cup_xmpp, "imp.other.org"), None);
+        assert_eq!(xmpp_domain(&cup_xmpp, "xexample.com"), None, "a suffix is not a parent unless a dot parts them");
+        let dns = |names: &[&str]| Some(names.iter().map(|n| SanEntry::Dns(n.to_string())).collect());
+        cup_xmpp.extensions.subject_alt_names = dns(&["imp1.uc.example.com", "uc.example.com", "example.com"]);
+        assert_eq!(xmpp_domain(&cup_xmpp, "imp1.uc.example.com"), None, "two parents: which one is not known");
+        cup_xmpp.extensions.subject_alt_names = dns(&["imp1.uc.example.com", "com"]);
+        assert_eq!(xmpp_domain(&cup_xmpp, "imp1.uc.example.com"), None, "a top-level domain is no XMPP domain");
+        cup_xmpp.extensions.subject_alt_names = None;
+        assert_eq!(xmpp_domain(&cup_xmpp, "cucm-imp.example.com"), None);
     }
 
     #[cfg(not(windows))]

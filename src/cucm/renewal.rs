@@ -183,6 +183,8 @@ impl Family {
                 nodes: "every IM and Presence node",
                 impact: "Jabber and other XMPP clients cannot open their XMPP session",
                 restarts: &[Restart { service: "Cisco XCP Router", place: Where::EveryNode, how: IMP_FEATURE }],
+                // XMPP client-to-server, where Jabber meets the certificate (after STARTTLS)
+                verify_port: Some(5222),
                 ..base
             },
             Family::CupXmppS2s => Renewal {
@@ -193,6 +195,8 @@ impl Family {
                     place: Where::EveryNode,
                     how: IMP_FEATURE,
                 }],
+                // XMPP server-to-server, where federated servers meet it (after STARTTLS)
+                verify_port: Some(5269),
                 ..base
             },
             Family::Cup => Renewal {
@@ -243,5 +247,11 @@ mod tests {
         }
         assert!(Family::ItlRecovery.renewal().is_none());
         assert!(Family::Capf.renewal().unwrap().ctl_update && Family::Capf.renewal().unwrap().reset_phones);
+        // where each certificate is checked after its window: Cisco Tomcat, XMPP client-to-server and federation
+        let port = |f: Family| f.renewal().unwrap().verify_port;
+        assert_eq!(
+            (port(Family::Tomcat), port(Family::CupXmpp), port(Family::CupXmppS2s)),
+            (Some(8443), Some(5222), Some(5269))
+        );
     }
 }
