@@ -70,7 +70,16 @@ fn read_until(stream: &mut TcpStream, end: &str) -> String {
 /// relays the connection to that TLS server, whose handshake follows `<proceed/>` as a real XMPP server's does. The
 /// receiver gets what the client sent before TLS.
 fn xmpp_front(features: String, answer: Option<&'static str>, upstream: Option<u16>) -> (u16, Receiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    xmpp_front_on(TcpListener::bind("127.0.0.1:0").unwrap(), features, answer, upstream)
+}
+
+/// [`xmpp_front`] on a listener of the test's choosing.
+fn xmpp_front_on(
+    listener: TcpListener,
+    features: String,
+    answer: Option<&'static str>,
+    upstream: Option<u16>,
+) -> (u16, Receiver<String>) {
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = channel();
     std::thread::spawn(move || {
@@ -154,18 +163,7 @@ fn port_5222_speaks_xmpp_without_being_told() {
         return;
     };
     let server = cup_xmpp_server();
-    let upstream = server.port;
-    std::thread::spawn(move || {
-        let Ok((mut client, _)) = listener.accept() else { return };
-        read_until(&mut client, "version='1.0'>");
-        let _ = client.write_all(format!("{HEADER}{OFFERS_TLS}").as_bytes());
-        read_until(&mut client, "/>");
-        let _ = client.write_all(PROCEED.as_bytes());
-        let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream)) else { return };
-        let (mut client_in, mut server_out) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-        std::thread::spawn(move || std::io::copy(&mut client_in, &mut server_out));
-        let _ = std::io::copy(&mut server, &mut client);
-    });
+    xmpp_front_on(listener, format!("{HEADER}{OFFERS_TLS}"), Some(PROCEED), Some(server.port));
     let (code, stdout, stderr) = run(&["--sni", "example.com", "127.0.0.1:5222"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("(127.0.0.1:5222, XMPP STARTTLS to example.com)"), "{stdout}");
