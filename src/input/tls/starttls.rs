@@ -106,9 +106,7 @@ fn xmpp(
     let mut wire = Wire { tcp, deadline, timeout, received: Vec::new() };
     wire.send(header.as_bytes())?;
     // the stream header, then the features: whether TLS is offered
-    let features = wire.until(|text| {
-        ["</stream:features>", "<stream:features/>"].iter().find_map(|end| text.find(end).map(|at| at + end.len()))
-    })?;
+    let features = wire.until(features_end)?;
     let features = String::from_utf8_lossy(&features);
     if !features.contains(TLS_NAMESPACE) {
         return Err(FetchError::Starttls(
@@ -116,15 +114,33 @@ fn xmpp(
         ));
     }
     wire.send(format!("<starttls xmlns='{TLS_NAMESPACE}'/>").as_bytes())?;
-    let answer = wire.until(|text| {
-        let start = text.find("<proceed").or_else(|| text.find("<failure"))?;
-        text[start..].find('>').map(|end| start + end + 1)
-    })?;
+    let answer = wire.until(answer_end)?;
     let answer = String::from_utf8_lossy(&answer);
     if answer.contains("<failure") {
         return Err(FetchError::Starttls("the XMPP server refused STARTTLS (it answered <failure/>)".into()));
     }
     Ok(())
+}
+
+/// Where the stream features end in what the server sent, if they have arrived whole.
+fn features_end(text: &str) -> Option<usize> {
+    ["</stream:features>", "<stream:features/>"].iter().find_map(|end| text.find(end).map(|at| at + end.len()))
+}
+
+/// Where the answer to `<starttls/>` ends, if it has arrived whole: `<proceed/>` or `<failure/>`, or either written
+/// with a closing tag. Everything up to there is taken off the wire: TLS begins right after it.
+fn answer_end(text: &str) -> Option<usize> {
+    let (start, close) = match (text.find("<proceed"), text.find("<failure")) {
+        (Some(p), None) => (p, "</proceed>"),
+        (Some(p), Some(f)) if p < f => (p, "</proceed>"),
+        (_, Some(f)) => (f, "</failure>"),
+        (None, None) => return None,
+    };
+    let tag_end = start + text[start..].find('>')? + 1;
+    if text[..tag_end].ends_with("/>") {
+        return Some(tag_end);
+    }
+    text[tag_end..].find(close).map(|at| tag_end + at + close.len())
 }
 
 /// The connection while the prelude is spoken: what the server sent and is not yet consumed.
@@ -299,6 +315,52 @@ mod tests {
         assert!(stream_error("<stream:error><policy-violation/>").unwrap().to_string().contains("policy-violation"));
         assert!(stream_error("<stream:stream><stream:error>").is_none());
         assert!(stream_error("<stream:features><starttls/></stream:features>").is_none());
+    }
+
+    #[test]
+    fn the_awaited_elements_end_where_they_end() {
+        assert_eq!(features_end("<stream:stream><stream:features><starttls/></stream:features>x"), Some(61));
+        assert_eq!(features_end("<stream:stream><stream:features/>"), Some(33));
+        assert_eq!(features_end("<stream:stream><stream:features><starttls/>"), None, "not yet whole");
+        let proceed = "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
+        assert_eq!(answer_end(proceed), Some(proceed.len()));
+        // written with a closing tag: taken whole, so that no byte of it is left for the TLS handshake to read
+        let long = "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'></proceed>";
+        assert_eq!(answer_end(long), Some(long.len()));
+        assert_eq!(answer_end(&long[..50]), None);
+        assert_eq!(answer_end("<failure xmlns='x'/></stream:stream>"), Some(20));
+        assert_eq!(answer_end("<proc"), None);
+    }
+
+    #[test]
+    fn no_answer_however_cut_or_damaged_stops_the_reading() {
+        // every prefix of real answers, and each byte replaced by one that breaks tags or UTF-8: no panic, and an
+        // end never beyond the text
+        let answers = [
+            "<?xml version='1.0'?><stream:stream id='b46' from='example.com' xmlns='jabber:client' version='1.0' \
+             xmlns:stream='http://etherx.jabber.org/streams'><stream:error><host-unknown xmlns='urn:ietf:params:xml:\
+             ns:xmpp-streams'/><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>Not \u{e9}t\u{e9} \u{202e}</text>\
+             </stream:error></stream:stream>",
+            "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>\
+             </stream:features><proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'></proceed><failure/>",
+        ];
+        for answer in answers {
+            let bytes = answer.as_bytes();
+            for cut in 0..=bytes.len() {
+                for (at, replacement) in [(None, 0u8), (Some(cut), b'<'), (Some(cut), b'>'), (Some(cut), 0xe2)] {
+                    let mut data = bytes[..cut].to_vec();
+                    if let Some(at) = at.filter(|&a| a > 0) {
+                        data[at - 1] = replacement;
+                    }
+                    let text = String::from_utf8_lossy(&data);
+                    let _ = stream_error(&text).map(|e| e.to_string());
+                    let _ = not_xmpp(&data);
+                    for end in [features_end(&text), answer_end(&text)].into_iter().flatten() {
+                        assert!(end <= text.len(), "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
