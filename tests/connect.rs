@@ -102,6 +102,31 @@ fn the_right_certificate_is_recognised() {
 }
 
 #[test]
+fn the_expected_certificate_is_the_leaf_wherever_the_bundle_puts_it() {
+    if !common::has_openssl("the_expected_certificate_is_the_leaf_wherever_the_bundle_puts_it") {
+        return;
+    }
+    let server = OpensslServer::start("cucm/tomcat.pem", "cucm/tomcat.key", Some("ca/issuing-ca.pem"), &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let read = |rel: &str| std::fs::read_to_string(common::fixture_abs(rel)).unwrap();
+    // the CA's delivery, issuers first and the leaf last (as a bundle or a ZIP's order may have it)
+    let bundle = dir.path().join("delivery.pem");
+    std::fs::write(&bundle, [read("ca/root-ca.pem"), read("ca/issuing-ca.pem"), read("cucm/tomcat.pem")].concat())
+        .unwrap();
+    let (doc, code) =
+        connect_json(&[&server.target(), "--expect", bundle.to_str().unwrap(), "--sni", "cucm-pub.example.com"]);
+    assert_eq!(code, 0, "{doc:?}");
+    assert!(doc.expect.unwrap().matches);
+    // two leaves: which one is meant is not guessed
+    let two = dir.path().join("two.pem");
+    std::fs::write(&two, [read("cucm/CallManager.pem"), read("cucm/tomcat.pem")].concat()).unwrap();
+    let out = ucert().args(["connect", &server.target(), "--expect", two.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("holds 2 certificates that could each be a server's: give the one"), "{stderr}");
+}
+
+#[test]
 fn an_old_certificate_is_exit_1_with_both_side_by_side() {
     if !common::has_openssl("an_old_certificate_is_exit_1_with_both_side_by_side") {
         return;

@@ -170,6 +170,16 @@ impl Analysis {
     }
 }
 
+/// The certificates of a bundle that may be its leaf: those that issued none of the others, not CAs among them where
+/// there are some that are not. A CA's delivery (a `.p7b`, a bundle, a ZIP) puts the leaf anywhere: first, last, or
+/// between its issuers.
+pub fn leaves(certs: &[Certificate]) -> Vec<usize> {
+    let issues_another = Pool::new(certs).issuers();
+    let issue_none: Vec<usize> = (0..certs.len()).filter(|&i| !issues_another[i]).collect();
+    let not_ca: Vec<usize> = issue_none.iter().copied().filter(|&i| !certs[i].is_ca()).collect();
+    if not_ca.is_empty() { issue_none } else { not_ca }
+}
+
 /// Builds the chains among `certs` (with the input each came from), the upload plan and every flag. Near-linear
 /// in the number of certificates: issuers are looked up in a [`Pool`], each certificate's way up is computed once,
 /// and flags about a group (duplicates, CA certificates sharing a CN) are given once per group.

@@ -163,14 +163,28 @@ fn load_cas(
     Ok(cas)
 }
 
+/// `--expect FILE`: the certificate it holds, or among several (a `.p7b`, a bundle, a CA's ZIP) the one leaf, which
+/// may come anywhere in the file; without a certificate, the key of its CSR or key.
 fn load_expected(source: &Source, reading: Reading, warnings: &mut Vec<InputWarning>) -> Result<Expected, Problem> {
-    let err = |message: &str| Problem::about(source, message);
-    let first = super::objects(source, reading, warnings)?.into_iter().next().ok_or_else(|| err("holds nothing"))?;
-    Ok(match first {
-        Object::Certificate(c) => Expected::Certificate(c),
-        Object::Pkcs7(mut list) if !list.is_empty() => Expected::Certificate(Box::new(list.remove(0))),
-        Object::Csr(c) => Expected::Key(c.public_key),
-        Object::PrivateKey { public, .. } | Object::PublicKey { public, .. } => Expected::Key(public),
-        Object::Pkcs7(_) => return Err(err("holds an empty PKCS#7")),
+    let err = |message: String| Problem::about(source, message);
+    let (mut certificates, others) = super::split_certificates(super::objects(source, reading, warnings)?);
+    if !certificates.is_empty() {
+        let leaves = crate::analysis::chain::leaves(&certificates);
+        return match leaves[..] {
+            _ if certificates.len() == 1 => Ok(Expected::Certificate(Box::new(certificates.remove(0)))),
+            [leaf] => Ok(Expected::Certificate(Box::new(certificates.swap_remove(leaf)))),
+            _ => Err(err(format!(
+                "holds {} certificates that could each be a server's: give the one the server should present ('ucert \
+                 chain FILE --split DIR' writes each to a file of its own)",
+                leaves.len()
+            ))),
+        };
+    }
+    Ok(match others.into_iter().next() {
+        Some(Object::Csr(c)) => Expected::Key(c.public_key),
+        Some(Object::PrivateKey { public, .. } | Object::PublicKey { public, .. }) => Expected::Key(public),
+        Some(Object::Certificate(_) | Object::Pkcs7(_)) | None => {
+            return Err(err("holds no certificate, CSR or key".into()));
+        }
     })
 }

@@ -71,12 +71,7 @@ fn pick_leaf(certs: &[Certificate], key: &PublicKey) -> usize {
     if let Some(i) = certs.iter().position(|c| c.public_key.same_key(key)) {
         return i;
     }
-    let issues_another = chain::Pool::new(certs).issuers();
-    let issues_none = |i: usize| !issues_another[i];
-    (0..certs.len())
-        .find(|&i| issues_none(i) && !certs[i].is_ca())
-        .or_else(|| (0..certs.len()).find(|&i| issues_none(i)))
-        .unwrap_or(0)
+    chain::leaves(certs).first().copied().unwrap_or(0)
 }
 
 pub fn gather(
