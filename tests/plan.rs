@@ -208,6 +208,36 @@ fn restarts_follow_the_guides() {
 }
 
 #[test]
+fn certificates_that_share_a_file_are_each_uploaded_from_a_file_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = dir.path().join("cucm-pub");
+    std::fs::create_dir(&node).unwrap();
+    std::fs::copy(common::fixture_abs("plan/cluster/cucm-pub/tomcat.csr"), node.join("tomcat.csr")).unwrap();
+    let read = |rel: &str| std::fs::read_to_string(common::fixture_abs(rel)).unwrap();
+    // the CA's answer as one bundle: the leaf between its issuers, as a .p7b or a PEM chain may hold it
+    let answer = [read("ca/root-ca.pem"), read("plan/cluster/from-ca/certnew (10).cer"), read("ca/issuing-ca.pem")];
+    std::fs::write(dir.path().join("answer.pem"), answer.concat()).unwrap();
+    let (code, doc) = plan(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{doc:#?}");
+    let tomcat = window(&doc, "tomcat");
+    // both CA certificates of the one file are uploaded: the file is not what is uploaded, each certificate is
+    let trust = steps(tomcat, "upload-trust");
+    assert_eq!(trust.len(), 2, "{trust:#?}");
+    assert!(trust[0].text.contains("answer.pem#1 (root Example Root CA)"), "{}", trust[0].text);
+    assert!(trust[1].text.contains("answer.pem#3 (intermediate Example Issuing CA)"), "{}", trust[1].text);
+    let leaf = steps(tomcat, "upload-certificate");
+    assert!(leaf[0].text.contains("answer.pem#2 as tomcat on cucm-pub.example.com"), "{}", leaf[0].text);
+    for step in trust.iter().chain(&leaf) {
+        assert!(step.text.ends_with("answer.pem --split DIR'"), "{}", step.text);
+    }
+    // what the server should present is known by the CSR, which has a file of its own
+    let verify = steps(tomcat, "verify");
+    let command = verify[0].command.as_deref().unwrap();
+    assert!(command.starts_with("ucert connect cucm-pub.example.com:8443 --expect "), "{command}");
+    assert!(common::slashes(command).ends_with("cucm-pub/tomcat.csr"), "{command}");
+}
+
+#[test]
 fn the_xmpp_certificates_are_checked_where_jabber_and_federated_servers_meet_them() {
     // cup-xmpp, on 5222 after STARTTLS, opened to the domain among the certificate's names
     let (_, doc) = plan(&[&fixture(CLUSTER)]);

@@ -146,6 +146,14 @@ fn pair_reads_inside_archives_and_takes_purposes_from_the_names_inside() {
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     let statuses: Vec<&str> = doc["pairs"].as_array().unwrap().iter().map(|p| p["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["match", "match"], "{out}");
+    // the leaf second in the bundle inside: its position counted in that file, not in the archive
+    let callmanager = doc["pairs"].as_array().unwrap().iter().find(|p| p["purpose"] == "CallManager").unwrap();
+    assert_eq!(callmanager["certificate"]["member"], "b-bundle.pem", "{out}");
+    assert_eq!(callmanager["certificate"]["position"], 2, "{out}");
+    // and the text names the file inside after the archive, as logs does
+    let (_, out, _) = run(&["pair", "--at", AT, "-v", folder.to_str().unwrap()]);
+    assert!(out.contains("answer.zip/b-bundle.pem#2"), "{out}");
+    assert!(out.contains("csrs.zip/csrs/tomcat.csr"), "{out}");
 }
 
 /// `match` takes the purpose from the CSR's name inside the archive, as from a file's.
@@ -254,4 +262,54 @@ fn names_inside_an_archive_are_escaped() {
     let (_, out, _) = run(&["logs", "--json", file.to_str().unwrap()]);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["files"][0]["path"], format!("{}/{trace}", file.to_str().unwrap()));
+}
+
+/// `plan` over a CA's answers kept zipped: each upload names the file inside and says to extract it first, and the
+/// check of what the node serves expects the CSR's key (the ZIP holds many certificates).
+#[test]
+fn plan_says_to_extract_what_it_uploads_from_an_archive() {
+    let Some(dir) = workshop("plan_says_to_extract_what_it_uploads_from_an_archive") else { return };
+    let work = dir.path();
+    place(
+        work,
+        &[
+            ("plan/cluster/cucm-pub/tomcat.csr", "cluster/cucm-pub/tomcat.csr"),
+            ("plan/cluster/cucm-sub/tomcat.csr", "cluster/cucm-sub/tomcat.csr"),
+            ("plan/cluster/from-ca/certnew (10).cer", "from-ca/certnew (10).cer"),
+            ("plan/cluster/from-ca/certnew (14).cer", "from-ca/certnew (14).cer"),
+            ("plan/cluster/from-ca/root.cer", "from-ca/root.cer"),
+            ("plan/cluster/from-ca/issuing.cer", "from-ca/issuing.cer"),
+        ],
+    );
+    zip(work, &["-q", "-r", "cluster/from-ca.zip", "from-ca"]);
+    let cluster = work.join("cluster");
+    let (code, out, err) = run(&["plan", "--at", AT, "--json", cluster.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let steps = doc["windows"][0]["steps"].as_array().unwrap();
+    let texts = |kind: &str| -> Vec<String> {
+        steps.iter().filter(|s| s["kind"] == kind).map(|s| s["text"].as_str().unwrap().to_string()).collect()
+    };
+    let trust = texts("upload-trust");
+    assert_eq!(trust.len(), 2, "{trust:#?}");
+    assert!(trust[0].contains("from-ca.zip/from-ca/root.cer (root Example Root CA)"), "{}", trust[0]);
+    assert!(trust[1].contains("from-ca.zip/from-ca/issuing.cer (intermediate Example Issuing CA)"), "{}", trust[1]);
+    let uploads = texts("upload-certificate");
+    assert!(
+        uploads[0].contains("from-ca.zip/from-ca/certnew (10).cer as tomcat on cucm-pub.example.com"),
+        "{uploads:?}"
+    );
+    for text in trust.iter().chain(&uploads) {
+        assert!(text.ends_with("; first extract it from the ZIP archive"), "{text}");
+    }
+    let commands: Vec<String> = steps
+        .iter()
+        .filter(|s| s["kind"] == "verify")
+        .map(|s| common::slashes(s["command"].as_str().unwrap()))
+        .collect();
+    assert_eq!(commands.len(), 2, "{commands:?}");
+    assert!(
+        commands[0].ends_with("cucm-pub/tomcat.csr") && commands[1].ends_with("cucm-sub/tomcat.csr"),
+        "{commands:?}"
+    );
 }

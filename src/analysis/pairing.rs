@@ -14,7 +14,8 @@ use crate::cucm::{self, Purpose};
 use crate::model::key::KeyIdentity;
 use crate::model::{Certificate, Csr, PublicKey};
 
-/// Where an object was found: the file, and its position when the file holds several.
+/// Where an object was found: the file, and its position when the file holds several (inside a ZIP archive, when
+/// the file there holds several).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Place {
     pub path: Untrusted,
@@ -50,6 +51,11 @@ pub enum Reparsed {
 pub type Reread = dyn Fn(&Place) -> Result<Reparsed, String> + Send + Sync;
 
 impl Place {
+    /// The object is one of several in its file, or inside a ZIP archive: the file as it stands is not the object.
+    pub fn shares_its_file(&self) -> bool {
+        self.position.is_some() || self.member.is_some()
+    }
+
     /// The file name, for purpose inference (`tomcat.csr`): inside a ZIP archive, the name of the file there.
     pub fn file_name(&self) -> Option<&str> {
         match &self.member {
@@ -59,11 +65,17 @@ impl Place {
     }
 }
 
+/// `certnew.p7b#2`; inside a ZIP archive, the file there after the archive's path (`answer.zip/cucm-pub.crt`), as
+/// `logs` names the files of an archive.
 impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(member) = &self.member {
+            write!(f, "/{member}")?;
+        }
         match self.position {
-            Some(n) => write!(f, "{}#{n}", self.path),
-            None => write!(f, "{}", self.path),
+            Some(n) => write!(f, "#{n}"),
+            None => Ok(()),
         }
     }
 }

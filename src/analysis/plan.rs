@@ -71,11 +71,26 @@ pub struct Step {
     pub command: Option<String>,
     /// The step applies only if this holds ("the cluster is in mixed mode").
     pub condition: Option<String>,
+    /// The certificate the step uploads (its index in the pairing): what tells two certificates of one file apart.
+    pub certificate: Option<usize>,
 }
 
 impl Step {
     fn new(kind: StepKind, text: impl Into<String>) -> Step {
-        Step { kind, text: text.into(), node: None, purpose: None, file: None, command: None, condition: None }
+        Step {
+            kind,
+            text: text.into(),
+            node: None,
+            purpose: None,
+            file: None,
+            command: None,
+            condition: None,
+            certificate: None,
+        }
+    }
+    fn certificate(mut self, index: usize) -> Step {
+        self.certificate = Some(index);
+        self
     }
     fn node(mut self, node: &Untrusted) -> Step {
         self.node = Some(node.clone());
@@ -258,6 +273,18 @@ fn node_name(common_name: Option<&Untrusted>) -> Untrusted {
         (Some(host), Some(rest)) if !host.is_empty() => Untrusted::new(format!("{host}.{rest}")),
         (Some(host), None) if !host.is_empty() => Untrusted::new(host),
         _ => cn.clone(),
+    }
+}
+
+/// What an upload step adds for a certificate that shares its file (a bundle, a `.p7b`, a ZIP archive): CUCM takes
+/// a file holding one certificate, so it is written to a file of its own first, and the step says how.
+fn extract_first(place: &super::pairing::Place) -> String {
+    match (place.position, &place.member) {
+        (None, None) => String::new(),
+        (None, Some(_)) => "; first extract it from the ZIP archive".into(),
+        (Some(_), _) => {
+            format!("; first write it to a file of its own: 'ucert chain {} --split DIR'", shell_word(place.path.raw()))
+        }
     }
 }
 
@@ -593,12 +620,14 @@ impl Context<'_> {
                 cert_found.place, leaf.node
             ));
         }
-        let text = format!("Upload {} as {purpose} on {}", cert_found.place, leaf.node);
+        let text =
+            format!("Upload {} as {purpose} on {}{}", cert_found.place, leaf.node, extract_first(&cert_found.place));
         steps.push(
             Step::new(StepKind::UploadCertificate, text)
                 .node(&leaf.node)
                 .purpose(purpose)
                 .file(&cert_found.place.path)
+                .certificate(paired.certificate)
                 .command("Cisco Unified OS Administration > Security > Certificate Management > Upload Certificate"),
         );
         false
@@ -643,12 +672,13 @@ impl Context<'_> {
         steps: &mut Vec<Step>,
     ) -> bool {
         let cert = &self.pool[ca];
-        let place = &self.pairing.certificates[self.pairing.ca_certificates[ca]].place;
+        let index = self.pairing.ca_certificates[ca];
+        let place = &self.pairing.certificates[index].place;
         // a store CUCM replicates needs each certificate once in the cluster; the others once per node
         let replicated = renewal::REPLICATED_TRUST_STORES.contains(&store_name);
         let already = done.iter().chain(steps.iter()).any(|s| {
             s.kind == StepKind::UploadTrust
-                && s.file.as_ref() == Some(&place.path)
+                && s.certificate == Some(index)
                 && (replicated || s.node.as_ref() == Some(&leaf.node))
         });
         if already || self.store.iter().any(|s| s.der == cert.der) {
@@ -678,12 +708,18 @@ impl Context<'_> {
         }
         let role = if cert.is_self_issued() { "root" } else { "intermediate" };
         let once = if replicated { " (CUCM copies it to every node)" } else { "" };
-        let text = format!("Upload {place} ({role} {}) as {store_name} on {}{once}", cert.display_name(), leaf.node);
+        let text = format!(
+            "Upload {place} ({role} {}) as {store_name} on {}{once}{}",
+            cert.display_name(),
+            leaf.node,
+            extract_first(place)
+        );
         steps.push(
             Step::new(StepKind::UploadTrust, text)
                 .node(&leaf.node)
                 .purpose(purpose)
                 .file(&place.path)
+                .certificate(index)
                 .command("Cisco Unified OS Administration > Security > Certificate Management > Upload Certificate"),
         );
         false
@@ -743,7 +779,12 @@ impl Context<'_> {
             // offers, so a check of it could fail on a good upload
             for leaf in leaves.iter().filter(|l| l.entry.purpose.is_none_or(|p| p.key_type() == KeyType::Rsa)) {
                 let Some(paired) = leaf.entry.certificates.first() else { continue };
-                let file = &self.pairing.certificates[paired.certificate].place.path;
+                let place = &self.pairing.certificates[paired.certificate].place;
+                // a certificate that shares its file (a bundle, a ZIP) is expected by its CSR's key where the CSR
+                // has a file of its own: `--expect` on a file of several answers would not know which is meant
+                let csr_place = &self.pairing.csrs[leaf.entry.csr].place;
+                let file =
+                    if place.shares_its_file() && !csr_place.shares_its_file() { &csr_place.path } else { &place.path };
                 // an XMPP server answers only for its domain: the one among the certificate's names
                 let domain = match renewal.family {
                     Family::CupXmpp | Family::CupXmppS2s => self.pairing.certificate(paired.certificate).ok(),
@@ -778,18 +819,17 @@ impl Context<'_> {
         if self.options.security == SecurityMode::NonSecure {
             return Vec::new();
         }
-        let uploaded: HashSet<&Untrusted> = windows
+        let uploaded: HashSet<usize> = windows
             .iter()
             .flat_map(|w| &w.steps)
             .filter(|s| s.kind == StepKind::UploadTrust)
-            .filter_map(|s| s.file.as_ref())
+            .filter_map(|s| s.certificate)
             .collect();
         let mut out = Vec::new();
         for (k, &i) in self.pairing.ca_certificates.iter().enumerate().take(self.ca_count) {
-            let found = &self.pairing.certificates[i];
             let big = self.pool[k].public_key.is_rsa()
                 && self.pool[k].public_key.bits().is_some_and(|b| b >= cucm::MAX_KEY_BITS);
-            if big && uploaded.contains(&found.place.path) {
+            if big && uploaded.contains(&i) {
                 let mode = if self.options.security == SecurityMode::Mixed {
                     "the cluster is in mixed mode"
                 } else {

@@ -165,7 +165,12 @@ fn scan(path: &Path, reading: Reading) -> Scanned {
         Object::PrivateKey { public, .. } => Filed::Key(LooseKey { key: public, private: true }),
         Object::PublicKey { public, .. } => Filed::Key(LooseKey { key: public, private: false }),
     };
-    // inside a ZIP archive, each object's index among those of its entry (the entry is what is read again)
+    // inside a ZIP archive, how many objects each file there holds: an object's position is counted in its file
+    let mut per_entry: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for entry in decoded.objects.iter().filter_map(|l| l.origin.member_entry()) {
+        *per_entry.entry(entry).or_insert(0) += 1;
+    }
+    // and each object's index among those of its entry (the entry is what is read again)
     let mut in_entry: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
     let mut locate = |i: u32, origin: &crate::model::Origin| match origin.member_entry() {
         Some(entry) => {
@@ -180,7 +185,13 @@ fn scan(path: &Path, reading: Reading) -> Scanned {
             .zip(decoded.objects)
             .map(|(i, l)| {
                 let locator = locate(i, &l.origin);
-                (filed(l.object), several.then_some(i as usize + 1), locator, l.origin.member().cloned())
+                let position = match locator.entry {
+                    Some(entry) => {
+                        (per_entry.get(&entry).copied().unwrap_or(0) > 1).then_some(locator.object as usize + 1)
+                    }
+                    None => several.then_some(i as usize + 1),
+                };
+                (filed(l.object), position, locator, l.origin.member().cloned())
             })
             .collect(),
         warning,
