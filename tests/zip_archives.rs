@@ -243,6 +243,10 @@ fn names_inside_an_archive_are_escaped() {
     // in pair's list of files read with a warning, and in match's warning on stderr
     let (_, out, _) = run(&["pair", "--at", AT, file]);
     assert!(out.contains("note\\x1b[31m.txt in the ZIP: text without a PEM block"), "{out}");
+    // and the certificate inside named by the file there, escaped (-v: listed whole)
+    let (_, out, _) = run(&["pair", "--at", AT, "-v", file]);
+    assert!(out.contains("hostile.zip/evil\\x1b[2J\\x1b]0;owned\\x07\\u{202e}.crt"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{out}");
     let (_, out, err) = run(&["match", "--at", AT, &fixture("cucm/tomcat.csr"), file]);
     assert!(err.contains("note\\x1b[31m.txt in the ZIP: text without a PEM block"), "{err}");
     for text in [&out, &err] {
