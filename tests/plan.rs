@@ -228,7 +228,7 @@ fn certificates_that_share_a_file_are_each_uploaded_from_a_file_of_their_own() {
     let leaf = steps(tomcat, "upload-certificate");
     assert!(leaf[0].text.contains("answer.pem#2 as tomcat on cucm-pub.example.com"), "{}", leaf[0].text);
     for step in trust.iter().chain(&leaf) {
-        assert!(step.text.ends_with("answer.pem --split DIR'"), "{}", step.text);
+        assert!(step.text.ends_with("answer.pem --split DIR"), "{}", step.text);
     }
     // what the server should present is known by the CSR, which has a file of its own
     let verify = steps(tomcat, "verify");

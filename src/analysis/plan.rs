@@ -283,7 +283,8 @@ fn extract_first(place: &super::pairing::Place) -> String {
         (None, None) => String::new(),
         (None, Some(_)) => "; first extract it from the ZIP archive".into(),
         (Some(_), _) => {
-            format!("; first write it to a file of its own: 'ucert chain {} --split DIR'", shell_word(place.path.raw()))
+            // (the command ends the text: no quotes around it, which would nest with a quoted path)
+            format!("; first write it to a file of its own: ucert chain {} --split DIR", shell_word(place.path.raw()))
         }
     }
 }
