@@ -123,7 +123,7 @@ fn the_expected_certificate_is_the_leaf_wherever_the_bundle_puts_it() {
     let out = ucert().args(["connect", &server.target(), "--expect", two.to_str().unwrap()]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("holds 2 certificates that could each be a server's: give the one"), "{stderr}");
+    assert!(stderr.contains("holds 2 certificates, 2 of which could be a server's: give the one"), "{stderr}");
 }
 
 #[test]

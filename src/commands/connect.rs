@@ -173,9 +173,11 @@ fn load_expected(source: &Source, reading: Reading, warnings: &mut Vec<InputWarn
         return match leaves[..] {
             _ if certificates.len() == 1 => Ok(Expected::Certificate(Box::new(certificates.remove(0)))),
             [leaf] => Ok(Expected::Certificate(Box::new(certificates.swap_remove(leaf)))),
+            // several leaves, or none (certificates that issued each other)
             _ => Err(err(format!(
-                "holds {} certificates that could each be a server's: give the one the server should present ('ucert \
-                 chain FILE --split DIR' writes each to a file of its own)",
+                "holds {} certificates, {} of which could be a server's: give the one the server should present \
+                 ('ucert chain FILE --split DIR' writes each to a file of its own)",
+                certificates.len(),
                 leaves.len()
             ))),
         };
