@@ -210,7 +210,7 @@ pub fn fetch(
         let _ = tcp.set_read_timeout(Some(left));
         let _ = tcp.set_write_timeout(Some(left));
         if conn.wants_write() {
-            conn.write_tls(&mut tcp).map_err(|e| io_failure(e, timeout))?;
+            conn.write_tls(&mut tcp).map_err(|e| io_failure(e, timeout, HANDSHAKE))?;
             continue;
         }
         if conn.wants_read() {
@@ -218,7 +218,7 @@ pub fn fetch(
                 let mut peek = [0u8; 5];
                 let n = match tcp.peek(&mut peek) {
                     Ok(n) => n,
-                    Err(e) => return Err(io_failure(e, timeout)),
+                    Err(e) => return Err(io_failure(e, timeout, HANDSHAKE)),
                 };
                 if n == 0 {
                     return Err(FetchError::Closed);
@@ -234,7 +234,7 @@ pub fn fetch(
                     let _ = conn.write_tls(&mut tcp); // send our alert
                     handshake_error(e)
                 }),
-                Err(e) => Some(io_failure(e, timeout)),
+                Err(e) => Some(io_failure(e, timeout, HANDSHAKE)),
             };
             if let Some(failure) = failure {
                 // after its certificate, a server may still end the handshake (it wants a client certificate):
@@ -285,11 +285,13 @@ fn resolve(target: &Target, timeout: Duration) -> Result<Vec<SocketAddr>, FetchE
     }
 }
 
-fn io_failure(e: io::Error, timeout: Duration) -> FetchError {
+/// The phase a time-out names for the handshake itself.
+const HANDSHAKE: &str = "during the TLS handshake";
+
+/// A failed read or write, named for the `phase` it ended (a time-out says when it came).
+fn io_failure(e: io::Error, timeout: Duration, phase: &'static str) -> FetchError {
     match e.kind() {
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-            FetchError::Timeout(timeout.as_secs_f64(), "during the TLS handshake")
-        }
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => FetchError::Timeout(timeout.as_secs_f64(), phase),
         io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => FetchError::Closed,
         _ => FetchError::Io(e.to_string()),
     }

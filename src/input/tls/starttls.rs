@@ -88,6 +88,9 @@ impl Starttls {
 /// What a server may send before TLS: its stream header and features are a few hundred bytes.
 const MAX_PRELUDE: usize = 64 * 1024;
 
+/// The phase a time-out names while the prelude is spoken.
+const PRELUDE: &str = "waiting for the XMPP server before STARTTLS";
+
 const TLS_NAMESPACE: &str = "urn:ietf:params:xml:ns:xmpp-tls";
 
 fn xmpp(
@@ -202,17 +205,11 @@ impl Wire<'_> {
     }
 
     fn timed_out(&self) -> FetchError {
-        FetchError::Timeout(self.timeout.as_secs_f64(), "waiting for the XMPP server before STARTTLS")
+        FetchError::Timeout(self.timeout.as_secs_f64(), PRELUDE)
     }
 
     fn failure(&self, e: io::Error) -> FetchError {
-        match e.kind() {
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => self.timed_out(),
-            io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => {
-                FetchError::Closed
-            }
-            _ => FetchError::Io(e.to_string()),
-        }
+        super::io_failure(e, self.timeout, PRELUDE)
     }
 }
 
