@@ -4,6 +4,7 @@
 
 mod chain;
 mod critical_extension;
+mod facts;
 mod hash_algorithm;
 mod key_size;
 mod key_usage;
@@ -20,6 +21,7 @@ use crate::cucm::Purpose;
 use crate::model::extensions::{Eku, KeyUsageBit};
 use crate::model::{Certificate, Csr, PublicKey};
 
+pub use facts::{CertificateFacts, CsrFacts, clean_pair};
 pub use san::SanDiff;
 pub use subject::SubjectRow;
 

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use time::OffsetDateTime;
 
 use crate::analysis::chain;
-use crate::analysis::checks::{self, CheckId, Pair, Request, Status};
+use crate::analysis::checks::{self, CertificateFacts, CheckId, CsrFacts, Pair, Request, Status};
 use crate::cucm::{self, Purpose};
 use crate::model::key::KeyIdentity;
 use crate::model::{Certificate, Csr, PublicKey};
@@ -133,6 +133,8 @@ pub struct FiledCertificate {
     pub looks_like_ca: bool,
     /// The purpose its usages suggest ([`chain::infer_purpose`]).
     pub looks_like: Option<Purpose>,
+    /// What its checks read, so that a clean pair is judged without reading it again.
+    pub facts: CertificateFacts,
 }
 
 impl FiledCertificate {
@@ -158,6 +160,7 @@ impl FiledCertificate {
             not_after: c.not_after,
             looks_like_ca: chain::looks_like_ca(c),
             looks_like: chain::infer_purpose(c).map(|(p, _)| p),
+            facts: CertificateFacts::of(c),
         }
     }
 
@@ -181,6 +184,9 @@ pub struct FiledCsr {
     pub algorithm: &'static str,
     pub common_name: Option<Untrusted>,
     subject: [u8; 32],
+    /// What its checks read (its self-signature verified once, here), so that a clean pair is judged without
+    /// reading it again.
+    pub facts: CsrFacts,
 }
 
 impl FiledCsr {
@@ -191,6 +197,7 @@ impl FiledCsr {
             algorithm: c.public_key.algorithm(),
             common_name: c.subject.common_name().cloned(),
             subject: name_hash(&c.subject),
+            facts: CsrFacts::of(c),
         }
     }
 }
@@ -329,12 +336,21 @@ pub fn pair(inventory: Inventory, purpose: Option<Purpose>, at: OffsetDateTime, 
         let mut entries = csr_entries(&inventory, &index, purpose);
         let cas: Vec<Certificate> =
             roles.cas.iter().filter_map(|&i| reread_certificate(&inventory.certificates[i], &*reread).ok()).collect();
-        // each pair's objects read again, checked and dropped: never the whole folder in memory at once
+        // a pair that passes every check is told by the facts taken as its files were read; any other is read
+        // again, checked in full and dropped: never the whole folder in memory at once
         entries.par_iter_mut().for_each(|e| {
-            let csr = reread_csr(&inventory.csrs[e.csr], &*reread);
+            let filed_csr = &inventory.csrs[e.csr].item;
+            let mut csr = None;
             for paired in &mut e.certificates {
+                let filed = &inventory.certificates[paired.certificate].item;
+                let dates = (filed.not_before, filed.not_after);
+                if cas.is_empty() && checks::clean_pair(&filed_csr.facts, &filed.facts, dates, e.purpose, at) {
+                    paired.verdict = clean_verdict();
+                    continue;
+                }
+                let csr = csr.get_or_insert_with(|| reread_csr(&inventory.csrs[e.csr], &*reread));
                 let cert = reread_certificate(&inventory.certificates[paired.certificate], &*reread);
-                paired.verdict = match (&csr, cert) {
+                paired.verdict = match (&*csr, cert) {
                     (Ok(csr), Ok(cert)) => {
                         let pair =
                             Pair { request: Request::Csr(csr), certificate: &cert, cas: &cas, purpose: e.purpose, at };
@@ -544,6 +560,11 @@ fn unreadable_again(why: &str) -> Verdict {
         message: Some(format!("could not be read again: {why}")),
         warnings: Vec::new(),
     }
+}
+
+/// The verdict of a pair whose every check passes: what [`verdict`] makes of passes and skips alone.
+fn clean_verdict() -> Verdict {
+    Verdict { matched: true, cucm_error: None, failed_check: None, message: None, warnings: Vec::new() }
 }
 
 fn not_yet_checked() -> Verdict {

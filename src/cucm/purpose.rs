@@ -130,18 +130,25 @@ impl Purpose {
     /// The purpose a CSR's file name says, if any: `tomcat.csr`, `CallManager-ECDSA.csr`, `tomcat-ms.csr`, or a
     /// purpose name as a word of a longer name (`cucm-pub_tomcat.csr`, `ipsec-cucm-sub.csr`).
     pub fn from_file_name(file_name: &str) -> Option<Purpose> {
+        // longest first, so that "tomcat-ECDSA" is not read as "tomcat"; in lower case. Made once: a batch asks
+        // this of every CSR.
+        static BY_LENGTH: std::sync::OnceLock<Vec<(Purpose, String)>> = std::sync::OnceLock::new();
+        let by_length = BY_LENGTH.get_or_init(|| {
+            let mut names: Vec<(Purpose, String)> =
+                Purpose::ALL.into_iter().map(|p| (p, p.name().to_ascii_lowercase())).collect();
+            names.sort_by_key(|(p, _)| std::cmp::Reverse(p.name().len()));
+            names
+        });
         let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem).to_ascii_lowercase();
-        // longest first, so that "tomcat-ECDSA" is not read as "tomcat"
-        let mut by_length = Purpose::ALL;
-        by_length.sort_by_key(|p| std::cmp::Reverse(p.name().len()));
         let boundary = |c: Option<char>| c.is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.' | '(' | ')'));
-        by_length.into_iter().find(|p| {
-            let name = p.name().to_ascii_lowercase();
-            stem.match_indices(&name).any(|(i, _)| {
-                let before = stem[..i].chars().next_back();
-                let after = stem[i + name.len()..].chars().next();
-                boundary(before) && boundary(after)
-            })
+        by_length.iter().find_map(|(p, name)| {
+            stem.match_indices(name.as_str())
+                .any(|(i, _)| {
+                    let before = stem[..i].chars().next_back();
+                    let after = stem[i + name.len()..].chars().next();
+                    boundary(before) && boundary(after)
+                })
+                .then_some(*p)
         })
     }
 

@@ -212,7 +212,19 @@ impl ValidityStatus {
 impl Certificate {
     /// The certificate's standing at `at`.
     pub fn validity_at(&self, at: OffsetDateTime) -> ValidityStatus {
-        let (Some(not_before), Some(not_after)) = (self.not_before, self.not_after) else {
+        ValidityStatus::between(self.not_before, self.not_after, at)
+    }
+}
+
+impl ValidityStatus {
+    /// The standing at `at` of a certificate valid from `not_before` until `not_after`: what a batch that keeps only
+    /// the dates of a certificate judges it by.
+    pub fn between(
+        not_before: Option<OffsetDateTime>,
+        not_after: Option<OffsetDateTime>,
+        at: OffsetDateTime,
+    ) -> ValidityStatus {
+        let (Some(not_before), Some(not_after)) = (not_before, not_after) else {
             return ValidityStatus::Unknown;
         };
         if at < not_before {

@@ -160,7 +160,7 @@ pub enum KeyPurpose {
 }
 
 impl KeyPurpose {
-    const ALL: [KeyPurpose; 14] = [
+    pub const ALL: [KeyPurpose; 14] = [
         KeyPurpose::ServerAuth,
         KeyPurpose::ClientAuth,
         KeyPurpose::CodeSigning,

@@ -2,9 +2,16 @@
 //! extensions break UCCX <-> CUCM connections.
 
 use super::{CheckId, Finding, Pair};
+use crate::model::Certificate;
 
 pub fn check(pair: &Pair<'_>) -> Finding {
-    let odd = pair.certificate.extensions.unexpected_critical();
+    judge(pair.certificate)
+}
+
+/// The check on the certificate alone, which is all it reads: a batch runs it as it reads the file (see
+/// [`super::facts`]).
+pub(super) fn judge(cert: &Certificate) -> Finding {
+    let odd = cert.extensions.unexpected_critical();
     if odd.is_empty() {
         return Finding::pass(
             CheckId::CriticalExtension,

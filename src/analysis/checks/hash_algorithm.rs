@@ -1,9 +1,16 @@
 //! `hash-algorithm`: a certificate signed with SHA-1 or MD5 warns (CUCM's guide asks for SHA-256).
 
 use super::{CheckId, Finding, Pair};
+use crate::model::Certificate;
 
 pub fn check(pair: &Pair<'_>) -> Finding {
-    let alg = &pair.certificate.signature_algorithm;
+    judge(pair.certificate)
+}
+
+/// The check on the certificate alone, which is all it reads: a batch runs it as it reads the file (see
+/// [`super::facts`]).
+pub(super) fn judge(cert: &Certificate) -> Finding {
+    let alg = &cert.signature_algorithm;
     match alg.hash {
         Some(h) if h.is_weak() => {
             Finding::warn(CheckId::HashAlgorithm, format!("signed with {} ({}), a broken hash", h.name(), alg.name))

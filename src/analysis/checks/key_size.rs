@@ -2,13 +2,40 @@
 //! bits or more warn too: in mixed mode some phones do not accept them.
 
 use super::{CheckId, Finding, Pair};
-use crate::cucm::{KeyType, MAX_KEY_BITS, MIN_KEY_BITS};
+use crate::cucm::{KeyType, MAX_KEY_BITS, MIN_KEY_BITS, Purpose};
+use crate::model::{Certificate, PublicKey};
 
 pub fn check(pair: &Pair<'_>) -> Finding {
-    let key = &pair.certificate.public_key;
-    if let Some(wrong) = key_type_mismatch(pair) {
-        return wrong;
+    judge(&pair.certificate.public_key, pair.purpose, pair.cas)
+}
+
+/// The check on what it reads: the certificate's key, the purpose and the CA certificates at hand.
+fn judge(key: &PublicKey, purpose: Option<Purpose>, cas: &[Certificate]) -> Finding {
+    match key_type_mismatch(key, purpose) {
+        Some(wrong) => wrong,
+        None => size(key, cas),
     }
+}
+
+/// The key's type as purposes name them: None for a key neither RSA nor EC.
+pub(super) fn key_type(key: &PublicKey) -> Option<KeyType> {
+    if key.is_ec() {
+        Some(KeyType::Ec)
+    } else if key.is_rsa() {
+        Some(KeyType::Rsa)
+    } else {
+        None
+    }
+}
+
+/// A key of this type fits the purpose (any key fits when no purpose is known).
+pub(super) fn fits(key_type: Option<KeyType>, purpose: Option<Purpose>) -> bool {
+    purpose.is_none_or(|p| key_type == Some(p.key_type()))
+}
+
+/// The check of a key whose type fits the purpose: its size, and the CA keys'. A batch runs it as it reads the
+/// certificate, with no CA certificate at hand, and keeps [`key_type`] for the purpose (see [`super::facts`]).
+pub(super) fn size(key: &PublicKey, cas: &[Certificate]) -> Finding {
     let Some(bits) = key.bits().filter(|_| key.is_rsa()) else {
         return Finding::pass(CheckId::KeySize, format!("{} (no RSA size limits apply)", key.summary()));
     };
@@ -22,8 +49,7 @@ pub fn check(pair: &Pair<'_>) -> Finding {
             "generate the CSR in CUCM with a key of {MAX_KEY_BITS} bits or less (2048 is usual) and have it signed"
         ));
     }
-    let big_cas: Vec<String> = pair
-        .cas
+    let big_cas: Vec<String> = cas
         .iter()
         .filter(|ca| ca.public_key.is_rsa() && ca.public_key.bits().is_some_and(|b| b >= 4096))
         .map(|ca| format!("{} ({} bits)", ca.display_name(), ca.public_key.bits().unwrap_or(0)))
@@ -49,17 +75,15 @@ pub fn check(pair: &Pair<'_>) -> Finding {
 
 /// A `-ECDSA` purpose takes an EC key and every other purpose an RSA key (the note on CUCM's Generate CSR page): a
 /// certificate of the other type is refused for that purpose, whatever else matches.
-fn key_type_mismatch(pair: &Pair<'_>) -> Option<Finding> {
-    let purpose = pair.purpose?;
-    let key = &pair.certificate.public_key;
-    let is_ec = key.is_ec();
-    let (wanted, fits) = match purpose.key_type() {
-        KeyType::Ec => ("an EC key", is_ec),
-        KeyType::Rsa => ("an RSA key", key.is_rsa()),
-    };
-    if fits {
+fn key_type_mismatch(key: &PublicKey, purpose: Option<Purpose>) -> Option<Finding> {
+    let purpose = purpose?;
+    if fits(key_type(key), Some(purpose)) {
         return None;
     }
+    let wanted = match purpose.key_type() {
+        KeyType::Ec => "an EC key",
+        KeyType::Rsa => "an RSA key",
+    };
     let mut finding = Finding::fail(
         CheckId::KeySize,
         format!("the purpose {} takes {wanted}; this certificate has {}", purpose.name(), key.summary()),

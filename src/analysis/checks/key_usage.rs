@@ -3,7 +3,7 @@
 
 use super::{CheckId, Detail, Finding, Pair, Request, join};
 use crate::cucm::Purpose;
-use crate::model::extensions::{Eku, KeyUsageBit};
+use crate::model::extensions::{Eku, ExtendedKeyUsage, KeyUsage, KeyUsageBit};
 
 /// Where a requirement comes from, for saying so.
 enum Source {
@@ -22,18 +22,37 @@ impl Source {
 }
 
 pub fn check(pair: &Pair<'_>) -> Finding {
-    let csr = match pair.request {
-        Request::Csr(c) => Some(c),
+    let requested = match pair.request {
+        Request::Csr(c) => Some(&c.requested_extensions),
         Request::Key(_) => None,
     };
-    let requested = csr.map(|c| &c.requested_extensions);
-    let table = pair.purpose.map(|p| (p, p.requirements()));
-    let ku_req: Option<(Vec<KeyUsageBit>, Source)> = match (requested.and_then(|r| r.key_usage.as_ref()), &table) {
+    let asked = Usages {
+        key_usage: requested.and_then(|r| r.key_usage.as_ref()),
+        extended_key_usage: requested.and_then(|r| r.extended_key_usage.as_ref()),
+    };
+    let ext = &pair.certificate.extensions;
+    let has = Usages { key_usage: ext.key_usage.as_ref(), extended_key_usage: ext.extended_key_usage.as_ref() };
+    judge(asked, pair.purpose, has, pair.certificate.is_ca())
+}
+
+/// Key usage and extended key usage, as a CSR requests them or a certificate carries them (None: no such
+/// extension).
+#[derive(Clone, Copy)]
+pub(super) struct Usages<'a> {
+    pub key_usage: Option<&'a KeyUsage>,
+    pub extended_key_usage: Option<&'a ExtendedKeyUsage>,
+}
+
+/// The check on what it reads: the usages the CSR requests, the purpose, and the usages and CA flag of the
+/// certificate. A batch keeps these of each object it reads (see [`super::facts`]).
+pub(super) fn judge(requested: Usages<'_>, purpose: Option<Purpose>, certificate: Usages<'_>, is_ca: bool) -> Finding {
+    let table = purpose.map(|p| (p, p.requirements()));
+    let ku_req: Option<(Vec<KeyUsageBit>, Source)> = match (requested.key_usage, &table) {
         (Some(ku), _) => Some((ku.usages.clone(), Source::Csr)),
         (None, Some((p, t))) => Some((t.key_usage.to_vec(), Source::Purpose(*p, t.inferred))),
         (None, None) => None,
     };
-    let eku_req: Option<(Vec<Eku>, Source)> = match (requested.and_then(|r| r.extended_key_usage.as_ref()), &table) {
+    let eku_req: Option<(Vec<Eku>, Source)> = match (requested.extended_key_usage, &table) {
         (Some(eku), _) => Some((eku.purposes.clone(), Source::Csr)),
         (None, Some((p, t))) => {
             Some((t.extended_key_usage.iter().map(|&k| Eku::Named(k)).collect(), Source::Purpose(*p, t.inferred)))
@@ -44,33 +63,31 @@ pub fn check(pair: &Pair<'_>) -> Finding {
     if ku_req.is_none() && eku_req.is_none() && !needs_ca {
         return Finding::skip(CheckId::KeyUsage, "the CSR requests no key usage and no purpose is known (--purpose)");
     }
-    let ext = &pair.certificate.extensions;
     let mut missing_ku = Vec::new();
     let mut missing_eku = Vec::new();
     let mut lines = Vec::new();
-    if let (Some((wanted, source)), Some(ku)) = (&ku_req, &ext.key_usage) {
+    if let (Some((wanted, source)), Some(ku)) = (&ku_req, certificate.key_usage) {
         missing_ku = wanted.iter().copied().filter(|&u| !ku.has(u)).collect();
         if !missing_ku.is_empty() {
             lines.push(format!("key usage {} ({})", join(&missing_ku), source.phrase()));
         }
     }
-    if let (Some((wanted, source)), Some(eku)) = (&eku_req, &ext.extended_key_usage) {
+    if let (Some((wanted, source)), Some(eku)) = (&eku_req, certificate.extended_key_usage) {
         missing_eku = wanted.iter().filter(|u| !eku.covers(u)).cloned().collect();
         if !missing_eku.is_empty() {
             lines.push(format!("extended key usage {} ({})", join(&missing_eku), source.phrase()));
         }
     }
-    let is_ca = pair.certificate.is_ca();
     let details =
         Detail::KeyUsage { missing_key_usage: missing_ku.clone(), missing_extended_key_usage: missing_eku.clone() };
     if lines.is_empty() && (!needs_ca || is_ca) {
         let mut have = Vec::new();
-        if let Some(ku) = &ext.key_usage {
+        if let Some(ku) = certificate.key_usage {
             have.push(format!("key usage {}", join(&ku.usages)));
         } else {
             have.push("no key usage extension (not restricted)".to_string());
         }
-        if let Some(eku) = &ext.extended_key_usage {
+        if let Some(eku) = certificate.extended_key_usage {
             have.push(format!("extended key usage {}", join(&eku.purposes)));
         }
         return Finding::pass(CheckId::KeyUsage, format!("everything needed is there: {}", have.join("; ")))

@@ -38,6 +38,15 @@ impl SanDiff {
     }
 }
 
+/// What the check compares of a list of SANs: two lists give the same digest exactly when [`SanDiff::between`] them
+/// is empty (a batch keeps the digest, not the list; see [`super::facts`]).
+pub(super) fn digest(entries: &[SanEntry]) -> super::facts::Digest {
+    let keys: BTreeSet<SanEntry> = entries.iter().map(SanEntry::comparison_key).collect();
+    let mut digest = super::facts::Digester::new();
+    std::hash::Hash::hash(&keys.into_iter().collect::<Vec<_>>(), &mut digest);
+    digest.finish128()
+}
+
 pub fn check(pair: &Pair<'_>) -> Finding {
     let Request::Csr(csr) = pair.request else {
         return Finding::skip(CheckId::San, "a key has no SANs to compare");

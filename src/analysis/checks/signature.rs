@@ -3,11 +3,17 @@
 
 use super::{CheckId, Finding, Pair, Request};
 use crate::analysis::verify::Verification;
+use crate::model::Csr;
 
 pub fn check(pair: &Pair<'_>) -> Finding {
     let Request::Csr(csr) = pair.request else {
         return Finding::skip(CheckId::Signature, "a key carries no signature to verify");
     };
+    judge(csr)
+}
+
+/// The check on the CSR alone, which is all it reads: a batch runs it as it reads the file (see [`super::facts`]).
+pub(super) fn judge(csr: &Csr) -> Finding {
     match crate::analysis::verify::csr_self_signature(csr) {
         Verification::Valid => Finding::pass(CheckId::Signature, format!("the CSR's self-signature verifies ({})", csr.signature_algorithm.name)),
         Verification::Invalid => Finding::fail(CheckId::Signature, "the CSR's self-signature does not verify: the CSR is corrupt")

@@ -23,10 +23,6 @@ pub fn rows(csr: &DistinguishedName, cert: &DistinguishedName) -> Vec<SubjectRow
             fields.push(a.name.to_string());
         }
     }
-    let values = |dn: &DistinguishedName, f: &str| {
-        let v: Vec<&str> = dn.attributes().filter(|a| a.name == f).map(|a| a.value.raw()).collect();
-        (!v.is_empty()).then(|| v.join(" + "))
-    };
     fields
         .into_iter()
         .filter_map(|field| {
@@ -38,6 +34,25 @@ pub fn rows(csr: &DistinguishedName, cert: &DistinguishedName) -> Vec<SubjectRow
             Some(SubjectRow { field, csr: a, certificate: b, same })
         })
         .collect()
+}
+
+/// The values of one field, joined as the table shows them; None when the name has no such field.
+fn values(dn: &DistinguishedName, field: &str) -> Option<String> {
+    let v: Vec<&str> = dn.attributes().filter(|a| a.name == field).map(|a| a.value.raw()).collect();
+    (!v.is_empty()).then(|| v.join(" + "))
+}
+
+/// What the check compares of a name, field by field: two names give the same digest exactly when every row of
+/// [`rows`] is the same (a batch keeps the digest, not the name; see [`super::facts`]).
+pub(super) fn digest(dn: &DistinguishedName) -> super::facts::Digest {
+    let fields: std::collections::BTreeSet<&str> = dn.attributes().map(|a| a.name.as_ref()).collect();
+    let mut digest = super::facts::Digester::new();
+    for field in fields {
+        if let Some(v) = values(dn, field) {
+            std::hash::Hash::hash(&(field, normalise(&v)), &mut digest);
+        }
+    }
+    digest.finish128()
 }
 
 fn normalise(s: &str) -> String {

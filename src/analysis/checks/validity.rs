@@ -9,10 +9,18 @@ use crate::model::certificate::{ValidityStatus, format_utc_opt};
 const SOON_DAYS: i64 = 30;
 
 pub fn check(pair: &Pair<'_>) -> Finding {
-    let cert = pair.certificate;
-    let from = format_utc_opt(cert.not_before);
-    let until = format_utc_opt(cert.not_after);
-    match cert.validity_at(pair.at) {
+    judge(pair.certificate.not_before, pair.certificate.not_after, pair.at)
+}
+
+/// The check on the dates alone, which is all it reads: a batch keeps only the dates (see [`super::facts`]).
+pub(super) fn judge(
+    not_before: Option<time::OffsetDateTime>,
+    not_after: Option<time::OffsetDateTime>,
+    at: time::OffsetDateTime,
+) -> Finding {
+    let from = format_utc_opt(not_before);
+    let until = format_utc_opt(not_after);
+    match ValidityStatus::between(not_before, not_after, at) {
         ValidityStatus::Valid { days_left } if days_left < SOON_DAYS => Finding::warn(
             CheckId::Validity,
             format!("valid until {until}, but that is only {days_left} days away"),

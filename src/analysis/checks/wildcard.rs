@@ -1,9 +1,15 @@
 //! `wildcard`: a `*` in the certificate's CN or SANs. CUCM does not support wildcard certificates.
 
 use super::{CheckId, Finding, Pair};
+use crate::model::Certificate;
 
 pub fn check(pair: &Pair<'_>) -> Finding {
-    let cert = pair.certificate;
+    judge(pair.certificate)
+}
+
+/// The check on the certificate alone, which is all it reads: a batch runs it as it reads the file (see
+/// [`super::facts`]).
+pub(super) fn judge(cert: &Certificate) -> Finding {
     let mut wild: Vec<String> = Vec::new();
     if let Some(cn) = cert.subject.common_name().filter(|cn| cn.raw().contains('*')) {
         wild.push(format!("CN={cn}"));
