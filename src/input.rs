@@ -16,7 +16,9 @@ mod zipped;
 use std::fmt;
 
 pub use detect::decode;
-pub use read::{IdleReader, MAX_INPUT_BYTES, Reading, Source, is_kernel_interface, may_block, read_source};
+pub use read::{
+    IdleReader, MAX_INPUT_BYTES, Reading, Source, is_kernel_interface, may_block, read_listed, read_source,
+};
 pub use zipped::ZipFiles;
 
 use crate::model::{Certificate, Csr, KeyFormat, Origin, PublicKey};
@@ -229,6 +231,11 @@ pub enum InputError {
 pub fn load(source: &Source, reading: Reading) -> Result<Decoded, InputError> {
     let bytes = read_source(source, reading)?;
     decode(&bytes)
+}
+
+/// Reads and decodes a file a directory walk listed as a regular file (see [`read_listed`]).
+pub fn load_listed(path: &std::path::Path, reading: Reading) -> Result<Decoded, InputError> {
+    decode(&read_listed(path, reading)?)
 }
 
 /// Reads a ZIP archive and decodes only its entry `entry` (see [`crate::model::Origin::Member`]).

@@ -68,78 +68,102 @@ pub(crate) struct Gathered {
 pub(crate) fn gather(paths: &[PathBuf], reading: Reading) -> Result<Gathered, Problem> {
     let (files, skipped) = super::walk::files_under(paths)?;
     let progress = Progress::start(files.len() as u64);
-    let scans: Vec<(PathBuf, Scanned)> = files
+    let total = files.len();
+    // each file read, and what it holds placed, on every core; only the lists are put together here
+    let found: Vec<FromFile> = files
         .into_par_iter()
         .map(|path| {
             let scanned = scan(&path, reading);
             progress.tick();
-            (path, scanned)
+            FromFile::place(path, scanned)
         })
         .collect();
     progress.finish();
     let mut inventory = Inventory::default();
     // sized once: growing by doubling would hold two copies at the peak
-    let (mut csrs, mut certificates) = (0, 0);
-    for (_, scanned) in &scans {
-        if let Scanned::Objects(objects, _) = scanned {
-            for (object, ..) in objects {
-                match object {
-                    Filed::Csr(_) => csrs += 1,
-                    Filed::Certificate(_) => certificates += 1,
-                    Filed::Certificates(list) => certificates += list.len(),
-                    Filed::Key(_) => {}
-                }
-            }
-        }
-    }
-    inventory.csrs.reserve_exact(csrs);
-    inventory.certificates.reserve_exact(certificates);
+    inventory.csrs.reserve_exact(found.iter().map(|f| f.inventory.csrs.len()).sum());
+    inventory.certificates.reserve_exact(found.iter().map(|f| f.inventory.certificates.len()).sum());
     let mut unreadable = Vec::new();
     let mut warnings = Vec::new();
     let mut unknown = Vec::new();
-    let total = scans.len();
-    for (path, scanned) in scans {
-        let shown = Untrusted::path(&path);
-        match scanned {
-            Scanned::Unreadable(reason) => unreadable.push(Skipped { path: shown, reason }),
-            Scanned::Unknown(reason) => unknown.push(Skipped { path: shown, reason }),
-            Scanned::Objects(objects, warning) => {
-                if let Some(reason) = warning {
-                    warnings.push(Skipped { path: shown.clone(), reason });
-                }
-                let file: Arc<Path> = Arc::from(path);
-                for (filed, position, locator, member) in objects {
-                    let place = |position, inner| Place {
-                        path: shown.clone(),
-                        position,
-                        file: file.clone(),
-                        locator: Locator { inner, ..locator },
-                        member: member.clone(),
-                    };
-                    match filed {
-                        Filed::Csr(c) => inventory.csrs.push(Found { item: c, place: place(position, None) }),
-                        Filed::Certificate(c) => {
-                            inventory.certificates.push(Found { item: c, place: place(position, None) })
-                        }
-                        Filed::Certificates(list) => {
-                            let base = position.unwrap_or(0);
-                            let several = list.len() > 1 || position.is_some();
-                            for (k, c) in (0u32..).zip(list) {
-                                let at = place(several.then_some(base + k as usize + 1), Some(k));
-                                inventory.certificates.push(Found { item: c, place: at });
-                            }
-                        }
-                        Filed::Key(key) => inventory.keys.push(Found { item: key, place: place(position, None) }),
-                    }
-                }
-            }
+    for file in found {
+        inventory.csrs.extend(file.inventory.csrs);
+        inventory.certificates.extend(file.inventory.certificates);
+        inventory.keys.extend(file.inventory.keys);
+        match file.said {
+            Some(Said::Unreadable(s)) => unreadable.push(s),
+            Some(Said::Unknown(s)) => unknown.push(s),
+            Some(Said::Warning(s)) => warnings.push(s),
+            None => {}
         }
     }
     Ok(Gathered { inventory, unreadable, warnings, unknown, skipped, files: total })
 }
 
+/// What one file gave: its objects, each with its place, and what to say of the file.
+struct FromFile {
+    inventory: Inventory,
+    said: Option<Said>,
+}
+
+enum Said {
+    Unreadable(Skipped),
+    Unknown(Skipped),
+    Warning(Skipped),
+}
+
+impl FromFile {
+    fn place(path: PathBuf, scanned: Scanned) -> FromFile {
+        let mut inventory = Inventory::default();
+        let shown = Untrusted::path(&path);
+        let (objects, warning) = match scanned {
+            Scanned::Unreadable(reason) => {
+                return FromFile { inventory, said: Some(Said::Unreadable(Skipped { path: shown, reason })) };
+            }
+            Scanned::Unknown(reason) => {
+                return FromFile { inventory, said: Some(Said::Unknown(Skipped { path: shown, reason })) };
+            }
+            Scanned::Objects(objects, warning) => (objects, warning),
+        };
+        let said = warning.map(|reason| Said::Warning(Skipped { path: shown.clone(), reason }));
+        // sized exactly: the lists of 40,000 files live until they are put together
+        let count = |f: fn(&Filed) -> usize| objects.iter().map(|(filed, ..)| f(filed)).sum::<usize>();
+        inventory.csrs.reserve_exact(count(|f| matches!(f, Filed::Csr(_)) as usize));
+        inventory.certificates.reserve_exact(count(|f| match f {
+            Filed::Certificate(_) => 1,
+            Filed::Certificates(list) => list.len(),
+            _ => 0,
+        }));
+        inventory.keys.reserve_exact(count(|f| matches!(f, Filed::Key(_)) as usize));
+        let file: Arc<Path> = Arc::from(path);
+        for (filed, position, locator, member) in objects {
+            let place = |position, inner| Place {
+                path: shown.clone(),
+                position,
+                file: file.clone(),
+                locator: Locator { inner, ..locator },
+                member: member.clone(),
+            };
+            match filed {
+                Filed::Csr(c) => inventory.csrs.push(Found { item: c, place: place(position, None) }),
+                Filed::Certificate(c) => inventory.certificates.push(Found { item: c, place: place(position, None) }),
+                Filed::Certificates(list) => {
+                    let base = position.unwrap_or(0);
+                    let several = list.len() > 1 || position.is_some();
+                    for (k, c) in (0u32..).zip(list) {
+                        let at = place(several.then_some(base + k as usize + 1), Some(k));
+                        inventory.certificates.push(Found { item: c, place: at });
+                    }
+                }
+                Filed::Key(key) => inventory.keys.push(Found { item: key, place: place(position, None) }),
+            }
+        }
+        FromFile { inventory, said }
+    }
+}
+
 fn scan(path: &Path, reading: Reading) -> Scanned {
-    let decoded = match input::load(&Source::Path(path.to_path_buf()), reading) {
+    let decoded = match input::load_listed(path, reading) {
         Ok(d) => d,
         Err(
             e @ (InputError::PermissionDenied
