@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::{Problem, ProblemKind};
 use crate::input;
 use crate::report::pair::Skipped;
@@ -16,11 +18,27 @@ pub const MAX_FILES: usize = 200_000;
 /// with why: the files beyond [`MAX_FILES`] first (the text lists the first few), then links, devices, kernel
 /// interfaces and what could not be listed.
 pub(crate) fn files_under(roots: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skipped>), Problem> {
+    files_under_at_most(roots, MAX_FILES)
+}
+
+fn files_under_at_most(roots: &[PathBuf], cap: usize) -> Result<(Vec<PathBuf>, Vec<Skipped>), Problem> {
+    // each root walked on a core of its own (`pair csrs/ certs/`), then put together in order
+    let walks: Vec<Result<Walk, Problem>> = roots
+        .par_iter()
+        .map(|root| {
+            let mut walk = Walk::default();
+            collect(root, cap, &mut walk).map(|()| walk)
+        })
+        .collect();
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut over_cap = 0;
-    for root in roots {
-        collect(root, &mut files, &mut skipped, &mut over_cap)?;
+    for walk in walks {
+        let walk = walk?;
+        let room = cap.saturating_sub(files.len());
+        over_cap += walk.over_cap + walk.files.len().saturating_sub(room);
+        files.extend(walk.files.into_iter().take(room));
+        skipped.extend(walk.skipped);
     }
     if over_cap > 0 {
         let path = Untrusted::new(format!("{over_cap} more files"));
@@ -32,12 +50,16 @@ pub(crate) fn files_under(roots: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skippe
 
 /// Regular files under `root` (or `root` itself), in a stable order. Symbolic links are followed only when they
 /// stay inside the tree being walked (then the file is read once, through its real path).
-fn collect(
-    root: &Path,
-    files: &mut Vec<PathBuf>,
-    skipped: &mut Vec<Skipped>,
-    over_cap: &mut usize,
-) -> Result<(), Problem> {
+/// What the walk of one root found.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    skipped: Vec<Skipped>,
+    over_cap: usize,
+}
+
+fn collect(root: &Path, cap: usize, walk: &mut Walk) -> Result<(), Problem> {
+    let Walk { files, skipped, over_cap } = walk;
     let meta = std::fs::metadata(root).map_err(|e| {
         let (kind, message) = match e.kind() {
             std::io::ErrorKind::NotFound => (ProblemKind::NotFound, "no such file or directory".to_string()),
@@ -94,7 +116,7 @@ fn collect(
             }
             continue;
         }
-        if ft.is_file() && files.len() >= MAX_FILES {
+        if ft.is_file() && files.len() >= cap {
             *over_cap += 1;
         } else if ft.is_file() {
             files.push(entry.into_path());
@@ -120,7 +142,7 @@ fn by_name(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
-    use super::by_name;
+    use super::{by_name, files_under_at_most};
 
     /// Names that sort differently by bytes, by case, by length, with dots and dashes, non-ASCII, and a directory
     /// among them: the walk's order is `sort_by_file_name`'s. (No two names differ in case only, and none ends in a
@@ -137,5 +159,33 @@ mod tests {
         let ours = walk(walkdir::WalkDir::new(dir.path()).sort_by(by_name));
         assert_eq!(ours, walk(walkdir::WalkDir::new(dir.path()).sort_by_file_name()));
         assert_eq!(ours.len(), 12);
+    }
+
+    #[test]
+    fn roots_walked_at_once_are_listed_in_order_and_capped_as_one_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut roots = Vec::new();
+        for (root, names) in [("csrs", &["b.csr", "a.csr"][..]), ("certs", &["3.cer", "1.cer", "2.cer"][..])] {
+            let root = dir.path().join(root);
+            std::fs::create_dir(&root).unwrap();
+            for name in names {
+                std::fs::write(root.join(name), "x").unwrap();
+            }
+            roots.push(root);
+        }
+        let names = |files: &[std::path::PathBuf]| -> Vec<String> {
+            files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().to_string_lossy().replace('\\', "/")).collect()
+        };
+        let (all, skipped) = files_under_at_most(&roots, 10).unwrap();
+        assert_eq!(names(&all), ["csrs/a.csr", "csrs/b.csr", "certs/1.cer", "certs/2.cer", "certs/3.cer"]);
+        assert!(skipped.is_empty());
+        let (first, skipped) = files_under_at_most(&roots, 3).unwrap();
+        assert_eq!(names(&first), ["csrs/a.csr", "csrs/b.csr", "certs/1.cer"]);
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].path.raw(), "2 more files");
+        let (first, skipped) = files_under_at_most(&roots, 1).unwrap();
+        assert_eq!((names(&first), skipped[0].path.raw()), (vec!["csrs/a.csr".to_string()], "4 more files"));
+        let missing = [roots[0].clone(), dir.path().join("gone"), roots[1].clone()];
+        assert!(files_under_at_most(&missing, 10).is_err(), "a root that is not there stops the run");
     }
 }
