@@ -20,24 +20,24 @@ use crate::model::{Certificate, Csr};
 pub(super) type Digest = [u8; 16];
 
 /// A [`Hasher`] into SHA-256, so that a `#[derive(Hash)]` value is digested as it is compared. Digests are compared
-/// within one run only, never stored.
-pub(super) struct Digester(ring::digest::Context);
+/// within one run only, never stored. (The many small writes are gathered and hashed at once.)
+pub(super) struct Digester(Vec<u8>);
 
 impl Digester {
     pub(super) fn new() -> Digester {
-        Digester(ring::digest::Context::new(&ring::digest::SHA256))
+        Digester(Vec::with_capacity(256))
     }
 
     pub(super) fn finish128(self) -> Digest {
         let mut out = [0; 16];
-        out.copy_from_slice(&self.0.finish().as_ref()[..16]);
+        out.copy_from_slice(&crate::model::digest::sha256(&self.0)[..16]);
         out
     }
 }
 
 impl Hasher for Digester {
     fn write(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
+        self.0.extend_from_slice(bytes);
     }
 
     /// Unused: [`Digester::finish128`] gives the digest.
