@@ -48,8 +48,6 @@ fn files_under_at_most(roots: &[PathBuf], cap: usize) -> Result<(Vec<PathBuf>, V
     Ok((files, skipped))
 }
 
-/// Regular files under `root` (or `root` itself), in a stable order. Symbolic links are followed only when they
-/// stay inside the tree being walked (then the file is read once, through its real path).
 /// What the walk of one root found.
 #[derive(Default)]
 struct Walk {
@@ -58,6 +56,8 @@ struct Walk {
     over_cap: usize,
 }
 
+/// Regular files under `root` (or `root` itself), in a stable order, at most `cap` of them. Symbolic links are
+/// followed only when they stay inside the tree being walked (then the file is read once, through its real path).
 fn collect(root: &Path, cap: usize, walk: &mut Walk) -> Result<(), Problem> {
     let Walk { files, skipped, over_cap } = walk;
     let meta = std::fs::metadata(root).map_err(|e| {

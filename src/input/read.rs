@@ -89,13 +89,9 @@ fn read_path(path: &Path, reading: Reading) -> Result<Vec<u8>, InputError> {
     if meta.is_dir() {
         return Err(InputError::IsDirectory);
     }
-    if meta.is_file() && meta.len() > MAX_INPUT_BYTES {
-        return Err(InputError::TooLarge);
-    }
-    if meta.is_file() && meta.len() > 0 && !is_kernel_interface(path) {
+    if let Some(size) = size_to_read(&meta, path)? {
         let file = File::open(path).map_err(open_error)?;
-        // The size is known: one read fills the buffer, a second sees the end (batches read thousands of files).
-        return read_capped_with(file, meta.len() as usize + 1);
+        return read_capped_with(file, size + 1);
     }
     // A FIFO, a device, or a "file" that declares no size (as /proc's do, /proc/kmsg among them, which blocks
     // forever): opening may wait for a writer and reading may never end, so both happen on a helper thread and
@@ -113,17 +109,22 @@ pub fn read_listed(path: &Path, reading: Reading) -> Result<Vec<u8>, InputError>
         use std::os::unix::fs::OpenOptionsExt;
         if let Ok(file) = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)
             && let Ok(meta) = file.metadata()
-            && meta.is_file()
-            && meta.len() > 0
-            && !is_kernel_interface(path)
+            && let Some(size) = size_to_read(&meta, path)?
         {
-            if meta.len() > MAX_INPUT_BYTES {
-                return Err(InputError::TooLarge);
-            }
-            return not_blank(read_capped_with(file, meta.len() as usize + 1)?);
+            return not_blank(read_capped_with(file, size + 1)?);
         }
     }
     read_source(&Source::Path(path.to_path_buf()), reading)
+}
+
+/// The size of a regular file that one read takes whole (the size is known: one read fills the buffer, a second sees
+/// the end), refused when over [`MAX_INPUT_BYTES`]; None for what must be read with a time-out instead (a FIFO, a
+/// device, an empty size, /proc and /sys).
+fn size_to_read(meta: &std::fs::Metadata, path: &Path) -> Result<Option<usize>, InputError> {
+    if meta.is_file() && meta.len() > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge);
+    }
+    Ok((meta.is_file() && meta.len() > 0 && !is_kernel_interface(path)).then_some(meta.len() as usize))
 }
 
 /// Whether `path` lies in /proc or /sys, the kernel's interfaces dressed as files: their sizes are not what reading
