@@ -142,7 +142,13 @@ impl FiledCertificate {
         let lower = |n: &crate::model::DistinguishedName| {
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
-            n.common_name().map(|cn| cn.raw().to_lowercase()).unwrap_or_default().hash(&mut h);
+            let cn = n.common_name().map_or("", |cn| cn.raw());
+            // lower-cased in a copy only when it changes anything (a host name seldom has capitals)
+            if cn.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+                cn.to_lowercase().hash(&mut h);
+            } else {
+                cn.hash(&mut h);
+            }
             h.finish()
         };
         let common_name = c.subject.common_name().cloned();
@@ -221,7 +227,7 @@ pub fn reread_csr(found: &Found<FiledCsr>, reread: &Reread) -> Result<Csr, Strin
 /// A name as [`DistinguishedName::canonical`] compares it, hashed.
 fn name_hash(name: &crate::model::DistinguishedName) -> [u8; 32] {
     let mut data = Vec::new();
-    for rdn in name.canonical() {
+    name.visit_canonical(|rdn| {
         for (oid, value) in rdn {
             for text in [oid, value] {
                 data.extend_from_slice(&(text.len() as u64).to_be_bytes());
@@ -229,7 +235,7 @@ fn name_hash(name: &crate::model::DistinguishedName) -> [u8; 32] {
             }
         }
         data.push(0xff); // end of the RDN
-    }
+    });
     crate::model::digest::sha256(&data)
 }
 

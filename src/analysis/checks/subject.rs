@@ -3,6 +3,7 @@
 
 use super::{CheckId, Detail, Finding, Pair, Request};
 use crate::model::DistinguishedName;
+use crate::model::name::{canonical_value, push_canonical};
 
 /// One subject field as the CSR asked for it and as the certificate carries it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +31,7 @@ pub fn rows(csr: &DistinguishedName, cert: &DistinguishedName) -> Vec<SubjectRow
             if a.is_none() && b.is_none() {
                 return None;
             }
-            let same = a.as_deref().map(normalise) == b.as_deref().map(normalise);
+            let same = a.as_deref().map(canonical_value) == b.as_deref().map(canonical_value);
             Some(SubjectRow { field, csr: a, certificate: b, same })
         })
         .collect()
@@ -45,18 +46,25 @@ fn values(dn: &DistinguishedName, field: &str) -> Option<String> {
 /// What the check compares of a name, field by field: two names give the same digest exactly when every row of
 /// [`rows`] is the same (a batch keeps the digest, not the name; see [`super::facts`]).
 pub(super) fn digest(dn: &DistinguishedName) -> super::facts::Digest {
-    let fields: std::collections::BTreeSet<&str> = dn.attributes().map(|a| a.name.as_ref()).collect();
+    let mut fields: Vec<&str> = dn.attributes().map(|a| a.name.as_ref()).collect();
+    fields.sort_unstable();
+    fields.dedup();
     let mut digest = super::facts::Digester::new();
+    // the field's values joined as [`values`] joins them, then made canonical, in two buffers kept across fields
+    let (mut joined, mut canonical) = (String::new(), String::new());
     for field in fields {
-        if let Some(v) = values(dn, field) {
-            std::hash::Hash::hash(&(field, normalise(&v)), &mut digest);
+        joined.clear();
+        for (i, a) in dn.attributes().filter(|a| a.name == field).enumerate() {
+            if i > 0 {
+                joined.push_str(" + ");
+            }
+            joined.push_str(a.value.raw());
         }
+        canonical.clear();
+        push_canonical(&joined, &mut canonical);
+        std::hash::Hash::hash(&(field, canonical.as_str()), &mut digest);
     }
     digest.finish128()
-}
-
-fn normalise(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 pub fn check(pair: &Pair<'_>) -> Finding {
