@@ -12,6 +12,7 @@
 //! never inside a word, and its continuation lines are indented to the column where the renderer put a [`HANG`]
 //! mark (the start of a check's text, say), or else to the line's own indentation.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -254,11 +255,17 @@ impl<'a> Terminal<'a> {
     fn emit(&mut self, text: &str) -> io::Result<()> {
         let Some(width) = self.width else { return self.inner.write_all(text.as_bytes()) };
         let mut rest = text;
-        while let Some(end) = rest.find('\n') {
-            self.line.push_str(&rest[..end]);
-            let line = std::mem::take(&mut self.line);
-            self.inner.write_all(wrap_line(&line, width).as_bytes())?;
+        while let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) {
+            // a line whole in this text is wrapped where it is; one begun by an earlier write, from `line`
+            let wrapped = if self.line.is_empty() {
+                wrap_line(&rest[..end], width)
+            } else {
+                self.line.push_str(&rest[..end]);
+                wrap_line(&self.line, width)
+            };
+            self.inner.write_all(wrapped.as_bytes())?;
             self.inner.write_all(b"\n")?;
+            self.line.clear();
             rest = &rest[end + 1..];
         }
         self.line.push_str(rest);
@@ -270,40 +277,49 @@ impl<'a> Terminal<'a> {
     }
 
     fn push_text(&mut self, text: &str, out: &mut String) {
-        for c in text.chars() {
+        // runs of text that need nothing pass in one copy; only the characters between them are looked at
+        let mut run = 0;
+        for (at, c) in text.char_indices() {
             if !needs_escape(c) || c == '\n' {
-                out.push(c);
                 continue;
             }
-            if self.mode == Mode::Json {
-                json_escape(c, out);
-                continue;
+            out.push_str(&text[run..at]);
+            run = at + c.len_utf8();
+            self.push_special(c, out);
+        }
+        out.push_str(&text[run..]);
+    }
+
+    /// A character of [`needs_escape`] other than `\n`: a style mark acted on, anything else escaped.
+    fn push_special(&mut self, c: char, out: &mut String) {
+        if self.mode == Mode::Json {
+            json_escape(c, out);
+            return;
+        }
+        match c {
+            // kept in place for the wrapping to find (and drop) when the line is complete
+            HANG | WHOLE if self.width.is_some() => out.push(c),
+            HANG | WHOLE => {}
+            OPEN => self.spans.push(Vec::new()),
+            CLOSE => {
+                if self.spans.pop().is_some() && self.color() {
+                    out.push_str("\x1b[0m");
+                    for attr in self.spans.iter().flatten() {
+                        out.push_str(attr.sgr());
+                    }
+                }
             }
-            match c {
-                // kept in place for the wrapping to find (and drop) when the line is complete
-                HANG | WHOLE if self.width.is_some() => out.push(c),
-                HANG | WHOLE => {}
-                OPEN => self.spans.push(Vec::new()),
-                CLOSE => {
-                    if self.spans.pop().is_some() && self.color() {
-                        out.push_str("\x1b[0m");
-                        for attr in self.spans.iter().flatten() {
+            c => match Attr::from_mark(c) {
+                Some(attr) => {
+                    if let Some(span) = self.spans.last_mut() {
+                        span.push(attr);
+                        if matches!(self.mode, Mode::Human { color: true }) {
                             out.push_str(attr.sgr());
                         }
                     }
                 }
-                c => match Attr::from_mark(c) {
-                    Some(attr) => {
-                        if let Some(span) = self.spans.last_mut() {
-                            span.push(attr);
-                            if matches!(self.mode, Mode::Human { color: true }) {
-                                out.push_str(attr.sgr());
-                            }
-                        }
-                    }
-                    None => out.push_str(&untrusted::escape(c.encode_utf8(&mut [0; 4]))),
-                },
-            }
+                None => out.push_str(&untrusted::escape(c.encode_utf8(&mut [0; 4]))),
+            },
         }
     }
 }
@@ -317,17 +333,16 @@ pub fn visible_width(text: &str) -> usize {
 /// One line (escaped, maybe with colour codes, which count as nothing), broken at spaces to fit `width`: the
 /// continuation lines start at the column of its [`HANG`] mark, or at the line's own indentation. A word longer than
 /// the width stays whole.
-fn wrap_line(line: &str, width: usize) -> String {
+fn wrap_line(line: &str, width: usize) -> Cow<'_, str> {
     if line.contains(WHOLE) {
-        return line.replace([WHOLE, HANG], "");
+        return Cow::Owned(line.replace([WHOLE, HANG], ""));
     }
     let (line, hang) = match line.split_once(HANG) {
-        Some((before, after)) => {
-            (format!("{before}{}", after.replace(HANG, "")), Some(textwrap::core::display_width(before)))
-        }
-        None => (line.to_string(), None),
+        Some((before, _)) => (Cow::Owned(line.replace(HANG, "")), Some(textwrap::core::display_width(before))),
+        None => (Cow::Borrowed(line), None),
     };
-    if textwrap::core::display_width(&line) <= width {
+    // a character never takes more columns than it has bytes
+    if line.len() <= width || textwrap::core::display_width(&line) <= width {
         return line;
     }
     let indent = line.len() - line.trim_start_matches(' ').len();
@@ -344,7 +359,7 @@ fn wrap_line(line: &str, width: usize) -> String {
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
-    textwrap::wrap(&line[indent..], &options).join("\n")
+    Cow::Owned(textwrap::wrap(&line[indent..], &options).join("\n"))
 }
 
 /// What a renderer writes, as a terminal without colour would receive it (for tests and width checks).

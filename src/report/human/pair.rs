@@ -305,34 +305,48 @@ fn least_path(path: &str) -> usize {
 
 fn table(rows: &[Row], layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
     let w = &layout.widths;
-    let path = |s: &str, width: usize| format!("{:<width$}", fit_path(s, width));
-    let text = |s: &str, width: usize| format!("{:<width$}", fit_text(s, width));
     let gap = " ".repeat(GAP);
-    let titles = [text("NODE", w[0]), text("CSR", w[1]), text("CERTIFICATE", w[2]), text("KEY", w[3])];
+    let titles = [("NODE", w[0]), ("CSR", w[1]), ("CERTIFICATE", w[2]), ("KEY", w[3])]
+        .map(|(title, width)| format!("{:<width$}", fit_text(title, width)));
     writeln!(out, "{}", format!("{:<STATUS_WIDTH$}{gap}{}{gap}VERDICT", "STATUS", titles.join(&gap)).bold())?;
-    // each row's line made on every core, then written in order
+    // each status styled once (there are a handful), each row's line made in one buffer on every core, then
+    // written in order
+    let mut statuses: Vec<(&str, String)> = Vec::new();
+    for r in rows {
+        if !statuses.iter().any(|(s, _)| *s == r.status) {
+            let padded = format!("{:<STATUS_WIDTH$}", r.status);
+            let styled = match r.status {
+                "match" => padded.green().to_string(),
+                "waiting" => padded.cyan().to_string(),
+                _ => padded.red().bold().to_string(),
+            };
+            statuses.push((r.status, styled));
+        }
+    }
     let line = |r: &Row| {
-        let status = format!("{:<STATUS_WIDTH$}", r.status);
-        let status = match r.status {
-            "match" => status.green().to_string(),
-            "waiting" => status.cyan().to_string(),
-            _ => status.red().bold().to_string(),
-        };
-        let cells = [node(&r.node, w[0]), path(&r.csr, w[1]), path(&r.certificate, w[2]), path(&r.key, w[3])];
-        let mut verdict = r.verdict.clone();
-        let mut below = None;
+        let mut text = String::with_capacity(STATUS_WIDTH + w.iter().sum::<usize>() + 8 * GAP + 32);
+        text.push_str(statuses.iter().find(|(s, _)| *s == r.status).map_or("", |(_, styled)| styled));
+        text.push_str(&gap);
+        push_node(&mut text, &r.node, w[0]);
+        for (path, width) in [(&r.csr, w[1]), (&r.certificate, w[2]), (&r.key, w[3])] {
+            text.push_str(&gap);
+            push_path(&mut text, path, width);
+        }
+        text.push_str(&gap);
+        text.push(HANG);
+        text.push_str(&r.verdict);
         if let Some(message) = &r.message {
-            if verdict.chars().count() + 2 + message.chars().count() <= layout.verdict_room.max(w[4]) {
-                verdict = format!("{verdict}: {message}");
+            if r.verdict.chars().count() + 2 + message.chars().count() <= layout.verdict_room.max(w[4]) {
+                text.push_str(": ");
+                text.push_str(message);
             } else {
-                below = Some(message);
+                text.push('\n');
+                text.extend(std::iter::repeat_n(' ', STATUS_WIDTH + GAP));
+                text.push(HANG);
+                text.push_str(message);
             }
         }
-        let mut text = format!("{status}{gap}{}{gap}{HANG}{verdict}\n", cells.join(&gap));
-        if let Some(message) = below {
-            let indent = STATUS_WIDTH + GAP;
-            text.push_str(&format!("{:indent$}{HANG}{message}\n", ""));
-        }
+        text.push('\n');
         text
     };
     let lines: Vec<String> = rows.par_iter().map(line).collect();
@@ -369,10 +383,11 @@ fn blocks(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// A node's name in `width` characters: whole, or its host name (the first label of an FQDN).
-fn node(name: &str, width: usize) -> String {
+/// A node's name in `width` characters: whole, or its host name (the first label of an FQDN), padded to `width`.
+fn push_node(out: &mut String, name: &str, width: usize) {
     let shown = if name.chars().count() <= width { name } else { host_label(name) };
-    format!("{:<width$}", fit_text(shown, width))
+    let used = push_fit_text(out, shown, width);
+    pad(out, used, width);
 }
 
 /// The first label of a host name: `cucm-pub` of `cucm-pub.example.com`.
@@ -381,23 +396,54 @@ fn host_label(name: &str) -> &str {
 }
 
 /// A path shortened to `width` characters from the left, keeping its file name (never shorter than that).
+#[cfg(test)]
 fn fit_path(path: &str, width: usize) -> String {
+    let mut out = String::new();
+    push_fit_path(&mut out, path, width);
+    out
+}
+
+/// [`fit_path`] appended to `out` and padded to `width`.
+fn push_path(out: &mut String, path: &str, width: usize) {
+    let used = push_fit_path(out, path, width);
+    pad(out, used, width);
+}
+
+/// [`fit_path`] appended to `out`; returns how many characters it took.
+fn push_fit_path(out: &mut String, path: &str, width: usize) -> usize {
     let n = path.chars().count();
     if n <= width {
-        return path.to_string();
+        out.push_str(path);
+        return n;
     }
     let keep = width.max(least_path(path)).saturating_sub(1);
-    let tail: String = path.chars().skip(n - keep).collect();
-    format!("…{tail}")
+    out.push('…');
+    out.extend(path.chars().skip(n - keep));
+    keep + 1
 }
 
 /// Text shortened to `width` characters from the right.
 fn fit_text(text: &str, width: usize) -> String {
-    if text.chars().count() <= width || width < 2 {
-        return text.to_string();
+    let mut out = String::new();
+    push_fit_text(&mut out, text, width);
+    out
+}
+
+/// [`fit_text`] appended to `out`; returns how many characters it took.
+fn push_fit_text(out: &mut String, text: &str, width: usize) -> usize {
+    let n = text.chars().count();
+    if n <= width || width < 2 {
+        out.push_str(text);
+        return n;
     }
-    let head: String = text.chars().take(width - 1).collect();
-    format!("{head}…")
+    out.extend(text.chars().take(width - 1));
+    out.push('…');
+    width
+}
+
+/// Spaces after text of `used` characters, up to `width` (as `{:<width$}` pads).
+fn pad(out: &mut String, used: usize, width: usize) {
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
 }
 
 #[cfg(test)]
