@@ -130,22 +130,27 @@ impl Purpose {
     /// The purpose a CSR's file name says, if any: `tomcat.csr`, `CallManager-ECDSA.csr`, `tomcat-ms.csr`, or a
     /// purpose name as a word of a longer name (`cucm-pub_tomcat.csr`, `ipsec-cucm-sub.csr`).
     pub fn from_file_name(file_name: &str) -> Option<Purpose> {
-        // longest first, so that "tomcat-ECDSA" is not read as "tomcat"; in lower case. Made once: a batch asks
-        // this of every CSR.
-        static BY_LENGTH: std::sync::OnceLock<Vec<(Purpose, String)>> = std::sync::OnceLock::new();
+        // longest first, so that "tomcat-ECDSA" is not read as "tomcat"; in lower case, each with its searcher. Made
+        // once: a batch asks this of every CSR.
+        static BY_LENGTH: std::sync::OnceLock<Vec<(Purpose, memchr::memmem::Finder<'static>)>> =
+            std::sync::OnceLock::new();
         let by_length = BY_LENGTH.get_or_init(|| {
-            let mut names: Vec<(Purpose, String)> =
-                Purpose::ALL.into_iter().map(|p| (p, p.name().to_ascii_lowercase())).collect();
+            let mut names: Vec<(Purpose, memchr::memmem::Finder<'static>)> = Purpose::ALL
+                .into_iter()
+                .map(|p| (p, memchr::memmem::Finder::new(p.name().to_ascii_lowercase().as_bytes()).into_owned()))
+                .collect();
             names.sort_by_key(|(p, _)| std::cmp::Reverse(p.name().len()));
             names
         });
         let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem).to_ascii_lowercase();
         let boundary = |c: Option<char>| c.is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.' | '(' | ')'));
         by_length.iter().find_map(|(p, name)| {
-            stem.match_indices(name.as_str())
-                .any(|(i, _)| {
+            let len = name.needle().len();
+            // (the needle is ASCII, so a match starts and ends on character boundaries)
+            name.find_iter(stem.as_bytes())
+                .any(|i| {
                     let before = stem[..i].chars().next_back();
-                    let after = stem[i + name.len()..].chars().next();
+                    let after = stem[i + len..].chars().next();
                     boundary(before) && boundary(after)
                 })
                 .then_some(*p)
@@ -291,6 +296,11 @@ mod tests {
         assert_eq!(Purpose::from_file_name("ipsec-cucm-sub.csr"), Some(Purpose::Ipsec));
         assert_eq!(Purpose::from_file_name("tomcatx.csr"), None);
         assert_eq!(Purpose::from_file_name("cucm-pub.example.com_TVS.csr"), Some(Purpose::Tvs));
+        // a later occurrence can be the one on word boundaries; ECDSA's twin is not read in its name
+        assert_eq!(Purpose::from_file_name("xtomcat_tomcat.csr"), Some(Purpose::Tomcat));
+        assert_eq!(Purpose::from_file_name("tomcat-ECDSA-tomcat.csr"), Some(Purpose::TomcatEcdsa));
+        assert_eq!(Purpose::from_file_name("Ünï_CAPF (2).csr"), Some(Purpose::Capf));
+        assert_eq!(Purpose::from_file_name("capfx_ipsecy.csr"), None);
     }
 
     #[test]

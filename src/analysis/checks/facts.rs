@@ -181,10 +181,10 @@ pub fn clean_pair(
         && certificate.key_size
         && csr.sans.is_none_or(|sans| sans == certificate.sans)
         && csr.subject == certificate.subject
-        && clean(validity::judge(dates.0, dates.1, at).status)
+        && validity::passes(dates.0, dates.1, at)
         && {
             let (asked, has) = (csr.usages.expand(), certificate.usages.expand());
-            clean(key_usage::judge(borrowed(&asked), purpose, borrowed(&has), certificate.is_ca).status)
+            key_usage::passes(borrowed(&asked), purpose, borrowed(&has), certificate.is_ca)
         }
 }
 

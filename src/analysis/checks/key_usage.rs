@@ -67,13 +67,13 @@ pub(super) fn judge(requested: Usages<'_>, purpose: Option<Purpose>, certificate
     let mut missing_eku = Vec::new();
     let mut lines = Vec::new();
     if let (Some((wanted, source)), Some(ku)) = (&ku_req, certificate.key_usage) {
-        missing_ku = wanted.iter().copied().filter(|&u| !ku.has(u)).collect();
+        missing_ku = lacking_key_usage(wanted, ku).collect();
         if !missing_ku.is_empty() {
             lines.push(format!("key usage {} ({})", join(&missing_ku), source.phrase()));
         }
     }
     if let (Some((wanted, source)), Some(eku)) = (&eku_req, certificate.extended_key_usage) {
-        missing_eku = wanted.iter().filter(|u| !eku.covers(u)).cloned().collect();
+        missing_eku = lacking_extended_key_usage(wanted.iter().cloned(), eku).collect();
         if !missing_eku.is_empty() {
             lines.push(format!("extended key usage {} ({})", join(&missing_eku), source.phrase()));
         }
@@ -113,6 +113,43 @@ pub(super) fn judge(requested: Usages<'_>, purpose: Option<Purpose>, certificate
             .remedy("CUCM accepts the upload, but connections that need the missing usages can fail: ask the CA for a template that keeps them");
     }
     finding.details(details)
+}
+
+/// True exactly when [`judge`] passes or skips, without its words: a batch asks it of every pair it reads (see
+/// [`super::facts`]).
+pub(super) fn passes(requested: Usages<'_>, purpose: Option<Purpose>, certificate: Usages<'_>, is_ca: bool) -> bool {
+    let table = purpose.map(Purpose::requirements);
+    if table.as_ref().is_some_and(|t| t.needs_ca_basic_constraints) && !is_ca {
+        return false;
+    }
+    let key_usage = match (requested.key_usage, &table, certificate.key_usage) {
+        (_, _, None) => true,
+        (Some(asked), _, Some(ku)) => lacking_key_usage(&asked.usages, ku).next().is_none(),
+        (None, Some(t), Some(ku)) => lacking_key_usage(t.key_usage, ku).next().is_none(),
+        (None, None, Some(_)) => true,
+    };
+    let extended_key_usage = match (requested.extended_key_usage, &table, certificate.extended_key_usage) {
+        (_, _, None) => true,
+        (Some(asked), _, Some(eku)) => lacking_extended_key_usage(asked.purposes.iter().cloned(), eku).next().is_none(),
+        (None, Some(t), Some(eku)) => {
+            lacking_extended_key_usage(t.extended_key_usage.iter().map(|&k| Eku::Named(k)), eku).next().is_none()
+        }
+        (None, None, Some(_)) => true,
+    };
+    key_usage && extended_key_usage
+}
+
+/// The wanted key usages the certificate's key usage extension lacks.
+fn lacking_key_usage<'a>(wanted: &'a [KeyUsageBit], has: &'a KeyUsage) -> impl Iterator<Item = KeyUsageBit> + 'a {
+    wanted.iter().copied().filter(|&u| !has.has(u))
+}
+
+/// The wanted extended key usages the certificate's extension does not cover.
+fn lacking_extended_key_usage<'a>(
+    wanted: impl Iterator<Item = Eku> + 'a,
+    has: &'a ExtendedKeyUsage,
+) -> impl Iterator<Item = Eku> + 'a {
+    wanted.filter(|u| !has.covers(u))
 }
 
 #[cfg(test)]

@@ -52,6 +52,16 @@ fn plural(days: i64) -> String {
     if days == 1 { "1 day".into() } else { format!("{days} days") }
 }
 
+/// True exactly when [`judge`] passes, without its words (two dates written out): a batch asks it of every pair it
+/// reads (see [`super::facts`]).
+pub(super) fn passes(
+    not_before: Option<time::OffsetDateTime>,
+    not_after: Option<time::OffsetDateTime>,
+    at: time::OffsetDateTime,
+) -> bool {
+    matches!(ValidityStatus::between(not_before, not_after, at), ValidityStatus::Valid { days_left } if days_left >= SOON_DAYS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Status;
