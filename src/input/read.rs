@@ -111,15 +111,18 @@ pub fn read_listed(path: &Path, reading: Reading) -> Result<Vec<u8>, InputError>
             && let Ok(meta) = file.metadata()
             && let Some(size) = size_to_read(&meta, path)?
         {
-            return not_blank(read_capped_with(file, size + 1)?);
+            // the size is the open file's own: read that much, in one call for a small file, and stop there rather
+            // than ask again for the end (40,000 fewer system calls in a batch of 20,000 pairs); a file that is
+            // being written is read as it was when its size was taken
+            return not_blank(read_capped_with(file.take(size as u64), size)?);
         }
     }
     read_source(&Source::Path(path.to_path_buf()), reading)
 }
 
-/// The size of a regular file that one read takes whole (the size is known: one read fills the buffer, a second sees
-/// the end), refused when over [`MAX_INPUT_BYTES`]; None for what must be read with a time-out instead (a FIFO, a
-/// device, an empty size, /proc and /sys).
+/// The size of a regular file, so that its buffer is made once (one read fills it), refused when over
+/// [`MAX_INPUT_BYTES`]; None for what must be read with a time-out instead (a FIFO, a device, an empty size, /proc
+/// and /sys).
 fn size_to_read(meta: &std::fs::Metadata, path: &Path) -> Result<Option<usize>, InputError> {
     if meta.is_file() && meta.len() > MAX_INPUT_BYTES {
         return Err(InputError::TooLarge);
@@ -313,6 +316,10 @@ mod tests {
             |p: &Path| (read_listed(p, Reading::default()), read_source(&Source::Path(p.into()), Reading::default()));
         let (listed, any) = both(&write("cert.pem", b"-----BEGIN CERTIFICATE-----\n"));
         assert_eq!(listed.unwrap(), any.unwrap());
+        // read to its last byte however many calls it takes (a listed file is read by its size, not to a second end)
+        let bundle: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let (listed, any) = both(&write("bundle.p7b", &bundle));
+        assert_eq!((listed.unwrap(), any.unwrap()), (bundle.clone(), bundle));
         for (name, bytes) in [("empty", &b""[..]), ("blank", &b" \n\t"[..])] {
             assert!(matches!(both(&write(name, bytes)), (Err(InputError::Empty), Err(InputError::Empty))), "{name}");
         }
