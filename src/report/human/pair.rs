@@ -146,7 +146,8 @@ fn rows(p: &Pairing) -> Vec<Row> {
     };
     let cn = |name: &Option<crate::untrusted::Untrusted>| name.as_ref().map_or("-".to_string(), |c| c.to_string());
     let mut entries: Vec<_> = p.entries.iter().collect();
-    entries.sort_by(|a, b| p.csrs[a.csr].place.path.cmp(&p.csrs[b.csr].place.path));
+    // (stable, as the one-core sort was: the same order)
+    entries.par_sort_by(|a, b| p.csrs[a.csr].place.path.cmp(&p.csrs[b.csr].place.path));
     // the pairs' rows, tens of thousands in a batch, made on every core (in order)
     let mut rows: Vec<Row> = entries
         .par_iter()
@@ -248,26 +249,32 @@ impl Layout {
         if width < MIN_TABLE_WIDTH {
             return None;
         }
-        let natural = |f: fn(&Row) -> &str, title: &str| {
-            rows.iter().map(|r| f(r).chars().count()).max().unwrap_or(0).max(title.len())
+        // every row measured once, on every core: the widest of each column, whole and at its least
+        let measure = |r: &Row| {
+            let count = |text: &str| text.chars().count();
+            [
+                count(&r.node),
+                count(&r.csr),
+                count(&r.certificate),
+                count(&r.key),
+                count(&r.verdict),
+                count(host_label(&r.node)),
+                least_path(&r.csr),
+                least_path(&r.certificate),
+                least_path(&r.key),
+                longest_word(&r.verdict),
+            ]
         };
-        let least = |f: fn(&Row) -> &str, title: &str| {
-            rows.iter().map(|r| least_path(f(r))).max().unwrap_or(0).max(title.len())
-        };
-        let mut widths = [
-            natural(|r| &r.node, "NODE"),
-            natural(|r| &r.csr, "CSR"),
-            natural(|r| &r.certificate, "CERTIFICATE"),
-            natural(|r| &r.key, "KEY"),
-            natural(|r| &r.verdict, "VERDICT"),
-        ];
+        let widest = rows.par_iter().map(measure).reduce(|| [0; 10], |a, b| std::array::from_fn(|i| a[i].max(b[i])));
+        let titles = ["NODE", "CSR", "CERTIFICATE", "KEY", "VERDICT"];
+        let mut widths: [usize; 5] = std::array::from_fn(|i| widest[i].max(titles[i].len()));
         let minimum = [
-            rows.iter().map(|r| host_label(&r.node).chars().count()).max().unwrap_or(0).max(4),
-            least(|r| &r.csr, "CSR"),
-            least(|r| &r.certificate, "CERTIFICATE"),
-            least(|r| &r.key, "KEY"),
+            widest[5].max(4),
+            widest[6].max(titles[1].len()),
+            widest[7].max(titles[2].len()),
+            widest[8].max(titles[3].len()),
             // a verdict longer than its column wraps under it (the longest word stays whole)
-            widths[4].min(MIN_VERDICT.max(longest_word(rows))),
+            widths[4].min(MIN_VERDICT.max(widest[9])),
         ];
         let used = |w: &[usize; 5]| STATUS_WIDTH + w.iter().sum::<usize>() + 5 * GAP;
         while used(&widths) > width {
@@ -289,9 +296,9 @@ impl Layout {
     }
 }
 
-/// The longest word of any verdict: the verdict column is never narrower.
-fn longest_word(rows: &[Row]) -> usize {
-    rows.iter().flat_map(|r| r.verdict.split(' ')).map(|w| w.chars().count()).max().unwrap_or(0)
+/// The longest word of a verdict: the verdict column is never narrower.
+fn longest_word(verdict: &str) -> usize {
+    verdict.split(' ').map(|w| w.chars().count()).max().unwrap_or(0)
 }
 
 /// How narrow a path can be and keep its file name: the name, and `…/` before it when there is a directory (the
