@@ -102,14 +102,8 @@ pub fn declared_length(input: &[u8]) -> Option<usize> {
 
 /// All elements inside a constructed element's content, in order.
 pub fn children<'a>(content: &'a [u8]) -> Result<Vec<Element<'a>>, DerProblem> {
-    // counted first (reading a header is cheap) so that the list is made once, not grown
-    let mut count = 0;
-    let mut rest = content;
-    while let Some(Ok((_, r))) = (!rest.is_empty()).then(|| read_element(rest)) {
-        count += 1;
-        rest = r;
-    }
-    let mut out = Vec::with_capacity(count);
+    // room for a certificate's or CSR's own fields at once (most lists here have 2 to 8), not grown from 4
+    let mut out = Vec::with_capacity(8);
     let mut rest = content;
     while !rest.is_empty() {
         let (el, r) = read_element(rest)?;
