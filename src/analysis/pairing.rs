@@ -108,6 +108,52 @@ impl KeyHash {
     }
 }
 
+/// Hashes the keys pairing indexes by, which are digests already (SHA-256s of DER and of keys, [`KeyHash`], the CNs'
+/// hashes): their first eight bytes, mixed with a seed drawn for the run. SipHash over 32 bytes was most of the cost
+/// of indexing 40,000 objects; the seed keeps files made to collide in one table from colliding in a run they cannot
+/// know. Only for keys whose every byte is already evenly spread.
+#[derive(Clone, Copy)]
+struct Digests(u64);
+
+impl Default for Digests {
+    fn default() -> Digests {
+        use std::hash::BuildHasher;
+        Digests(std::hash::RandomState::new().hash_one(0u8))
+    }
+}
+
+impl std::hash::BuildHasher for Digests {
+    type Hasher = DigestHasher;
+    fn build_hasher(&self) -> DigestHasher {
+        DigestHasher(self.0)
+    }
+}
+
+struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut word = [0u8; 8];
+        let n = bytes.len().min(8);
+        word[..n].copy_from_slice(&bytes[..n]);
+        self.write_u64(u64::from_le_bytes(word));
+    }
+    fn write_u64(&mut self, n: u64) {
+        // a folded multiply, as foldhash and wyhash mix: every input bit reaches every output bit
+        let product = u128::from(self.0 ^ n) * u128::from(0x9e37_79b9_7f4a_7c15u64);
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type DigestMap<K, V> = HashMap<K, V, Digests>;
+type DigestSet<K> = HashSet<K, Digests>;
+
 /// What pairing keeps of a certificate for the whole run: the few facts pairing and the report read, a few hundred
 /// bytes, where a parsed [`Certificate`] takes 4 KiB in some 90 allocations. The checks of its pair (and `plan`)
 /// read it again from its file ([`Reread`]): a folder of 40,000 files fits in tens of MiB.
@@ -400,10 +446,11 @@ struct Roles {
 
 impl Roles {
     fn sort(inventory: &Inventory, reread: &Reread) -> Roles {
-        let request_keys: HashSet<KeyHash> = inventory.csrs.iter().map(|c| c.item.key).collect();
+        let request_keys: DigestSet<KeyHash> = inventory.csrs.iter().map(|c| c.item.key).collect();
         let issuers = Issuers::new(&inventory.certificates, reread);
         let mut roles = Roles { leaves: Vec::new(), cas: Vec::new(), duplicates: Vec::new() };
-        let mut seen: HashMap<&[u8; 32], usize> = HashMap::with_capacity(inventory.certificates.len());
+        let mut seen: DigestMap<&[u8; 32], usize> =
+            DigestMap::with_capacity_and_hasher(inventory.certificates.len(), Digests::default());
         for (i, found) in inventory.certificates.iter().enumerate() {
             let cert = &found.item;
             if seen.insert(&cert.sha256, i).is_some() {
@@ -422,17 +469,18 @@ impl Roles {
 
 /// Leaf certificates and loose keys by public key.
 struct KeyIndex {
-    certificates: HashMap<KeyHash, Vec<usize>>,
-    keys: HashMap<KeyHash, Vec<usize>>,
+    certificates: DigestMap<KeyHash, Vec<usize>>,
+    keys: DigestMap<KeyHash, Vec<usize>>,
 }
 
 impl KeyIndex {
     fn new(inventory: &Inventory, leaves: &[usize]) -> KeyIndex {
-        let mut certificates: HashMap<KeyHash, Vec<usize>> = HashMap::with_capacity(leaves.len());
+        let mut certificates: DigestMap<KeyHash, Vec<usize>> =
+            DigestMap::with_capacity_and_hasher(leaves.len(), Digests::default());
         for &i in leaves {
             certificates.entry(inventory.certificates[i].item.key).or_default().push(i);
         }
-        let mut keys: HashMap<KeyHash, Vec<usize>> = HashMap::new();
+        let mut keys: DigestMap<KeyHash, Vec<usize>> = DigestMap::default();
         for (i, k) in inventory.keys.iter().enumerate() {
             keys.entry(KeyHash::of(&k.item.key)).or_default().push(i);
         }
@@ -453,8 +501,9 @@ fn csr_entries(
     purpose: Option<Purpose>,
     named: &[Option<Purpose>],
 ) -> Vec<CsrEntry> {
-    let mut csr_first: HashMap<&[u8; 32], usize> = HashMap::with_capacity(inventory.csrs.len());
-    let mut entries: Vec<CsrEntry> = Vec::new();
+    let mut csr_first: DigestMap<&[u8; 32], usize> =
+        DigestMap::with_capacity_and_hasher(inventory.csrs.len(), Digests::default());
+    let mut entries: Vec<CsrEntry> = Vec::with_capacity(inventory.csrs.len());
     for (i, found) in inventory.csrs.iter().enumerate() {
         let csr = &found.item;
         if let Some(&first) = csr_first.get(&csr.sha256) {
@@ -490,9 +539,9 @@ fn orphans(
     named: &[Option<Purpose>],
 ) -> Vec<Orphan> {
     let csrs = &inventory.csrs;
-    let csr_keys: HashSet<KeyHash> = entries.iter().map(|e| csrs[e.csr].item.key).collect();
+    let csr_keys: DigestSet<KeyHash> = entries.iter().map(|e| csrs[e.csr].item.key).collect();
     let purpose_of = |c: usize| named[c];
-    let mut subjects: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
+    let mut subjects: DigestMap<[u8; 32], Vec<usize>> = DigestMap::default();
     let mut orphans = Vec::new();
     for &i in leaves {
         let cert = &inventory.certificates[i].item;
@@ -534,7 +583,7 @@ fn lonely_keys(inventory: &Inventory, entries: &[CsrEntry], orphans: &[Orphan], 
         .flat_map(|e| e.keys.iter().copied())
         .chain(orphans.iter().flat_map(|o| o.keys.iter().copied()))
         .collect();
-    let ca_keys: HashSet<KeyHash> = cas.iter().map(|&i| inventory.certificates[i].item.key).collect();
+    let ca_keys: DigestSet<KeyHash> = cas.iter().map(|&i| inventory.certificates[i].item.key).collect();
     let keys = &inventory.keys;
     (0..keys.len()).filter(|k| !used.contains(k) && !ca_keys.contains(&KeyHash::of(&keys[*k].item.key))).collect()
 }
@@ -544,13 +593,13 @@ fn lonely_keys(inventory: &Inventory, entries: &[CsrEntry], orphans: &[Orphan], 
 /// certificates are found by the CN of their issuer, then judged by [`chain::could_issue`].
 struct Issuers<'a> {
     certificates: &'a [Found<FiledCertificate>],
-    by_issuer_cn: HashMap<u64, Vec<usize>>,
+    by_issuer_cn: DigestMap<u64, Vec<usize>>,
     reread: &'a Reread,
 }
 
 impl<'a> Issuers<'a> {
     fn new(certificates: &'a [Found<FiledCertificate>], reread: &'a Reread) -> Issuers<'a> {
-        let mut by_issuer_cn: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut by_issuer_cn: DigestMap<u64, Vec<usize>> = DigestMap::default();
         for (i, found) in certificates.iter().enumerate() {
             by_issuer_cn.entry(found.item.issuer_cn).or_default().push(i);
         }
@@ -642,6 +691,26 @@ mod tests {
         assert_eq!(reread_certificate(&f, &gone).unwrap_err(), "no such file or directory");
         let verdict = unreadable_again("certnew.cer: changed since ucert read it");
         assert!(!verdict.matched && verdict.message.unwrap().contains("could not be read again"));
+    }
+
+    #[test]
+    fn digests_index_by_all_their_first_eight_bytes_under_a_seed_of_the_run() {
+        use std::hash::BuildHasher;
+        let digests: Vec<[u8; 32]> = (0u32..10_000).map(|i| crate::model::digest::sha256(&i.to_be_bytes())).collect();
+        let (one, other) = (Digests::default(), Digests::default());
+        let hashes: HashSet<u64> = digests.iter().map(|d| one.hash_one(d)).collect();
+        assert_eq!(hashes.len(), digests.len(), "no two of 10,000 digests share a hash");
+        assert!(digests.iter().all(|d| one.hash_one(d) == one.hash_one(*d)), "a digest hashes as its reference does");
+        assert!(digests.iter().any(|d| one.hash_one(d) != other.hash_one(d)), "each run draws its own seed");
+        // a byte past the eighth is not read: only digests may be keys
+        let mut same_start = digests[0];
+        same_start[31] ^= 1;
+        assert_eq!(one.hash_one(digests[0]), one.hash_one(same_start));
+        let mut map: DigestMap<&[u8; 32], usize> = DigestMap::default();
+        for (i, d) in digests.iter().enumerate() {
+            map.insert(d, i);
+        }
+        assert!(digests.iter().enumerate().all(|(i, d)| map.get(d) == Some(&i)));
     }
 
     #[test]
