@@ -31,9 +31,15 @@ struct Marker {
     end: usize,
 }
 
+/// The two boundary words, each with its searcher made once: every file of a batch is searched for them.
+static BEGIN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("-----BEGIN "));
+static END: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("-----END "));
+
 /// True when the text has anything that looks like a PEM boundary.
 pub fn has_markers(text: &str) -> bool {
-    text.contains("-----BEGIN ") || text.contains("-----END ")
+    BEGIN.find(text.as_bytes()).is_some() || END.find(text.as_bytes()).is_some()
 }
 
 /// For text without a PEM boundary: a line that was meant to be one, and what is wrong with it (typographic dashes
@@ -173,9 +179,11 @@ fn framing(text: &str, begin: &Marker, end: &Marker) -> Option<String> {
 
 fn find_markers(text: &str) -> Vec<Marker> {
     let mut markers = Vec::new();
-    for (kind, word) in [(MarkerKind::Begin, "-----BEGIN "), (MarkerKind::End, "-----END ")] {
-        for (pos, _) in text.match_indices(word) {
-            let after = &text[pos + word.len()..];
+    for (kind, finder) in [(MarkerKind::Begin, &*BEGIN), (MarkerKind::End, &*END)] {
+        let word_len = finder.needle().len();
+        // (the words are ASCII: a match starts and ends on character boundaries)
+        for pos in finder.find_iter(text.as_bytes()) {
+            let after = &text[pos + word_len..];
             let Some(dash) = after.find('-') else { continue };
             let label = &after[..dash];
             if label.contains(['\n', '\r']) || label.trim().is_empty() || label.len() > 64 {
@@ -189,7 +197,7 @@ fn find_markers(text: &str) -> Vec<Marker> {
                 kind,
                 label: label.trim().to_string(),
                 start: pos,
-                end: pos + word.len() + dash + dashes,
+                end: pos + word_len + dash + dashes,
             });
         }
     }
