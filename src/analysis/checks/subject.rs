@@ -39,8 +39,21 @@ pub fn rows(csr: &DistinguishedName, cert: &DistinguishedName) -> Vec<SubjectRow
 
 /// The values of one field, joined as the table shows them; None when the name has no such field.
 fn values(dn: &DistinguishedName, field: &str) -> Option<String> {
-    let v: Vec<&str> = dn.attributes().filter(|a| a.name == field).map(|a| a.value.raw()).collect();
-    (!v.is_empty()).then(|| v.join(" + "))
+    let mut joined = String::new();
+    push_values(dn, field, &mut joined).then_some(joined)
+}
+
+/// Appends the values of one field to `out`, joined by ` + `; false when the name has no such field.
+fn push_values(dn: &DistinguishedName, field: &str, out: &mut String) -> bool {
+    let mut any = false;
+    for a in dn.attributes().filter(|a| a.name == field) {
+        if any {
+            out.push_str(" + ");
+        }
+        out.push_str(a.value.raw());
+        any = true;
+    }
+    any
 }
 
 /// What the check compares of a name, field by field: two names give the same digest exactly when every row of
@@ -50,16 +63,11 @@ pub(super) fn digest(dn: &DistinguishedName) -> super::facts::Digest {
     fields.sort_unstable();
     fields.dedup();
     let mut digest = super::facts::Digester::new();
-    // the field's values joined as [`values`] joins them, then made canonical, in two buffers kept across fields
+    // the field's values joined as the table shows them, then made canonical, in two buffers kept across fields
     let (mut joined, mut canonical) = (String::new(), String::new());
     for field in fields {
         joined.clear();
-        for (i, a) in dn.attributes().filter(|a| a.name == field).enumerate() {
-            if i > 0 {
-                joined.push_str(" + ");
-            }
-            joined.push_str(a.value.raw());
-        }
+        push_values(dn, field, &mut joined);
         canonical.clear();
         push_canonical(&joined, &mut canonical);
         std::hash::Hash::hash(&(field, canonical.as_str()), &mut digest);
