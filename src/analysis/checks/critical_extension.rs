@@ -24,6 +24,11 @@ pub(super) fn judge(cert: &Certificate) -> Finding {
         .remedy("CUCM's guide: other critical extensions break UCCX <-> CUCM connections; ask the CA to mark only Key Usage and Basic Constraints critical")
 }
 
+/// True exactly when [`judge`] passes, without its words: a batch asks it of every certificate it reads.
+pub(super) fn passes(cert: &Certificate) -> bool {
+    cert.extensions.unexpected_critical().is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Status;

@@ -1,7 +1,8 @@
 //! What the checks read of each object, taken once while the object is parsed, so that a batch (`pair`, `plan`) can
 //! tell a pair that passes every check without reading its two files again. The facts are the checks' own answers
-//! where a check reads one object alone (the CSR's self-signature, the certificate's wildcards), and digests of what
-//! a check compares between the two (SANs, subject). Only a clean pair is decided here: any failure or warning is
+//! where a check reads one object alone (the CSR's self-signature, the certificate's wildcards: each check's
+//! `passes`, which says what its `judge` would without writing its words), and digests of what a check compares
+//! between the two (SANs, subject). Only a clean pair is decided here: any failure or warning is
 //! left to [`super::run_all`] on the objects read again, which says why in its own words. The test below holds the
 //! two to the same answer on every pair of the fixtures (and of the real-world files, where present).
 
@@ -9,8 +10,8 @@ use std::hash::Hasher;
 
 use time::OffsetDateTime;
 
-use super::{Status, key_size, key_usage, san, signature, subject, validity};
 use super::{critical_extension, hash_algorithm, wildcard};
+use super::{key_size, key_usage, san, signature, subject, validity};
 use crate::cucm::{KeyType, Purpose};
 use crate::model::extensions::{Eku, ExtendedKeyUsage, KeyPurpose, KeyUsage, KeyUsageBit};
 use crate::model::{Certificate, Csr};
@@ -103,11 +104,6 @@ fn borrowed(usages: &(Option<KeyUsage>, Option<ExtendedKeyUsage>)) -> key_usage:
     key_usage::Usages { key_usage: usages.0.as_ref(), extended_key_usage: usages.1.as_ref() }
 }
 
-/// Passes or is skipped: what a clean pair's checks all do.
-fn clean(status: Status) -> bool {
-    matches!(status, Status::Pass | Status::Skip)
-}
-
 /// What the checks read of a CSR.
 #[derive(Clone, Debug)]
 pub struct CsrFacts {
@@ -128,7 +124,7 @@ impl CsrFacts {
             sans: requested.subject_alt_names.as_deref().map(san::digest),
             subject: subject::digest(&csr.subject),
             usages: UsageFacts::of(requested.key_usage.as_ref(), requested.extended_key_usage.as_ref()),
-            signature: clean(signature::judge(csr).status),
+            signature: signature::passes(csr),
         }
     }
 }
@@ -156,11 +152,11 @@ impl CertificateFacts {
             subject: subject::digest(&certificate.subject),
             usages: UsageFacts::of(ext.key_usage.as_ref(), ext.extended_key_usage.as_ref()),
             is_ca: certificate.is_ca(),
-            alone: [wildcard::judge, critical_extension::judge, hash_algorithm::judge]
+            alone: [wildcard::passes, critical_extension::passes, hash_algorithm::passes]
                 .iter()
-                .all(|judge| clean(judge(certificate).status)),
+                .all(|passes| passes(certificate)),
             key_type: key_size::key_type(&certificate.public_key),
-            key_size: clean(key_size::size(&certificate.public_key, &[]).status),
+            key_size: key_size::size_passes_alone(&certificate.public_key),
         }
     }
 }
@@ -190,7 +186,7 @@ pub fn clean_pair(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{CheckId, Pair, Request, run_all};
+    use super::super::{CheckId, Pair, Request, Status, run_all};
     use super::*;
     use crate::input::{self, Object, Source};
     use std::path::Path;
@@ -221,7 +217,10 @@ mod tests {
     /// What `run_all` says of the pair, but for the public key, which the caller of [`clean_pair`] pairs by.
     fn clean_in_full(csr: &Csr, certificate: &Certificate, purpose: Option<Purpose>, at: OffsetDateTime) -> bool {
         let pair = Pair { request: Request::Csr(csr), certificate, cas: &[], purpose, at };
-        run_all(&pair).iter().filter(|f| f.id != CheckId::PublicKey).all(|f| clean(f.status))
+        run_all(&pair)
+            .iter()
+            .filter(|f| f.id != CheckId::PublicKey)
+            .all(|f| matches!(f.status, Status::Pass | Status::Skip))
     }
 
     /// The facts give the answer of the checks themselves, on every CSR against every certificate: under no

@@ -73,6 +73,12 @@ pub(super) fn size(key: &PublicKey, cas: &[Certificate]) -> Finding {
     Finding::pass(CheckId::KeySize, format!("RSA {bits} bits, within CUCM's {MIN_KEY_BITS}..{MAX_KEY_BITS}"))
 }
 
+/// True exactly when [`size`] passes with no CA certificate at hand, without its words: a batch asks it of every
+/// certificate it reads.
+pub(super) fn size_passes_alone(key: &PublicKey) -> bool {
+    key.bits().filter(|_| key.is_rsa()).is_none_or(|bits| (MIN_KEY_BITS..=MAX_KEY_BITS).contains(&bits))
+}
+
 /// A `-ECDSA` purpose takes an EC key and every other purpose an RSA key (the note on CUCM's Generate CSR page): a
 /// certificate of the other type is refused for that purpose, whatever else matches.
 fn key_type_mismatch(key: &PublicKey, purpose: Option<Purpose>) -> Option<Finding> {

@@ -23,6 +23,11 @@ pub(super) fn judge(csr: &Csr) -> Finding {
     }
 }
 
+/// True exactly when [`judge`] passes, without its words: a batch asks it of every CSR it reads.
+pub(super) fn passes(csr: &Csr) -> bool {
+    crate::analysis::verify::csr_self_signature(csr) == Verification::Valid
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{at, cert, csr};
