@@ -36,7 +36,7 @@ pub(super) fn fits(key_type: Option<KeyType>, purpose: Option<Purpose>) -> bool 
 /// The check of a key whose type fits the purpose: its size, and the CA keys'. A batch runs it as it reads the
 /// certificate, with no CA certificate at hand, and keeps [`key_type`] for the purpose (see [`super::facts`]).
 pub(super) fn size(key: &PublicKey, cas: &[Certificate]) -> Finding {
-    let Some(bits) = key.bits().filter(|_| key.is_rsa()) else {
+    let Some(bits) = rsa_bits(key) else {
         return Finding::pass(CheckId::KeySize, format!("{} (no RSA size limits apply)", key.summary()));
     };
     if bits > MAX_KEY_BITS {
@@ -76,7 +76,12 @@ pub(super) fn size(key: &PublicKey, cas: &[Certificate]) -> Finding {
 /// True exactly when [`size`] passes with no CA certificate at hand, without its words: a batch asks it of every
 /// certificate it reads.
 pub(super) fn size_passes_alone(key: &PublicKey) -> bool {
-    key.bits().filter(|_| key.is_rsa()).is_none_or(|bits| (MIN_KEY_BITS..=MAX_KEY_BITS).contains(&bits))
+    rsa_bits(key).is_none_or(|bits| (MIN_KEY_BITS..=MAX_KEY_BITS).contains(&bits))
+}
+
+/// An RSA key's size, the only one CUCM's limits speak of.
+fn rsa_bits(key: &PublicKey) -> Option<u32> {
+    key.bits().filter(|_| key.is_rsa())
 }
 
 /// A `-ECDSA` purpose takes an EC key and every other purpose an RSA key (the note on CUCM's Generate CSR page): a

@@ -2,7 +2,9 @@
 //! lists for the purpose, should be in the certificate. CUCM still accepts the upload, so gaps warn.
 
 use super::{CheckId, Detail, Finding, Pair, Request, join};
-use crate::cucm::Purpose;
+use std::borrow::Cow;
+
+use crate::cucm::{Purpose, Requirements};
 use crate::model::extensions::{Eku, ExtendedKeyUsage, KeyUsage, KeyUsageBit};
 
 /// Where a requirement comes from, for saying so.
@@ -47,18 +49,7 @@ pub(super) struct Usages<'a> {
 /// certificate. A batch keeps these of each object it reads (see [`super::facts`]).
 pub(super) fn judge(requested: Usages<'_>, purpose: Option<Purpose>, certificate: Usages<'_>, is_ca: bool) -> Finding {
     let table = purpose.map(|p| (p, p.requirements()));
-    let ku_req: Option<(Vec<KeyUsageBit>, Source)> = match (requested.key_usage, &table) {
-        (Some(ku), _) => Some((ku.usages.clone(), Source::Csr)),
-        (None, Some((p, t))) => Some((t.key_usage.to_vec(), Source::Purpose(*p, t.inferred))),
-        (None, None) => None,
-    };
-    let eku_req: Option<(Vec<Eku>, Source)> = match (requested.extended_key_usage, &table) {
-        (Some(eku), _) => Some((eku.purposes.clone(), Source::Csr)),
-        (None, Some((p, t))) => {
-            Some((t.extended_key_usage.iter().map(|&k| Eku::Named(k)).collect(), Source::Purpose(*p, t.inferred)))
-        }
-        (None, None) => None,
-    };
+    let Wanted { key_usage: ku_req, extended_key_usage: eku_req } = wanted(requested, table.as_ref());
     let needs_ca = table.as_ref().is_some_and(|(_, t)| t.needs_ca_basic_constraints);
     if ku_req.is_none() && eku_req.is_none() && !needs_ca {
         return Finding::skip(CheckId::KeyUsage, "the CSR requests no key usage and no purpose is known (--purpose)");
@@ -115,26 +106,44 @@ pub(super) fn judge(requested: Usages<'_>, purpose: Option<Purpose>, certificate
     finding.details(details)
 }
 
+/// What the certificate should carry, and who says so: the CSR's request, else the purpose's row of CUCM's table.
+struct Wanted<'a> {
+    key_usage: Option<(Cow<'a, [KeyUsageBit]>, Source)>,
+    extended_key_usage: Option<(Cow<'a, [Eku]>, Source)>,
+}
+
+fn wanted<'a>(requested: Usages<'a>, table: Option<&(Purpose, Requirements)>) -> Wanted<'a> {
+    let key_usage = match (requested.key_usage, table) {
+        (Some(ku), _) => Some((Cow::Borrowed(ku.usages.as_slice()), Source::Csr)),
+        (None, Some((p, t))) => Some((Cow::Borrowed(t.key_usage), Source::Purpose(*p, t.inferred))),
+        (None, None) => None,
+    };
+    let extended_key_usage = match (requested.extended_key_usage, table) {
+        (Some(eku), _) => Some((Cow::Borrowed(eku.purposes.as_slice()), Source::Csr)),
+        (None, Some((p, t))) => Some((
+            Cow::Owned(t.extended_key_usage.iter().map(|&k| Eku::Named(k)).collect()),
+            Source::Purpose(*p, t.inferred),
+        )),
+        (None, None) => None,
+    };
+    Wanted { key_usage, extended_key_usage }
+}
+
 /// True exactly when [`judge`] passes or skips, without its words: a batch asks it of every pair it reads (see
 /// [`super::facts`]).
 pub(super) fn passes(requested: Usages<'_>, purpose: Option<Purpose>, certificate: Usages<'_>, is_ca: bool) -> bool {
-    let table = purpose.map(Purpose::requirements);
-    if table.as_ref().is_some_and(|t| t.needs_ca_basic_constraints) && !is_ca {
+    let table = purpose.map(|p| (p, p.requirements()));
+    if table.as_ref().is_some_and(|(_, t)| t.needs_ca_basic_constraints) && !is_ca {
         return false;
     }
-    let key_usage = match (requested.key_usage, &table, certificate.key_usage) {
-        (_, _, None) => true,
-        (Some(asked), _, Some(ku)) => lacking_key_usage(&asked.usages, ku).next().is_none(),
-        (None, Some(t), Some(ku)) => lacking_key_usage(t.key_usage, ku).next().is_none(),
-        (None, None, Some(_)) => true,
+    let wanted = wanted(requested, table.as_ref());
+    let key_usage = match (&wanted.key_usage, certificate.key_usage) {
+        (Some((wanted, _)), Some(ku)) => lacking_key_usage(wanted, ku).next().is_none(),
+        _ => true,
     };
-    let extended_key_usage = match (requested.extended_key_usage, &table, certificate.extended_key_usage) {
-        (_, _, None) => true,
-        (Some(asked), _, Some(eku)) => lacking_extended_key_usage(asked.purposes.iter().cloned(), eku).next().is_none(),
-        (None, Some(t), Some(eku)) => {
-            lacking_extended_key_usage(t.extended_key_usage.iter().map(|&k| Eku::Named(k)), eku).next().is_none()
-        }
-        (None, None, Some(_)) => true,
+    let extended_key_usage = match (&wanted.extended_key_usage, certificate.extended_key_usage) {
+        (Some((wanted, _)), Some(eku)) => lacking_extended_key_usage(wanted.iter().cloned(), eku).next().is_none(),
+        _ => true,
     };
     key_usage && extended_key_usage
 }
