@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: the CSR self-signature check, the one RSA operation `pair` does per CSR and the largest single cost
 # of its floor, with each RSA library a Rust program could use, on the same N CSRs (default 20,000, the set of
-# benches/pair.sh), one thread: ring as ucert calls it, aws-lc-rs, RustCrypto's rsa (benches/verify, a crate of
-# its own so that none of them becomes ucert's dependency). Then `openssl speed rsa2048` for reference: openssl
-# times one key over and over, with its Montgomery set-up done once, which a batch of distinct keys cannot do.
+# benches/pair.sh), one thread: ring as ucert calls it, aws-lc-rs, graviola, RustCrypto's rsa (benches/verify, a
+# crate of its own so that none of them becomes ucert's dependency). Then `openssl speed rsa2048` for reference:
+# openssl times one key over and over, with its Montgomery set-up done once, which a batch of distinct keys cannot do.
 #   benches/verify.sh [N]       (needs python3 with cryptography, to generate the set once)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 //! How long one CSR self-signature check takes with each RSA library at hand, on the same CSRs, one thread:
 //! ring as ucert calls it (`ucert::analysis::verify::csr_self_signature`, the key parsed from the CSR each time),
-//! aws-lc-rs and RustCrypto's `rsa`, each also building the key from the CSR's modulus and exponent every time, as a
-//! batch of distinct CSRs must. Every library must accept every signature, or the figure would not count.
+//! aws-lc-rs, graviola and RustCrypto's `rsa`, each also building the key from the CSR's key every time, as a batch
+//! of distinct CSRs must. Every library must accept every signature, or the figure would not count.
 //!
 //!     cargo run --release --manifest-path benches/verify/Cargo.toml -- DIR
 
@@ -16,6 +16,8 @@ struct Signed {
     csr: ucert::model::Csr,
     modulus: Vec<u8>,
     exponent: Vec<u8>,
+    /// The key as PKCS#1's RSAPublicKey (what graviola reads).
+    pkcs1: Vec<u8>,
 }
 
 impl Signed {
@@ -39,7 +41,12 @@ fn main() {
                 let KeyIdentity::Rsa { modulus, exponent } = csr.public_key.identity() else { continue };
                 // without leading zero bytes, as the libraries' key constructors take them
                 let (modulus, exponent) = (trim_leading_zeros(modulus).to_vec(), trim_leading_zeros(exponent).to_vec());
-                csrs.push(Signed { csr: *csr, modulus, exponent });
+                let pkcs1 = ucert::model::der::tlv(
+                    0x30,
+                    &[ucert::model::der::unsigned_integer(&modulus), ucert::model::der::unsigned_integer(&exponent)]
+                        .concat(),
+                );
+                csrs.push(Signed { csr: *csr, modulus, exponent, pkcs1 });
             }
         }
     }
@@ -52,6 +59,10 @@ fn main() {
         let key = RsaPublicKeyComponents { n: &s.modulus, e: &s.exponent };
         key.verify(&RSA_PKCS1_2048_8192_SHA256, s.message(), s.signature()).is_ok()
     });
+    let graviola = time(&csrs, |s| {
+        let Ok(key) = graviola::signing::rsa::VerifyingKey::from_pkcs1_der(&s.pkcs1) else { return false };
+        key.verify_pkcs1_sha256(s.signature(), s.message()).is_ok()
+    });
     let rustcrypto = time(&csrs, |s| {
         use rsa::signature::Verifier;
         let (n, e) = (rsa::BigUint::from_bytes_be(&s.modulus), rsa::BigUint::from_bytes_be(&s.exponent));
@@ -59,7 +70,13 @@ fn main() {
         let Ok(signature) = rsa::pkcs1v15::Signature::try_from(s.signature()) else { return false };
         rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key).verify(s.message(), &signature).is_ok()
     });
-    for (name, us) in [("ring 0.17 (ucert)", ring), ("aws-lc-rs 1", aws), ("rsa 0.9 (RustCrypto)", rustcrypto)] {
+    let all = [
+        ("ring 0.17 (ucert)", ring),
+        ("aws-lc-rs 1", aws),
+        ("graviola 0.4", graviola),
+        ("rsa 0.9 (RustCrypto)", rustcrypto),
+    ];
+    for (name, us) in all {
         println!("{name:<22} {us:>7.1} us per CSR   {:>6.0} ms for {n}", us * n as f64 / 1000.0);
     }
 }
