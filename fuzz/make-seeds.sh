@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
-# Builds fuzz/seeds/<target>/ from the fixtures (run after fixtures/make.sh; the seeds are committed).
+# Builds fuzz/seeds/<target>/ from the fixtures (run after fixtures/make.sh; the seeds are committed), and copies in
+# the inputs fuzzing found, which no fixture makes (fuzz/regressions/<target>/, committed, never generated). Run it
+# again and nothing changes: archives are made with fixed times and owners, so a seed changes only when its fixture
+# does.
 set -euo pipefail
 cd "$(dirname "$0")"
+export TZ=UTC LC_ALL=C
 f=../fixtures
-rm -rf seeds && mkdir -p seeds/input seeds/pkcs7 seeds/match seeds/logs seeds/packed seeds/text seeds/chain
+targets="input pkcs7 match logs packed text chain"
+rm -rf seeds
+for t in $targets; do
+  mkdir -p "seeds/$t"
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# archives: every member dated 2026-01-01, owned by root and rw-r--r--, in name order; gzip without a name or time
+fixed() { touch -d '2026-01-01 00:00:00' "$@" && chmod 644 "$@"; }
+archive() { tar --sort=name --mtime='2026-01-01 00:00:00' --owner=0 --group=0 --numeric-owner --mode=644 -cf - "$@"; }
 # input: every form, the refused kinds, the odd-but-valid ones, one of each kind of key
 for p in "$f"/forms/* "$f"/refused/* "$f"/odd/*.pem "$f"/cucm/tomcat.csr "$f"/cucm/tomcat-ECDSA.pem "$f"/chain/with-unrelated.p7b; do
   cp "$p" "seeds/input/$(basename "$p")"
 done
+# input: Windows Notepad's "Unicode" (UTF-16 with a byte order mark), little-endian, and big-endian cut short
+# inside its last character
+{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$f"/cucm/tomcat.pem; } >seeds/input/utf16le-bom.pem
+{ printf '\xfe\xff'; iconv -f UTF-8 -t UTF-16BE "$f"/cucm/tomcat.pem; } | head -c -3 >seeds/input/utf16be-bom.pem
 # input: a CA's delivery zipped, deflated and stored (a ZIP archive is read as the bundle it holds)
 cp "$f"/cucm/tomcat.pem "$tmp"/tomcat.crt
 cp "$f"/ca/issuing-ca.pem "$tmp"/bundle.crt
 echo "Install with the bundle." >"$tmp"/README.txt
+fixed "$tmp"/tomcat.crt "$tmp"/bundle.crt "$tmp"/README.txt
 (cd "$tmp" && zip -q -X delivery.zip tomcat.crt bundle.crt README.txt && zip -q -X -0 stored.zip tomcat.crt bundle.crt)
 cp "$tmp"/delivery.zip "$tmp"/stored.zip seeds/input/
 # pkcs7: the content of the signedData (what the target wraps in a ContentInfo itself)
 for p in "$f"/forms/certnew.p7b "$f"/chain/with-unrelated.p7b; do
   # skip the ContentInfo SEQUENCE header, the OID and the [0] header: asn1parse gives the offset of the SignedData
-  off=$(openssl asn1parse -inform DER -in "$p" | awk '/d=2/ && /SEQUENCE/ { split($1, a, ":"); print a[1]; exit }')
+  # (awk reads to the end: leaving early would stop openssl with SIGPIPE, which pipefail turns into a failure)
+  off=$(openssl asn1parse -inform DER -in "$p" | awk '!found && /d=2/ && /SEQUENCE/ { split($1, a, ":"); print a[1]; found = 1 }')
   tail -c +"$((off + 1))" "$p" >"seeds/pkcs7/$(basename "$p" .p7b).der"
 done
 # match: a cut byte, then the CSR and the certificate (the byte places the cut between them)
@@ -41,7 +58,7 @@ for p in "$f"/logs/*; do
   i=$((i + 1))
 done
 # packed: logs in a tar archive, plain and in gzip, and a gzip-compressed log
-(cd "$f"/logs && tar cf "$tmp"/traces.tar capf-ssl-read.txt nginx-success.log.gz && tar czf "$tmp"/traces.tgz capf-ssl-read.txt)
+(cd "$f"/logs && archive capf-ssl-read.txt nginx-success.log.gz >"$tmp"/traces.tar && archive capf-ssl-read.txt | gzip -n >"$tmp"/traces.tgz)
 cp "$tmp"/traces.tar "$tmp"/traces.tgz "$f"/logs/nginx-success.log.gz seeds/packed/
 # text: a selector byte (odd: GeneralizedTime; the rest picks the string type), then the bytes
 printf '\x00260101120000+0200' >seeds/text/utc-offset
@@ -52,5 +69,13 @@ printf '\x3c\x00\x41\x20\x2e' >seeds/text/bmp-rlo
 # chain: a repeat byte, then a bundle
 for p in "$f"/chain/*.pem "$f"/chain/*.p7b "$f"/forms/certnew.p7b "$f"/hostile/evil-ca.pem; do
   { printf '\x01'; cat "$p"; } >"seeds/chain/$(basename "$p")"
+done
+# what fuzzing found: each a crash once, each a regression test too (see CONTRIBUTING, Fuzzing)
+for t in $targets; do
+  for r in regressions/"$t"/*; do
+    if [ -f "$r" ]; then
+      cp "$r" "seeds/$t/regression-$(basename "$r")"
+    fi
+  done
 done
 echo "seeds: $(find seeds -type f | wc -l) files" >&2
