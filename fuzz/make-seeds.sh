@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds fuzz/seeds/<target>/ from the fixtures (run after fixtures/make.sh; the seeds are committed), and copies in
 # the inputs fuzzing found, which no fixture makes (fuzz/regressions/<target>/, committed, never generated). Run it
-# again and nothing changes: archives are made with fixed times and owners, so a seed changes only when its fixture
-# does.
+# again and nothing changes: archives are made with fixed times, owners and modes, so a seed changes only when its
+# fixture does.
 set -euo pipefail
 cd "$(dirname "$0")"
 export TZ=UTC LC_ALL=C
