@@ -337,14 +337,16 @@ fn wrap_line(line: &str, width: usize) -> Cow<'_, str> {
     if line.contains(WHOLE) {
         return Cow::Owned(line.replace([WHOLE, HANG], ""));
     }
-    let (line, hang) = match line.split_once(HANG) {
-        Some((before, _)) => (Cow::Owned(line.replace(HANG, "")), Some(textwrap::core::display_width(before))),
+    let (line, before_hang) = match line.split_once(HANG) {
+        Some((before, _)) => (Cow::Owned(line.replace(HANG, "")), Some(before)),
         None => (Cow::Borrowed(line), None),
     };
-    // a character never takes more columns than it has bytes
+    // a character never takes more columns than it has bytes; where the hang falls is measured only for a line that
+    // wraps (the rows of a table made to fit do not)
     if line.len() <= width || textwrap::core::display_width(&line) <= width {
         return line;
     }
+    let hang = before_hang.map(textwrap::core::display_width);
     let indent = line.len() - line.trim_start_matches(' ').len();
     // continuation lines keep at least a few words' room, and room for the longest word (a path, a hash): a word
     // is never split, and it fits if anything can
