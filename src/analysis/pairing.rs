@@ -272,7 +272,7 @@ pub fn reread_csr(found: &Found<FiledCsr>, reread: &Reread) -> Result<Csr, Strin
 
 /// A name as [`DistinguishedName::canonical`] compares it, hashed.
 fn name_hash(name: &crate::model::DistinguishedName) -> [u8; 32] {
-    let mut data = Vec::new();
+    let mut data = Vec::with_capacity(256);
     name.visit_canonical(|rdn| {
         for (oid, value) in rdn {
             for text in [oid, value] {

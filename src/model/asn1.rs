@@ -31,8 +31,23 @@ pub fn signed_frame(input: &[u8]) -> Result<SignedFrame<'_>, String> {
         return Err("not a SEQUENCE".into());
     }
     let used = outer.raw.len();
-    let mut parts = der::children(outer.content()).map_err(|e| e.to_string())?.into_iter();
-    let (Some(tbs), Some(alg), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    // the parts read one by one, as `der::children` reads them, without a list for three (every object read
+    // has its frame read twice: once to tell what it is, once here)
+    let mut rest = outer.content();
+    let mut next = || -> Result<Option<Element<'_>>, String> {
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        let (part, after) = der::read_element(rest).map_err(|e| e.to_string())?;
+        rest = after;
+        Ok(Some(part))
+    };
+    let parts = (next()?, next()?, next()?, next()?);
+    let (Some(tbs), Some(alg), Some(sig), None) = parts else {
+        // past a fourth part, a malformed one after it is what is said, as when the whole list is read
+        if parts.3.is_some() {
+            while next()?.is_some() {}
+        }
         return Err("not the three parts of a signed structure".into());
     };
     if !tbs.is_universal(Tag::Sequence) || !sig.is_universal(Tag::BitString) {
@@ -60,7 +75,7 @@ pub fn extensions<'a>(seq_content: &'a [u8], notes: &mut Vec<String>) -> Vec<X50
             return Vec::new();
         }
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         match X509Extension::from_der(item.raw) {
             Ok((_, ext)) => out.push(ext),
@@ -135,6 +150,32 @@ pub fn version(el: &Element<'_>) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The frame's parts are read one by one; what is said of a frame that is not three parts is what reading the
+    /// whole list says: a malformed part wherever it is, else the count.
+    #[test]
+    fn a_frame_is_three_parts_and_a_malformed_one_anywhere_is_said() {
+        let frame = |parts: &[Vec<u8>]| der::tlv(0x30, &parts.concat());
+        let seq = der::tlv(0x30, &der::tlv(0x02, &[1]));
+        let alg = der::tlv(0x30, &der::tlv(0x06, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]));
+        let sig = der::tlv(0x03, &[0, 1, 2]);
+        let whole = frame(&[seq.clone(), alg.clone(), sig.clone()]);
+        let read = signed_frame(&whole).unwrap();
+        assert_eq!((read.signature, read.used), (&[1u8, 2][..], whole.len()));
+        assert_eq!(&whole[read.to_be_signed_range], &seq[..]);
+        let short = frame(&[seq.clone(), alg.clone()]);
+        assert_eq!(signed_frame(&short).err().unwrap(), "not the three parts of a signed structure");
+        let four = frame(&[seq.clone(), alg.clone(), sig.clone(), sig.clone()]);
+        assert_eq!(signed_frame(&four).err().unwrap(), "not the three parts of a signed structure");
+        // a fifth part that claims more bytes than there are: the truncation is said, not the count
+        let cut = vec![0x04, 0x05, 0x00];
+        let five = frame(&[seq.clone(), alg.clone(), sig.clone(), sig.clone(), cut.clone()]);
+        let listed = der::children(&five[2..]).err().unwrap().to_string();
+        assert_eq!(signed_frame(&five).err().unwrap(), listed);
+        assert!(listed.contains("truncated"), "{listed}");
+        let third = frame(&[seq, alg, cut]);
+        assert!(signed_frame(&third).err().unwrap().contains("truncated"));
+    }
 
     #[test]
     fn lenient_times_cover_what_openssl_accepts() {

@@ -2,6 +2,7 @@
 //! constraints) and the rest, listed with their criticality. Built from the extension list itself, never from
 //! x509-parser's map, so a duplicated extension is reported instead of making the whole certificate unreadable.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
@@ -230,10 +231,11 @@ pub enum Eku {
 }
 
 impl Eku {
-    pub fn from_oid(oid: String) -> Eku {
+    /// A named purpose, else the OID kept (an owned copy made only then: most are named).
+    pub fn from_oid(oid: Cow<'_, str>) -> Eku {
         match KeyPurpose::from_oid(&oid) {
             Some(p) => Eku::Named(p),
-            None => Eku::Unnamed(oid),
+            None => Eku::Unnamed(oid.into_owned()),
         }
     }
 
@@ -286,7 +288,8 @@ pub struct BasicConstraints {
 /// An extension as listed: what it is and whether it is marked critical.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExtensionInfo {
-    pub oid: String,
+    /// Borrowed from a static table for the usual extensions (see [`oids::dotted`]).
+    pub oid: Cow<'static, str>,
     pub name: Option<&'static str>,
     pub critical: bool,
 }
@@ -313,19 +316,18 @@ pub struct Extensions {
 
 impl Extensions {
     pub fn from_x509(list: &[X509Extension<'_>]) -> Extensions {
-        let mut ext = Extensions::default();
-        let mut seen: Vec<String> = Vec::new();
+        let mut ext = Extensions { all: Vec::with_capacity(list.len()), ..Extensions::default() };
         for e in list {
-            let oid = oids::dotted(&e.oid).into_owned();
+            let oid = oids::dotted(&e.oid);
             let name = oids::extension_name(&oid);
-            let label = name.map(str::to_string).unwrap_or_else(|| oid.clone());
-            if seen.contains(&oid) {
+            let label = name.unwrap_or(oid.as_ref());
+            // every extension read so far is listed in `all`, a repeated one too
+            let repeated = ext.all.iter().any(|seen| seen.oid == oid);
+            ext.all.push(ExtensionInfo { oid: oid.clone(), name, critical: e.critical });
+            if repeated {
                 ext.notes.push(format!("extension {label} appears more than once (the first is used)"));
-                ext.all.push(ExtensionInfo { oid, name, critical: e.critical });
                 continue;
             }
-            seen.push(oid.clone());
-            ext.all.push(ExtensionInfo { oid: oid.clone(), name, critical: e.critical });
             match e.parsed_extension() {
                 ParsedExtension::SubjectAlternativeName(san) => {
                     let entries = san.general_names.iter().map(|g| san_entry(g, &mut ext.notes)).collect();
@@ -384,13 +386,13 @@ fn eku_purposes(raw: &[u8], eku: &x509_parser::extensions::ExtendedKeyUsage<'_>)
         let mut out = Vec::new();
         while !rest.is_empty() {
             let (r, oid) = Oid::from_der(rest).ok()?;
-            out.push(oids::dotted(&oid).into_owned());
+            out.push(oids::dotted(&oid));
             rest = r;
         }
         Some(out)
     });
     let oids_in_order = reread.unwrap_or_else(|| {
-        let mut v: Vec<String> = Vec::new();
+        let mut v: Vec<Cow<'static, str>> = Vec::new();
         let flags = [
             (eku.any, "2.5.29.37.0"),
             (eku.server_auth, "1.3.6.1.5.5.7.3.1"),
@@ -400,8 +402,8 @@ fn eku_purposes(raw: &[u8], eku: &x509_parser::extensions::ExtendedKeyUsage<'_>)
             (eku.time_stamping, "1.3.6.1.5.5.7.3.8"),
             (eku.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
         ];
-        v.extend(flags.iter().filter(|(set, _)| *set).map(|(_, o)| o.to_string()));
-        v.extend(eku.other.iter().map(|o| o.to_id_string()));
+        v.extend(flags.iter().filter(|(set, _)| *set).map(|(_, o)| Cow::Borrowed(*o)));
+        v.extend(eku.other.iter().map(|o| Cow::Owned(o.to_id_string())));
         v
     });
     oids_in_order.into_iter().map(Eku::from_oid).collect()
@@ -478,8 +480,8 @@ mod tests {
         for p in KeyPurpose::ALL {
             assert_eq!(KeyPurpose::from_oid(p.oid()), Some(p));
         }
-        assert_eq!(Eku::from_oid("1.3.6.1.5.5.7.3.5".into()).name(), "ipsecEndSystem");
-        assert_eq!(Eku::from_oid("1.2.3.4".into()), Eku::Unnamed("1.2.3.4".into()));
+        assert_eq!(Eku::from_oid(Cow::Borrowed("1.3.6.1.5.5.7.3.5")).name(), "ipsecEndSystem");
+        assert_eq!(Eku::from_oid(Cow::Borrowed("1.2.3.4")), Eku::Unnamed("1.2.3.4".into()));
         let eku = ExtendedKeyUsage { critical: false, purposes: vec![Eku::Named(KeyPurpose::AnyExtendedKeyUsage)] };
         assert!(eku.has(KeyPurpose::ServerAuth) && !eku.lists(KeyPurpose::ServerAuth));
         assert!(eku.covers(&Eku::Unnamed("1.2.3.4".into())));

@@ -18,7 +18,7 @@ pub(super) fn judge(cert: &Certificate) -> Finding {
             "only Key Usage and Basic Constraints are critical, if anything",
         );
     }
-    let names: Vec<&str> = odd.iter().map(|e| e.name.unwrap_or(e.oid.as_str())).collect();
+    let names: Vec<&str> = odd.iter().map(|e| e.name.unwrap_or(e.oid.as_ref())).collect();
     Finding::warn(CheckId::CriticalExtension, format!("critical extensions other than Key Usage and Basic Constraints: {}", names.join(", ")))
         .cause("the CA's template marks these extensions critical")
         .remedy("CUCM's guide: other critical extensions break UCCX <-> CUCM connections; ask the CA to mark only Key Usage and Basic Constraints critical")

@@ -41,9 +41,12 @@ impl SanDiff {
 /// What the check compares of a list of SANs: two lists give the same digest exactly when [`SanDiff::between`] them
 /// is empty (a batch keeps the digest, not the list; see [`super::facts`]).
 pub(super) fn digest(entries: &[SanEntry]) -> super::facts::Digest {
-    let keys: BTreeSet<SanEntry> = entries.iter().map(SanEntry::comparison_key).collect();
+    // the set's members in its order, as a `BTreeSet` would hold them, without its nodes
+    let mut keys: Vec<SanEntry> = entries.iter().map(SanEntry::comparison_key).collect();
+    keys.sort_unstable();
+    keys.dedup();
     let mut digest = super::facts::Digester::new();
-    std::hash::Hash::hash(&keys.into_iter().collect::<Vec<_>>(), &mut digest);
+    std::hash::Hash::hash(&keys, &mut digest);
     digest.finish128()
 }
 

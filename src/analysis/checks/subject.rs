@@ -64,7 +64,7 @@ pub(super) fn digest(dn: &DistinguishedName) -> super::facts::Digest {
     fields.dedup();
     let mut digest = super::facts::Digester::new();
     // the field's values joined as the table shows them, then made canonical, in two buffers kept across fields
-    let (mut joined, mut canonical) = (String::new(), String::new());
+    let (mut joined, mut canonical) = (String::with_capacity(128), String::with_capacity(128));
     for field in fields {
         joined.clear();
         push_values(dn, field, &mut joined);

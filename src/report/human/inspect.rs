@@ -171,7 +171,7 @@ fn extension_fields(out: &mut dyn Write, indent: usize, e: &Extensions) -> io::R
         .all
         .iter()
         .filter(|x| {
-            !matches!(x.oid.as_str(), "2.5.29.17" | "2.5.29.15" | "2.5.29.37" | "2.5.29.19" | "2.5.29.14" | "2.5.29.35")
+            !matches!(x.oid.as_ref(), "2.5.29.17" | "2.5.29.15" | "2.5.29.37" | "2.5.29.19" | "2.5.29.14" | "2.5.29.35")
         })
         .map(|x| format!("{}{}", x.name.unwrap_or(&x.oid), if x.critical { " (critical)" } else { "" }))
         .collect();
