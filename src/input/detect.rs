@@ -10,6 +10,8 @@ use super::archive::Archive;
 use super::pem_text;
 use super::unicode::{ByteOrderMark, Utf16Reader};
 use super::{Decoded, InputError, Located, Object, ObjectError, Remark, Unread, key, pkcs7, zipped};
+use crate::model::asn1::SignedFrame;
+use crate::model::certificate::CertificateError;
 use crate::model::der::{self, DerProblem, Element};
 use crate::model::{Certificate, Csr};
 use crate::model::{KeyFormat, Origin};
@@ -252,13 +254,22 @@ fn classify(der: &[u8]) -> (Result<Object, ObjectError>, usize) {
 fn classify_sequence(raw: &[u8], kids: &[Element<'_>]) -> Result<Object, ObjectError> {
     let is = |i: usize, tag: Tag| kids.get(i).is_some_and(|k| k.is_universal(tag));
     // Signed structures: certificate, CSR, CRL (SEQUENCE { tbs, algorithm, signature BIT STRING }).
-    if kids.len() == 3 && is(0, Tag::Sequence) && is(1, Tag::Sequence) && is(2, Tag::BitString) {
-        return match signed_kind(&kids[0]) {
-            SignedKind::Certificate => Certificate::from_der(raw)
-                .map(|(c, _)| Object::Certificate(Box::new(c)))
+    if let [tbs, alg, sig] = kids
+        && tbs.is_universal(Tag::Sequence)
+        && alg.is_universal(Tag::Sequence)
+        && sig.is_universal(Tag::BitString)
+    {
+        // the parts and the signed part's fields, read here to tell what it is, are what the model reads next
+        let (kind, fields) = signed_kind(tbs);
+        let frame = || SignedFrame::from_parts(raw, raw.len(), tbs, alg, sig).map_err(CertificateError);
+        return match kind {
+            SignedKind::Certificate => frame()
+                .and_then(|frame| Certificate::from_frame(raw, frame, &fields))
+                .map(|c| Object::Certificate(Box::new(c)))
                 .map_err(|e| ObjectError::Malformed { what: "certificate".into(), detail: e.0 }),
-            SignedKind::Csr => Csr::from_der(raw)
-                .map(|(c, _)| Object::Csr(Box::new(c)))
+            SignedKind::Csr => frame()
+                .and_then(|frame| Csr::from_frame(raw, frame, &fields))
+                .map(|c| Object::Csr(Box::new(c)))
                 .map_err(|e| ObjectError::Malformed { what: "certificate signing request".into(), detail: e.0 }),
             SignedKind::Crl => Err(crl_refusal()),
             SignedKind::Unknown => {
@@ -317,9 +328,15 @@ enum SignedKind {
     Unknown,
 }
 
-/// Tells a certificate, a CSR and a CRL apart by the first fields of the signed part.
-fn signed_kind(tbs: &Element<'_>) -> SignedKind {
-    let Ok(fields) = der::children(tbs.content()) else { return SignedKind::Unknown };
+/// Tells a certificate, a CSR and a CRL apart by the first fields of the signed part; returns them too (none when
+/// they cannot be read: then it is not a certificate or CSR).
+fn signed_kind<'a>(tbs: &Element<'a>) -> (SignedKind, Vec<Element<'a>>) {
+    let Ok(fields) = der::children(tbs.content()) else { return (SignedKind::Unknown, Vec::new()) };
+    let kind = kind_of_fields(&fields);
+    (kind, fields)
+}
+
+fn kind_of_fields(fields: &[Element<'_>]) -> SignedKind {
     let is = |i: usize, tag: Tag| fields.get(i).is_some_and(|f| f.is_universal(tag));
     let first_child_is_oid = |i: usize| {
         fields.get(i).and_then(|f| der::read_element(f.content()).ok()).is_some_and(|(el, _)| el.is_universal(Tag::Oid))

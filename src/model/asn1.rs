@@ -50,16 +50,34 @@ pub fn signed_frame(input: &[u8]) -> Result<SignedFrame<'_>, String> {
         }
         return Err("not the three parts of a signed structure".into());
     };
-    if !tbs.is_universal(Tag::Sequence) || !sig.is_universal(Tag::BitString) {
-        return Err("not the three parts of a signed structure".into());
+    SignedFrame::from_parts(input, used, &tbs, &alg, &sig)
+}
+
+impl<'a> SignedFrame<'a> {
+    /// The frame from its three parts, read already (`input` starts where the signed structure does, which
+    /// occupies `used` bytes of it): for the reader that read them to tell what the object is.
+    pub fn from_parts(
+        input: &'a [u8],
+        used: usize,
+        tbs: &Element<'a>,
+        alg: &Element<'a>,
+        sig: &Element<'a>,
+    ) -> Result<SignedFrame<'a>, String> {
+        if !tbs.is_universal(Tag::Sequence) || !sig.is_universal(Tag::BitString) {
+            return Err("not the three parts of a signed structure".into());
+        }
+        let algorithm = algorithm_identifier(alg).map_err(|e| format!("signature algorithm: {e}"))?;
+        let signature = sig.content().split_first().map(|(_, s)| s).unwrap_or_default();
+        // where each part lies in `input` (parts read from elsewhere are refused, not mislocated)
+        let within = |part: &[u8]| {
+            let at = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+            (at + part.len() <= input.len()).then_some(at..at + part.len())
+        };
+        let outside = || "the parts are not inside the structure".to_string();
+        let to_be_signed_range = within(tbs.raw).ok_or_else(outside)?;
+        let signature_range = within(signature).ok_or_else(outside)?;
+        Ok(SignedFrame { to_be_signed_range, to_be_signed: tbs.clone(), algorithm, signature, signature_range, used })
     }
-    let algorithm = algorithm_identifier(&alg).map_err(|e| format!("signature algorithm: {e}"))?;
-    let signature = sig.content().split_first().map(|(_, s)| s).unwrap_or_default();
-    let start = tbs.raw.as_ptr() as usize - input.as_ptr() as usize;
-    let to_be_signed_range = start..start + tbs.raw.len();
-    let at = signature.as_ptr() as usize - input.as_ptr() as usize;
-    let signature_range = at..at + signature.len();
-    Ok(SignedFrame { to_be_signed_range, to_be_signed: tbs, algorithm, signature, signature_range, used })
 }
 
 pub fn algorithm_identifier<'a>(el: &Element<'a>) -> Result<AlgorithmIdentifier<'a>, String> {
@@ -175,6 +193,13 @@ mod tests {
         assert!(listed.contains("truncated"), "{listed}");
         let third = frame(&[seq, alg, cut]);
         assert!(signed_frame(&third).err().unwrap().contains("truncated"));
+        // parts handed over by a reader that read them: located in the input they came from, refused from elsewhere
+        let parts = der::children(&whole[2..]).unwrap();
+        let handed = SignedFrame::from_parts(&whole, whole.len(), &parts[0], &parts[1], &parts[2]).unwrap();
+        assert_eq!(handed.to_be_signed_range, signed_frame(&whole).unwrap().to_be_signed_range);
+        let elsewhere = whole.clone();
+        let refused = SignedFrame::from_parts(&elsewhere, elsewhere.len(), &parts[0], &parts[1], &parts[2]);
+        assert_eq!(refused.err().unwrap(), "the parts are not inside the structure");
     }
 
     #[test]

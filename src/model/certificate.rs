@@ -53,6 +53,17 @@ impl Certificate {
     pub fn from_der(input: &[u8]) -> Result<(Certificate, usize), CertificateError> {
         let frame = asn1::signed_frame(input).map_err(CertificateError)?;
         let fields = der::children(frame.to_be_signed.content()).map_err(|e| fail("tbsCertificate", e))?;
+        let used = frame.used;
+        Ok((Certificate::from_frame(input, frame, &fields)?, input.len() - used))
+    }
+
+    /// A certificate from its frame and the fields of its signed part, read already (by the reader that read them
+    /// to tell a certificate from a CSR): the rest of [`Certificate::from_der`].
+    pub fn from_frame(
+        input: &[u8],
+        frame: asn1::SignedFrame<'_>,
+        fields: &[der::Element<'_>],
+    ) -> Result<Certificate, CertificateError> {
         let mut fields = fields.iter().peekable();
         let mut notes = Vec::new();
         let version = match fields.peek() {
@@ -133,7 +144,7 @@ impl Certificate {
             },
             notes,
         };
-        Ok((cert, input.len() - frame.used))
+        Ok(cert)
     }
 
     /// The host name a certificate is for, as people say it: the CN, else the first DNS SAN.

@@ -54,7 +54,19 @@ impl Csr {
     pub fn from_der(input: &[u8]) -> Result<(Csr, usize), CertificateError> {
         let frame = asn1::signed_frame(input).map_err(CertificateError)?;
         let fields = der::children(frame.to_be_signed.content()).map_err(|e| fail("certificationRequestInfo", e))?;
-        let [version, subject_el, spki_el, rest @ ..] = fields.as_slice() else {
+        let used = frame.used;
+        Ok((Csr::from_frame(input, frame, &fields)?, input.len() - used))
+    }
+
+    /// A CSR from its frame and the fields of its signed part, read already (see [`Certificate::from_frame`]).
+    ///
+    /// [`Certificate::from_frame`]: crate::model::Certificate::from_frame
+    pub fn from_frame(
+        input: &[u8],
+        frame: asn1::SignedFrame<'_>,
+        fields: &[der::Element<'_>],
+    ) -> Result<Csr, CertificateError> {
+        let [version, subject_el, spki_el, rest @ ..] = fields else {
             return Err(fail("certificationRequestInfo", "fewer than three fields"));
         };
         if !version.is_universal(Tag::Integer) {
@@ -91,7 +103,7 @@ impl Csr {
             },
             notes,
         };
-        Ok((csr, input.len() - frame.used))
+        Ok(csr)
     }
 
     /// MD5, SHA-1 and SHA-256 of the DER (computed on demand).

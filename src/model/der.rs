@@ -5,6 +5,7 @@
 use x509_parser::asn1_rs::{Any, Class, FromBer, Length, Tag};
 
 /// One element read from a buffer: its parsed form and the exact bytes it occupied (header included).
+#[derive(Clone)]
 pub struct Element<'a> {
     pub any: Any<'a>,
     pub raw: &'a [u8],
