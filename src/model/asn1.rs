@@ -66,6 +66,9 @@ impl<'a> SignedFrame<'a> {
         if !tbs.is_universal(Tag::Sequence) || !sig.is_universal(Tag::BitString) {
             return Err("not the three parts of a signed structure".into());
         }
+        if used > input.len() {
+            return Err("the structure is longer than its input".into());
+        }
         let algorithm = algorithm_identifier(alg).map_err(|e| format!("signature algorithm: {e}"))?;
         let signature = sig.content().split_first().map(|(_, s)| s).unwrap_or_default();
         // where each part lies in `input` (parts read from elsewhere are refused, not mislocated)
@@ -200,6 +203,8 @@ mod tests {
         let elsewhere = whole.clone();
         let refused = SignedFrame::from_parts(&elsewhere, elsewhere.len(), &parts[0], &parts[1], &parts[2]);
         assert_eq!(refused.err().unwrap(), "the parts are not inside the structure");
+        let longer = SignedFrame::from_parts(&whole, whole.len() + 1, &parts[0], &parts[1], &parts[2]);
+        assert_eq!(longer.err().unwrap(), "the structure is longer than its input");
     }
 
     #[test]

@@ -58,7 +58,8 @@ impl Certificate {
     }
 
     /// A certificate from its frame and the fields of its signed part, read already (by the reader that read them
-    /// to tell a certificate from a CSR): the rest of [`Certificate::from_der`].
+    /// to tell a certificate from a CSR): the rest of [`Certificate::from_der`]. `input` starts where the
+    /// certificate does, as it did for [`asn1::SignedFrame::from_parts`].
     pub fn from_frame(
         input: &[u8],
         frame: asn1::SignedFrame<'_>,
@@ -125,7 +126,8 @@ impl Certificate {
         {
             notes.push("the validity period ends before it starts".into());
         }
-        let der = &input[..frame.used];
+        let der =
+            input.get(..frame.used).ok_or_else(|| CertificateError("the frame is longer than the input".into()))?;
         let cert = Certificate {
             der: der.to_vec(),
             version,

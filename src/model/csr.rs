@@ -88,7 +88,8 @@ impl Csr {
         let requested = Extensions::from_x509(&requested);
         notes.extend(requested.notes.iter().cloned());
         let signature_algorithm = SignatureAlgorithm::from_x509(&frame.algorithm);
-        let der = &input[..frame.used];
+        let der =
+            input.get(..frame.used).ok_or_else(|| CertificateError("the frame is longer than the input".into()))?;
         let csr = Csr {
             der: der.to_vec(),
             subject,
