@@ -264,11 +264,11 @@ fn classify_sequence(raw: &[u8], kids: &[Element<'_>]) -> Result<Object, ObjectE
         let frame = || SignedFrame::from_parts(raw, raw.len(), tbs, alg, sig).map_err(CertificateError);
         return match kind {
             SignedKind::Certificate => frame()
-                .and_then(|frame| Certificate::from_frame(raw, frame, &fields))
+                .and_then(|frame| Certificate::from_frame(frame, &fields))
                 .map(|c| Object::Certificate(Box::new(c)))
                 .map_err(|e| ObjectError::Malformed { what: "certificate".into(), detail: e.0 }),
             SignedKind::Csr => frame()
-                .and_then(|frame| Csr::from_frame(raw, frame, &fields))
+                .and_then(|frame| Csr::from_frame(frame, &fields))
                 .map(|c| Object::Csr(Box::new(c)))
                 .map_err(|e| ObjectError::Malformed { what: "certificate signing request".into(), detail: e.0 }),
             SignedKind::Crl => Err(crl_refusal()),

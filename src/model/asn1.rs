@@ -23,6 +23,8 @@ pub struct SignedFrame<'a> {
     pub signature_range: std::ops::Range<usize>,
     /// Bytes of the input the whole structure occupied.
     pub used: usize,
+    /// The whole structure's DER (the first `used` bytes of the input; the ranges above lie in it).
+    pub der: &'a [u8],
 }
 
 pub fn signed_frame(input: &[u8]) -> Result<SignedFrame<'_>, String> {
@@ -66,9 +68,9 @@ impl<'a> SignedFrame<'a> {
         if !tbs.is_universal(Tag::Sequence) || !sig.is_universal(Tag::BitString) {
             return Err("not the three parts of a signed structure".into());
         }
-        if used > input.len() {
+        let Some(der) = input.get(..used) else {
             return Err("the structure is longer than its input".into());
-        }
+        };
         let algorithm = algorithm_identifier(alg).map_err(|e| format!("signature algorithm: {e}"))?;
         let signature = sig.content().split_first().map(|(_, s)| s).unwrap_or_default();
         // where each part lies in `input` (parts read from elsewhere are refused, not mislocated)
@@ -79,7 +81,15 @@ impl<'a> SignedFrame<'a> {
         let outside = || "the parts are not inside the structure".to_string();
         let to_be_signed_range = within(tbs.raw).ok_or_else(outside)?;
         let signature_range = within(signature).ok_or_else(outside)?;
-        Ok(SignedFrame { to_be_signed_range, to_be_signed: tbs.clone(), algorithm, signature, signature_range, used })
+        Ok(SignedFrame {
+            to_be_signed_range,
+            to_be_signed: tbs.clone(),
+            algorithm,
+            signature,
+            signature_range,
+            used,
+            der,
+        })
     }
 }
 

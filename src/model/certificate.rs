@@ -54,14 +54,12 @@ impl Certificate {
         let frame = asn1::signed_frame(input).map_err(CertificateError)?;
         let fields = der::children(frame.to_be_signed.content()).map_err(|e| fail("tbsCertificate", e))?;
         let used = frame.used;
-        Ok((Certificate::from_frame(input, frame, &fields)?, input.len() - used))
+        Ok((Certificate::from_frame(frame, &fields)?, input.len() - used))
     }
 
     /// A certificate from its frame and the fields of its signed part, read already (by the reader that read them
-    /// to tell a certificate from a CSR): the rest of [`Certificate::from_der`]. `input` starts where the
-    /// certificate does, as it did for [`asn1::SignedFrame::from_parts`].
+    /// to tell a certificate from a CSR): the rest of [`Certificate::from_der`].
     pub fn from_frame(
-        input: &[u8],
         frame: asn1::SignedFrame<'_>,
         fields: &[der::Element<'_>],
     ) -> Result<Certificate, CertificateError> {
@@ -126,10 +124,8 @@ impl Certificate {
         {
             notes.push("the validity period ends before it starts".into());
         }
-        let der =
-            input.get(..frame.used).ok_or_else(|| CertificateError("the frame is longer than the input".into()))?;
         let cert = Certificate {
-            der: der.to_vec(),
+            der: frame.der.to_vec(),
             version,
             serial: der::trim_leading_zeros(serial_el.content()).to_vec(),
             subject,

@@ -55,17 +55,13 @@ impl Csr {
         let frame = asn1::signed_frame(input).map_err(CertificateError)?;
         let fields = der::children(frame.to_be_signed.content()).map_err(|e| fail("certificationRequestInfo", e))?;
         let used = frame.used;
-        Ok((Csr::from_frame(input, frame, &fields)?, input.len() - used))
+        Ok((Csr::from_frame(frame, &fields)?, input.len() - used))
     }
 
     /// A CSR from its frame and the fields of its signed part, read already (see [`Certificate::from_frame`]).
     ///
     /// [`Certificate::from_frame`]: crate::model::Certificate::from_frame
-    pub fn from_frame(
-        input: &[u8],
-        frame: asn1::SignedFrame<'_>,
-        fields: &[der::Element<'_>],
-    ) -> Result<Csr, CertificateError> {
+    pub fn from_frame(frame: asn1::SignedFrame<'_>, fields: &[der::Element<'_>]) -> Result<Csr, CertificateError> {
         let [version, subject_el, spki_el, rest @ ..] = fields else {
             return Err(fail("certificationRequestInfo", "fewer than three fields"));
         };
@@ -88,10 +84,8 @@ impl Csr {
         let requested = Extensions::from_x509(&requested);
         notes.extend(requested.notes.iter().cloned());
         let signature_algorithm = SignatureAlgorithm::from_x509(&frame.algorithm);
-        let der =
-            input.get(..frame.used).ok_or_else(|| CertificateError("the frame is longer than the input".into()))?;
         let csr = Csr {
-            der: der.to_vec(),
+            der: frame.der.to_vec(),
             subject,
             public_key,
             signature_algorithm: signature_algorithm.clone(),
