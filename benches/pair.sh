@@ -3,8 +3,10 @@
 # what people do instead, timed by hyperfine in one run per N: a Python script using the `cryptography` package
 # (pairing by modulus only, no checks), the floor under ucert (examples/pair_floor.rs: each file read and decoded
 # once by ucert's reader, each CSR's self-signature verified; no pairing, checks, second read or report), the lean
-# floor under any Rust program that verifies CSRs (the same with x509-parser alone instead of ucert's model), and, for N
-# up to 1,000, a loop of the openssl modulus pipeline over the same files (it takes about a minute per 1,000 pairs).
+# floor under any Rust program that verifies CSRs (the same with x509-parser alone instead of ucert's model), the read
+# floor under any program that reads the files at all (each file opened, read and closed, on every core, nothing
+# else), and, for N up to 1,000, a loop of the openssl modulus pipeline over the same files (about a minute per 1,000
+# pairs).
 # Also each program's peak memory (GNU time).
 #   benches/pair.sh [N...]      (needs hyperfine and python3 with cryptography; each set is generated once)
 set -euo pipefail
@@ -29,12 +31,15 @@ for n in "$@"; do
     "$floor" "$dir/csrs" "$dir/certs" >/dev/null
   /usr/bin/time -f "   lean floor:          %e s wall, %U s user, %S s system, %M KiB" \
     "$floor" --lean "$dir/csrs" "$dir/certs" >/dev/null
+  /usr/bin/time -f "   read floor:          %e s wall, %U s user, %S s system, %M KiB" \
+    "$floor" --read "$dir/csrs" "$dir/certs" >/dev/null
   # ucert exits 0 here (every pair matches); -i in case a set holds a mismatch on purpose
   hyperfine --warmup 1 --runs 10 -i --export-markdown "target/bench-pair-$n.md" \
     -n "ucert pair" "$ucert pair --at 2026-06-01T00:00:00Z $dir/csrs $dir/certs" \
     -n "python cryptography" "python3 benches/pair_cryptography.py $dir/csrs $dir/certs" \
     -n "floor (read, decode, verify)" "$floor $dir/csrs $dir/certs" \
-    -n "lean floor (x509-parser, verify)" "$floor --lean $dir/csrs $dir/certs"
+    -n "lean floor (x509-parser, verify)" "$floor --lean $dir/csrs $dir/certs" \
+    -n "read floor (open, read, close)" "$floor --read $dir/csrs $dir/certs"
   if [ "$n" -le 1000 ]; then
     hyperfine --runs 1 --export-markdown "target/bench-pair-$n-openssl.md" \
       -n "openssl loop" "sh benches/openssl-loop.sh $dir"
