@@ -1,8 +1,11 @@
 //! The little ASN.1 this crate walks or writes itself: the outer shape of an unlabelled DER blob, PKCS#7 and key
 //! containers (x509-parser covers certificates and CSRs, not these), and the one structure we re-encode (an
-//! RSA SubjectPublicKeyInfo built from a private key). Reading goes through `asn1-rs`, which bounds nesting depth.
+//! RSA SubjectPublicKeyInfo built from a private key). Reading goes through `asn1-rs`, which bounds nesting depth,
+//! except for the plain headers nearly every element has, read here by hand into the same values ([`read_plain`]).
 
-use x509_parser::asn1_rs::{Any, Class, FromBer, Length, Tag};
+use std::borrow::Cow;
+
+use x509_parser::asn1_rs::{Any, Class, FromBer, Header, Length, Tag};
 
 /// One element read from a buffer: its parsed form and the exact bytes it occupied (header included).
 #[derive(Clone)]
@@ -55,6 +58,9 @@ impl std::fmt::Display for DerProblem {
 
 /// Reads one element (BER, so indefinite lengths in PKCS#7 from Windows are accepted) from the front of `input`.
 pub fn read_element(input: &[u8]) -> Result<(Element<'_>, &[u8]), DerProblem> {
+    if let Some(plain) = read_plain(input) {
+        return Ok(plain);
+    }
     match Any::from_ber(input) {
         Ok((rest, any)) => {
             let used = input.len() - rest.len();
@@ -78,6 +84,42 @@ fn classify(input: &[u8], e: x509_parser::nom::Err<x509_parser::asn1_rs::Error>)
             }
         }
     }
+}
+
+/// The element at the front of `input` when its header is plain: a tag number under 31 in its one identifier byte
+/// and a definite length in at most four bytes, its content all there. That is nearly every element of a
+/// certificate, and asn1-rs reads exactly these headers, in BER as in DER, into the values made here (the same
+/// class, form, tag, length and raw tag byte, the same content and rest; its end-of-contents case gives the same for
+/// a definite length), at several times the cost. None for anything else (a high tag number, an indefinite or a
+/// longer length, a truncated element), which asn1-rs reads and judges.
+pub fn read_plain(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
+    let (&identifier, after) = input.split_first()?;
+    let tag = identifier & 0x1f;
+    if tag == 0x1f {
+        return None;
+    }
+    let (&first_length, after) = after.split_first()?;
+    let (length, after) = if first_length < 0x80 {
+        (usize::from(first_length), after)
+    } else {
+        let count = usize::from(first_length & 0x7f);
+        if !(1..=4).contains(&count) {
+            return None;
+        }
+        let (bytes, after) = after.split_at_checked(count)?;
+        (bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)), after)
+    };
+    let (data, rest) = after.split_at_checked(length)?;
+    let used = input.len() - rest.len();
+    let class = match identifier >> 6 {
+        0 => Class::Universal,
+        1 => Class::Application,
+        2 => Class::ContextSpecific,
+        _ => Class::Private,
+    };
+    let header = Header::new(class, identifier & 0x20 != 0, Tag(u32::from(tag)), Length::Definite(length))
+        .with_raw_tag(Some(Cow::Borrowed(&input[..1])));
+    Some((Element { any: Any::new(header, data), raw: &input[..used] }, rest))
 }
 
 /// The total size (header + content) an element's definite-length header announces, if it can be read.
@@ -185,6 +227,76 @@ pub fn small_uint(el: &Element<'_>) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use x509_parser::asn1_rs::FromDer;
+
+    /// The parts of an element that its readers can tell apart, to compare two readings.
+    fn parts<'a>(element: &Any<'a>, rest: &'a [u8]) -> impl PartialEq + std::fmt::Debug + 'a {
+        let header = &element.header;
+        let raw_tag = header.raw_tag().map(<[u8]>::to_vec);
+        let (data, rest) = ((element.data.as_ptr(), element.data.len()), (rest.as_ptr(), rest.len()));
+        (header.class(), header.constructed(), header.tag(), header.length(), raw_tag, data, rest)
+    }
+
+    #[test]
+    fn a_plain_header_reads_as_asn1_rs_reads_it_in_ber_and_in_der() {
+        // every identifier byte, before lengths of every form (short, long in one to five bytes, minimal or not,
+        // indefinite, reserved), each with as much content as it says, a byte less and a byte more
+        let lengths: [&[u8]; 13] = [
+            &[0x00],
+            &[0x05],
+            &[0x7f],
+            &[0x81, 0x00],
+            &[0x81, 0x05],
+            &[0x81, 0x80],
+            &[0x82, 0x00, 0x05],
+            &[0x82, 0x01, 0x00],
+            &[0x83, 0x00, 0x01, 0x00],
+            &[0x84, 0x00, 0x00, 0x01, 0x01],
+            &[0x85, 0x00, 0x00, 0x00, 0x00, 0x05],
+            &[0x80],
+            &[0xff],
+        ];
+        let (mut plain, mut compared) = (0, 0);
+        for identifier in 0..=255u8 {
+            for length in lengths {
+                let declared = declared_length(&[&[identifier][..], length].concat()).unwrap_or(2);
+                for size in [declared.saturating_sub(1), declared, declared + 1] {
+                    let mut input = vec![identifier];
+                    input.extend_from_slice(length);
+                    // content that is itself an element, so that a constructed one reads either way
+                    input.resize(size.max(input.len()), 0x05);
+                    let Some((element, rest)) = read_plain(&input) else { continue };
+                    plain += 1;
+                    assert_eq!(element.raw, &input[..input.len() - rest.len()]);
+                    let ber = Any::from_ber(&input).expect("asn1-rs reads a plain element in BER");
+                    assert_eq!(parts(&element.any, rest), parts(&ber.1, ber.0), "BER {input:02x?}");
+                    if let Ok(der) = Any::from_der(&input) {
+                        compared += 1;
+                        assert_eq!(parts(&element.any, rest), parts(&der.1, der.0), "DER {input:02x?}");
+                    }
+                }
+            }
+        }
+        assert!(plain > 5_000 && compared == plain, "{plain} plain, {compared} compared in DER");
+    }
+
+    #[test]
+    fn what_is_not_plain_is_left_to_asn1_rs() {
+        for input in [
+            &[0x1f, 0x21, 0x01, 0x00][..],                     // a tag number in a second byte
+            &[0x30, 0x80, 0x05, 0x00, 0x00, 0x00],             // an indefinite length
+            &[0x04, 0x85, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00], // a length in five bytes
+            &[0x04, 0x03, 0x00],                               // cut short
+            &[0x04],
+            &[],
+        ] {
+            assert!(read_plain(input).is_none(), "{input:02x?}");
+        }
+        // read_element still reads what asn1-rs reads
+        assert!(read_element(&[0x30, 0x80, 0x05, 0x00, 0x00, 0x00]).is_ok());
+        assert!(matches!(read_element(&[0x04, 0x03, 0x00]), Err(DerProblem::Truncated { .. })));
+    }
 
     #[test]
     fn long_lengths_are_encoded_in_minimal_bytes() {
