@@ -4,7 +4,7 @@ use crate::untrusted::Untrusted;
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::Tag;
 use x509_parser::prelude::FromDer;
-use x509_parser::x509::{SubjectPublicKeyInfo, X509Name};
+use x509_parser::x509::SubjectPublicKeyInfo;
 
 use super::asn1;
 use super::extensions::Extensions;
@@ -83,7 +83,7 @@ impl Certificate {
         }
         let inner_alg = asn1::algorithm_identifier(next("signature algorithm")?).map_err(|e| fail("signature", e))?;
         let issuer_el = next("issuer")?;
-        let issuer = X509Name::from_der(issuer_el.raw).map_err(|e| fail("issuer", format!("{e:?}")))?.1;
+        let issuer = DistinguishedName::from_der(issuer_el.raw).map_err(|e| fail("issuer", e))?;
         let validity = next("validity")?;
         let times = der::children(validity.content()).map_err(|e| fail("validity", e))?;
         let [not_before, not_after] = [0, 1].map(|i| match times.get(i).map(asn1::time) {
@@ -98,7 +98,7 @@ impl Certificate {
             }
         });
         let subject_el = next("subject")?;
-        let subject = X509Name::from_der(subject_el.raw).map_err(|e| fail("subject", format!("{e:?}")))?.1;
+        let subject = DistinguishedName::from_der(subject_el.raw).map_err(|e| fail("subject", e))?;
         let spki_el = next("public key")?;
         let spki = SubjectPublicKeyInfo::from_der(spki_el.raw).map_err(|e| fail("public key", format!("{e:?}")))?.1;
         let mut extension_list = Vec::new();
@@ -108,8 +108,6 @@ impl Certificate {
                 extension_list = asn1::extensions(seq.content(), &mut notes);
             }
         }
-        let subject = DistinguishedName::from_x509(&subject);
-        let issuer = DistinguishedName::from_x509(&issuer);
         let public_key = PublicKey::from_spki(&spki).map_err(|e| fail("public key", e))?;
         let extensions = Extensions::from_x509(&extension_list);
         let signature_algorithm = SignatureAlgorithm::from_x509(&frame.algorithm);

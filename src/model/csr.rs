@@ -4,7 +4,7 @@ use crate::untrusted::Untrusted;
 use x509_parser::asn1_rs::Tag;
 use x509_parser::extensions::X509Extension;
 use x509_parser::prelude::FromDer;
-use x509_parser::x509::{SubjectPublicKeyInfo, X509Name};
+use x509_parser::x509::SubjectPublicKeyInfo;
 
 use super::asn1;
 use super::certificate::CertificateError;
@@ -68,9 +68,8 @@ impl Csr {
         if !version.is_universal(Tag::Integer) {
             return Err(fail("version", "not an INTEGER"));
         }
-        let subject = X509Name::from_der(subject_el.raw).map_err(|e| fail("subject", format!("{e:?}")))?.1;
+        let subject = DistinguishedName::from_der(subject_el.raw).map_err(|e| fail("subject", e))?;
         let spki = SubjectPublicKeyInfo::from_der(spki_el.raw).map_err(|e| fail("public key", format!("{e:?}")))?.1;
-        let subject = DistinguishedName::from_x509(&subject);
         let public_key = PublicKey::from_spki(&spki).map_err(|e| fail("public key", e))?;
         let mut notes: Vec<String> = subject.notes.iter().map(|n| format!("subject {n}")).collect();
         let mut requested: Vec<X509Extension<'_>> = Vec::new();
