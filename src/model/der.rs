@@ -110,7 +110,7 @@ pub fn read_plain(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
         (bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)), after)
     };
     let (data, rest) = after.split_at_checked(length)?;
-    let used = input.len() - rest.len();
+    let (raw, identifier_octet) = (input.get(..input.len() - rest.len())?, input.get(..1)?);
     let class = match identifier >> 6 {
         0 => Class::Universal,
         1 => Class::Application,
@@ -118,8 +118,8 @@ pub fn read_plain(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
         _ => Class::Private,
     };
     let header = Header::new(class, identifier & 0x20 != 0, Tag(u32::from(tag)), Length::Definite(length))
-        .with_raw_tag(Some(Cow::Borrowed(&input[..1])));
-    Some((Element { any: Any::new(header, data), raw: &input[..used] }, rest))
+        .with_raw_tag(Some(Cow::Borrowed(identifier_octet)));
+    Some((Element { any: Any::new(header, data), raw }, rest))
 }
 
 /// The total size (header + content) an element's definite-length header announces, if it can be read.

@@ -47,7 +47,7 @@ impl DistinguishedName {
     /// non-empty SETs of SEQUENCEs of an OBJECT IDENTIFIER and a value, each header plain ([`der::read_plain`], which
     /// reads what asn1-rs reads into the same values) and each element filling its parent to the last byte. None for
     /// anything else, which [`DistinguishedName::from_der`] leaves to `X509Name`: the two readings differ only in
-    /// what they allocate, which `a_well_formed_name_reads_as_x509_parser_reads_it` holds them to.
+    /// what they allocate, which the tests below hold them to.
     fn from_well_formed_der(raw: &[u8]) -> Option<DistinguishedName> {
         /// The element at the front of `bytes` when its identifier octet is `identifier`, and what follows it.
         fn element(bytes: &[u8], identifier: u8) -> Option<(der::Element<'_>, &[u8])> {
