@@ -66,6 +66,8 @@ printf '\x002601010000+1\xc3\xa92' >seeds/text/regression-non-ascii-zone
 printf '\x0120161231235960Z' >seeds/text/leap-second
 printf '\x18cucm\x1b]0;pwned\x07\xc2\x9b2J\xe2\x80\xae\r\n' >seeds/text/hostile-utf8
 printf '\x3c\x00\x41\x20\x2e' >seeds/text/bmp-rlo
+# text: a name of two RDNs, the second multi-valued (CN = cucm, then O = Ex. + OU = an escape sequence)
+printf '\x0c\x30\x2a\x31\x0d\x30\x0b\x06\x03\x55\x04\x03\x0c\x04cucm\x31\x19\x30\x0a\x06\x03\x55\x04\x0a\x13\x03Ex.\x30\x0b\x06\x03\x55\x04\x0b\x0c\x04\x1b[0m' >seeds/text/name
 # chain: a repeat byte, then a bundle
 for p in "$f"/chain/*.pem "$f"/chain/*.p7b "$f"/forms/certnew.p7b "$f"/hostile/evil-ca.pem; do
   { printf '\x01'; cat "$p"; } >"seeds/chain/$(basename "$p")"

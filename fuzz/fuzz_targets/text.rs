@@ -1,18 +1,35 @@
 //! Outside text on its way to a terminal: arbitrary bytes as an ASN.1 time (the first byte picks UTCTime or
 //! GeneralizedTime, the rest is the content) and as a directory string of any string type; arbitrary text through
 //! the one escaping function and arbitrary bytes through the terminal sink. Nothing may panic, and what the sink
-//! writes may hold no control or bidi character but its own line ends.
+//! writes may hold no control or bidi character but its own line ends. The same bytes are also read as a name and as
+//! one DER element, by ucert's own readers and by the x509-parser and asn1-rs readings they stand in for, which
+//! must agree.
 #![no_main]
 
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
+use ucert::model::DistinguishedName;
 use ucert::report::terminal::{Mode, Terminal};
 use ucert::untrusted::{escape, needs_escape};
-use x509_parser::asn1_rs::{Class, Tag};
+use x509_parser::asn1_rs::{Any, Class, FromBer, FromDer, Tag};
+use x509_parser::x509::X509Name;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };
+    // a name: ucert's reading (straight from the DER when it is well formed) is X509Name's, value or error
+    let through_x509_parser =
+        X509Name::from_der(rest).map(|(_, name)| DistinguishedName::from_x509(&name)).map_err(|e| format!("{e:?}"));
+    assert_eq!(DistinguishedName::from_der(rest), through_x509_parser, "a name read two ways");
+    // an element whose header is plain: asn1-rs reads the same header, content and rest
+    if let Some((element, after)) = ucert::model::der::read_plain(rest) {
+        let (their_rest, theirs) = Any::from_ber(rest).expect("asn1-rs reads a plain element");
+        let header = |a: &Any| (a.header.class(), a.header.constructed(), a.header.tag(), a.header.length());
+        assert_eq!(header(&element.any), header(&theirs));
+        assert_eq!(element.any.header.raw_tag(), theirs.header.raw_tag());
+        assert_eq!((element.any.data.as_ptr(), element.any.data.len()), (theirs.data.as_ptr(), theirs.data.len()));
+        assert_eq!((after.as_ptr(), after.len()), (their_rest.as_ptr(), their_rest.len()));
+    }
     // a time element: tag, a short or long length, the content
     let tag = if selector & 1 == 0 { 0x17 } else { 0x18 };
     let mut element = vec![tag];
