@@ -93,23 +93,10 @@ fn classify(input: &[u8], e: x509_parser::nom::Err<x509_parser::asn1_rs::Error>)
 /// a definite length), at several times the cost. None for anything else (a high tag number, an indefinite or a
 /// longer length, a truncated element), which asn1-rs reads and judges.
 pub fn read_plain(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
-    let (&identifier, after) = input.split_first()?;
+    let (header_size, length) = definite_header(input, 4)?;
+    let (&identifier, _) = input.split_first()?;
     let tag = identifier & 0x1f;
-    if tag == 0x1f {
-        return None;
-    }
-    let (&first_length, after) = after.split_first()?;
-    let (length, after) = if first_length < 0x80 {
-        (usize::from(first_length), after)
-    } else {
-        let count = usize::from(first_length & 0x7f);
-        if !(1..=4).contains(&count) {
-            return None;
-        }
-        let (bytes, after) = after.split_at_checked(count)?;
-        (bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)), after)
-    };
-    let (data, rest) = after.split_at_checked(length)?;
+    let (data, rest) = input.get(header_size..)?.split_at_checked(length)?;
     let (raw, identifier_octet) = (input.get(..input.len() - rest.len())?, input.get(..1)?);
     let class = match identifier >> 6 {
         0 => Class::Universal,
@@ -124,23 +111,29 @@ pub fn read_plain(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
 
 /// The total size (header + content) an element's definite-length header announces, if it can be read.
 pub fn declared_length(input: &[u8]) -> Option<usize> {
-    let first_len = *input.get(1)?;
-    if input.first()? & 0x1f == 0x1f {
-        return None; // multi-byte tags: not used by the structures we sniff
-    }
-    if first_len < 0x80 {
-        return Some(2 + first_len as usize);
-    }
-    let n = (first_len & 0x7f) as usize;
-    if n == 0 || n > 8 {
+    let (header_size, length) = definite_header(input, 8)?;
+    length.checked_add(header_size)
+}
+
+/// The size of the header at the front of `input` and the content length it announces, when the tag number fits
+/// in its one identifier byte (multi-byte tags are not used by the structures read here) and the length is
+/// definite, in at most `max_length_bytes` bytes after the first.
+fn definite_header(input: &[u8], max_length_bytes: usize) -> Option<(usize, usize)> {
+    let (&identifier, after) = input.split_first()?;
+    let (&first_length, after) = after.split_first()?;
+    if identifier & 0x1f == 0x1f {
         return None;
     }
-    let bytes = input.get(2..2 + n)?;
-    let mut len: usize = 0;
-    for &b in bytes {
-        len = len.checked_mul(256)?.checked_add(b as usize)?;
+    if first_length < 0x80 {
+        return Some((2, usize::from(first_length)));
     }
-    len.checked_add(2 + n)
+    let count = usize::from(first_length & 0x7f);
+    if count == 0 || count > max_length_bytes {
+        return None;
+    }
+    let length =
+        after.get(..count)?.iter().try_fold(0usize, |acc, &b| acc.checked_mul(256)?.checked_add(usize::from(b)))?;
+    Some((2 + count, length))
 }
 
 /// All elements inside a constructed element's content, in order.
