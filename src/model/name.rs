@@ -219,8 +219,7 @@ pub fn decode_string(class: Class, tag: Tag, data: &[u8]) -> (String, Option<Str
         },
         Tag::PrintableString | Tag::Ia5String | Tag::VisibleString | Tag::NumericString => {
             if data.is_ascii() {
-                // ASCII is UTF-8 as it stands: copied whole, not char by char (most values of most names)
-                (String::from_utf8_lossy(data).into_owned(), None)
+                (data.iter().map(|&b| b as char).collect(), None)
             } else {
                 (latin1(data), Some(format!("{} holds non-ASCII bytes", tag_name(tag))))
             }
