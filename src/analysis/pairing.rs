@@ -56,6 +56,15 @@ impl Place {
         self.position.is_some() || self.member.is_some()
     }
 
+    /// As `Display` writes it (escaped), borrowed when that is the path as it stands: most objects are alone in a
+    /// file of their own, and a batch shows tens of thousands of them.
+    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
+        match (&self.member, self.position) {
+            (None, None) => self.path.escaped(),
+            _ => std::borrow::Cow::Owned(self.to_string()),
+        }
+    }
+
     /// The file name, for purpose inference (`tomcat.csr`): inside a ZIP archive, the name of the file there.
     pub fn file_name(&self) -> Option<&str> {
         match &self.member {
@@ -675,6 +684,33 @@ mod tests {
             member: None,
         };
         Found { item: FiledCertificate::new(c), place }
+    }
+
+    /// What the table shows of a place, borrowed or not, is what `Display` writes: a file alone, one of several,
+    /// inside an archive, with hostile names.
+    #[test]
+    fn a_place_is_shown_as_it_displays() {
+        let file: std::sync::Arc<std::path::Path> = std::sync::Arc::from(std::path::Path::new("certnew.cer"));
+        let place = |path: &str, position, member: Option<&str>| Place {
+            path: Untrusted::new(path),
+            position,
+            file: file.clone(),
+            locator: Locator::default(),
+            member: member.map(Untrusted::new),
+        };
+        let places = [
+            place("certs/certnew.cer", None, None),
+            place("certnew.p7b", Some(2), None),
+            place("answer.zip", None, Some("cucm-pub.crt")),
+            place("answer.zip", Some(3), Some("chain.p7b")),
+            place("evil\x1b]0;pwned\x07\u{202e}.cer", None, None),
+            place("a\nb.zip", Some(1), Some("c\rd.pem")),
+        ];
+        for p in &places {
+            assert_eq!(p.shown(), p.to_string());
+            assert!(!p.shown().chars().any(crate::untrusted::needs_escape), "{}", p.shown());
+        }
+        assert!(matches!(places[0].shown(), std::borrow::Cow::Borrowed(_)), "a plain path alone is not copied");
     }
 
     #[test]

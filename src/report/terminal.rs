@@ -257,13 +257,20 @@ impl<'a> Terminal<'a> {
         let mut rest = text;
         while let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) {
             // a line whole in this text is wrapped where it is; one begun by an earlier write, from `line`
-            let wrapped = if self.line.is_empty() {
-                wrap_line(&rest[..end], width)
+            let line = if self.line.is_empty() {
+                &rest[..end]
             } else {
                 self.line.push_str(&rest[..end]);
-                wrap_line(&self.line, width)
+                self.line.as_str()
             };
-            self.inner.write_all(wrapped.as_bytes())?;
+            if unwrapped(line, width) {
+                // as it stands, less its marks: written in pieces, not copied (a table's rows, thousands of them)
+                for piece in line.split([HANG, WHOLE]) {
+                    self.inner.write_all(piece.as_bytes())?;
+                }
+            } else {
+                self.inner.write_all(wrap_line(line, width).as_bytes())?;
+            }
             self.inner.write_all(b"\n")?;
             self.line.clear();
             rest = &rest[end + 1..];
@@ -330,6 +337,14 @@ pub fn visible_width(text: &str) -> usize {
     textwrap::core::display_width(&shown)
 }
 
+/// Whether [`wrap_line`] leaves `line` as it is, less its marks: it is to be kept whole, or it fits by its bytes
+/// alone (a character never takes more columns than it has bytes; each mark has four and takes none).
+fn unwrapped(line: &str, width: usize) -> bool {
+    const MARK_BYTES: usize = HANG.len_utf8();
+    let marks = || line.matches([HANG, WHOLE]).count();
+    line.len() <= width || line.contains(WHOLE) || line.len() - MARK_BYTES * marks() <= width
+}
+
 /// One line (escaped, maybe with colour codes, which count as nothing), broken at spaces to fit `width`: the
 /// continuation lines start at the column of its [`HANG`] mark, or at the line's own indentation. A word longer than
 /// the width stays whole.
@@ -392,8 +407,14 @@ impl Write for Terminal<'_> {
             self.emit(std::str::from_utf8(buf).unwrap_or_default())?;
             return Ok(buf.len());
         }
-        let mut bytes = std::mem::take(&mut self.pending);
-        bytes.extend_from_slice(buf);
+        // the start of a character cut by the previous write goes before this one; else `buf` is read as it is
+        let bytes: Cow<'_, [u8]> = match std::mem::take(&mut self.pending) {
+            pending if pending.is_empty() => Cow::Borrowed(buf),
+            mut pending => {
+                pending.extend_from_slice(buf);
+                Cow::Owned(pending)
+            }
+        };
         let mut out = String::with_capacity(bytes.len());
         let mut rest = &bytes[..];
         loop {
@@ -544,6 +565,33 @@ mod tests {
     fn without_a_width_nothing_is_wrapped_and_the_mark_is_dropped() {
         let out = through(Mode::Human { color: false }, &format!("a {HANG}b\n"));
         assert_eq!(out, "a b\n");
+    }
+
+    /// A line the sink passes in pieces, less its marks, is what wrapping it would give: at every width around its
+    /// length, with marks anywhere, several of them, wide and combining characters, a word longer than the width.
+    #[test]
+    fn a_line_passed_unwrapped_is_the_line_wrapping_gives() {
+        let lines = [
+            format!("  match   cucm-pub  {HANG}MATCH as tomcat"),
+            format!("{HANG}{HANG}x y{HANG}"),
+            format!("  {HANG}{WHOLE}ucert pair --purpose tomcat certs/ csrs/ and then some words"),
+            format!("東京 本社 {HANG}サーバー 証明書 の 検証"),
+            format!("e\u{301} {HANG}combining and e\u{301} again"),
+            "plain words without a mark at all".to_string(),
+            format!("{HANG}averyveryverylongwordthatcannotbreak and more"),
+            String::new(),
+        ];
+        let mut compared = 0;
+        for line in &lines {
+            for width in 0..line.len() + 8 {
+                if unwrapped(line, width) {
+                    let pieces: String = line.split([HANG, WHOLE]).collect();
+                    assert_eq!(pieces, wrap_line(line, width), "{line:?} at {width}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 100, "{compared}");
     }
 
     /// A writer that fails with `kind` after `room` bytes.

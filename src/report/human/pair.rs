@@ -3,6 +3,7 @@
 //! file name); at a width where the table cannot fit, one block per row. Then the CA certificates and the files
 //! that gave nothing.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use rayon::prelude::*;
@@ -10,32 +11,38 @@ use rayon::prelude::*;
 use crate::report::terminal::{Colorize, HANG};
 
 use crate::analysis::pairing::Pairing;
+use crate::cucm::Purpose;
 use crate::report::pair::PairReport;
 
-/// One row: a pair, a CSR waiting, a certificate without a CSR, a key alone.
-struct Row {
+/// One row: a pair, a CSR waiting, a certificate without a CSR, a key alone. Its texts are escaped, and borrowed
+/// where they can be (a name or a path that needs no escaping, as nearly all do): a batch has tens of thousands of
+/// rows.
+struct Row<'a> {
     status: &'static str,
     /// The CN of the CSR (or of the certificate, when there is no CSR): how admins name their nodes.
-    node: String,
-    csr: String,
-    certificate: String,
-    key: String,
+    node: Cow<'a, str>,
+    csr: Cow<'a, str>,
+    certificate: Cow<'a, str>,
+    key: Cow<'a, str>,
     /// A few words: "MATCH as tomcat", "MISMATCH: public-key".
-    verdict: String,
+    verdict: Cow<'a, str>,
     /// CUCM's message or the longer reason, shown after the verdict when it fits, else on its own line.
-    message: Option<String>,
+    message: Option<Cow<'a, str>>,
 }
 
 const GAP: usize = 2;
 const STATUS_WIDTH: usize = 8;
 const MIN_VERDICT: usize = 16;
+/// How many of the table's lines are made into one buffer and written at once.
+const ROWS_PER_WRITE: usize = 256;
 /// Below this, the table's columns cannot hold a file name each: one block per row instead.
 const MIN_TABLE_WIDTH: usize = 90;
 
 /// The table (or blocks), the leftovers (`verbose`: every entry, else the first few of each list), the summary.
 pub fn pair(report: &PairReport, width: usize, verbose: bool, out: &mut dyn Write) -> io::Result<()> {
     let p = &report.pairing;
-    let rows = rows(p);
+    let matched = match_verdicts();
+    let rows = rows(p, &matched);
     if !rows.is_empty() {
         match Layout::fit(&rows, width) {
             Some(layout) => table(&rows, &layout, out)?,
@@ -138,13 +145,13 @@ fn summary(report: &PairReport) -> String {
 
 /// The table's rows, in its order: the pairs, the CSRs waiting, the certificates without a CSR, the keys alone.
 /// Long because each kind of row says its own verdict.
-fn rows(p: &Pairing) -> Vec<Row> {
+/// `matched`: the verdict of a match for each purpose ([`match_verdicts`]).
+fn rows<'a>(p: &'a Pairing, matched: &'a [(Option<Purpose>, String)]) -> Vec<Row<'a>> {
     let keys_of = |ks: &[usize]| match ks {
-        [] => "-".to_string(),
-        [k] => p.keys[*k].place.to_string(),
-        [k, rest @ ..] => format!("{} (+{})", p.keys[*k].place, rest.len()),
+        [] => Cow::Borrowed("-"),
+        [k] => p.keys[*k].place.shown(),
+        [k, rest @ ..] => Cow::Owned(format!("{} (+{})", p.keys[*k].place, rest.len())),
     };
-    let cn = |name: &Option<crate::untrusted::Untrusted>| name.as_ref().map_or("-".to_string(), |c| c.to_string());
     let mut entries: Vec<_> = p.entries.iter().collect();
     // (stable, as the one-core sort was: the same order)
     entries.par_sort_by(|a, b| p.csrs[a.csr].place.path.cmp(&p.csrs[b.csr].place.path));
@@ -156,27 +163,31 @@ fn rows(p: &Pairing) -> Vec<Row> {
             e.certificates.iter().map(move |paired| {
                 let v = &paired.verdict;
                 let (status, verdict, message) = if v.matched {
-                    let purpose = e.purpose.map(|p| format!(" as {p}")).unwrap_or_default();
+                    let verdict = matched.iter().find(|(p, _)| *p == e.purpose).map(|(_, text)| text.as_str());
                     let warn = match v.warnings.len() {
                         0 => None,
-                        n => Some(format!(
+                        n => Some(Cow::Owned(format!(
                             "{n} warning{}: {}",
                             if n == 1 { "" } else { "s" },
                             v.warnings.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(", ")
-                        )),
+                        ))),
                     };
-                    ("match", format!("MATCH{purpose}"), warn)
+                    ("match", Cow::Borrowed(verdict.unwrap_or("MATCH")), warn)
                 } else {
                     let label = if v.failed_check.is_none_or(|c| c.is_mismatch()) { "MISMATCH" } else { "REFUSED" };
                     let check = v.failed_check.map_or(String::new(), |c| format!(": {}", c.as_str()));
-                    let message = v.cucm_error.as_ref().map(|t| format!("\"{t}\"")).or_else(|| v.message.clone());
-                    (label, format!("{label}{check}"), message)
+                    let message = v
+                        .cucm_error
+                        .as_ref()
+                        .map(|t| Cow::Owned(format!("\"{t}\"")))
+                        .or_else(|| v.message.as_deref().map(Cow::Borrowed));
+                    (label, Cow::Owned(format!("{label}{check}")), message)
                 };
                 Row {
                     status,
                     node: cn(&csr.item.common_name),
-                    csr: csr.place.to_string(),
-                    certificate: p.certificates[paired.certificate].place.to_string(),
+                    csr: csr.place.shown(),
+                    certificate: p.certificates[paired.certificate].place.shown(),
                     key: keys_of(&e.keys),
                     verdict,
                     message,
@@ -188,7 +199,7 @@ fn rows(p: &Pairing) -> Vec<Row> {
         rows.push(Row {
             status: "waiting",
             node: cn(&p.csrs[e.csr].item.common_name),
-            csr: p.csrs[e.csr].place.to_string(),
+            csr: p.csrs[e.csr].place.shown(),
             certificate: "-".into(),
             key: keys_of(&e.keys),
             verdict: "no certificate yet".into(),
@@ -204,20 +215,20 @@ fn rows(p: &Pairing) -> Vec<Row> {
         let (status, csr, verdict, message) = match o.superseded_by {
             Some(c) => (
                 "OLD CSR",
-                p.csrs[c].place.to_string(),
-                "issued for a superseded CSR".to_string(),
+                p.csrs[c].place.shown(),
+                Cow::Borrowed("issued for a superseded CSR"),
                 format!("same subject, other key: {says}"),
             ),
-            None => ("NO CSR", "-".to_string(), "no CSR for it".to_string(), says),
+            None => ("NO CSR", Cow::Borrowed("-"), Cow::Borrowed("no CSR for it"), says),
         };
         rows.push(Row {
             status,
             node: cn(&p.certificates[o.certificate].item.common_name),
             csr,
-            certificate: p.certificates[o.certificate].place.to_string(),
+            certificate: p.certificates[o.certificate].place.shown(),
             key: keys_of(&o.keys),
             verdict,
-            message: Some(message),
+            message: Some(message.into()),
         });
     }
     for &k in &p.lonely_keys {
@@ -227,12 +238,25 @@ fn rows(p: &Pairing) -> Vec<Row> {
             node: "-".into(),
             csr: "-".into(),
             certificate: "-".into(),
-            key: p.keys[k].place.to_string(),
-            verdict: what.to_string(),
+            key: p.keys[k].place.shown(),
+            verdict: what.into(),
             message: Some("no CSR or certificate has its key".into()),
         });
     }
     rows
+}
+
+/// "MATCH as tomcat": the same few words for thousands of rows, made once for each purpose.
+fn match_verdicts() -> Vec<(Option<Purpose>, String)> {
+    std::iter::once(None)
+        .chain(Purpose::ALL.map(Some))
+        .map(|purpose| (purpose, format!("MATCH{}", purpose.map(|p| format!(" as {p}")).unwrap_or_default())))
+        .collect()
+}
+
+/// A CN as the table shows it, `-` when there is none.
+fn cn(name: &Option<crate::untrusted::Untrusted>) -> Cow<'_, str> {
+    name.as_ref().map_or(Cow::Borrowed("-"), |c| c.escaped())
 }
 
 /// The widths of the table's columns at a given total width: NODE, CSR, CERTIFICATE, KEY, VERDICT.
@@ -316,8 +340,7 @@ fn table(rows: &[Row], layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
     let titles = [("NODE", w[0]), ("CSR", w[1]), ("CERTIFICATE", w[2]), ("KEY", w[3])]
         .map(|(title, width)| format!("{:<width$}", fit_text(title, width)));
     writeln!(out, "{}", format!("{:<STATUS_WIDTH$}{gap}{}{gap}VERDICT", "STATUS", titles.join(&gap)).bold())?;
-    // each status styled once (there are a handful), each row's line made in one buffer on every core, then
-    // written in order
+    // each status styled once (there are a handful)
     let mut statuses: Vec<(&str, String)> = Vec::new();
     for r in rows {
         if !statuses.iter().any(|(s, _)| *s == r.status) {
@@ -330,14 +353,13 @@ fn table(rows: &[Row], layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
             statuses.push((r.status, styled));
         }
     }
-    let line = |r: &Row| {
-        let mut text = String::with_capacity(STATUS_WIDTH + w.iter().sum::<usize>() + 8 * GAP + 32);
+    let push_line = |text: &mut String, r: &Row| {
         text.push_str(statuses.iter().find(|(s, _)| *s == r.status).map_or("", |(_, styled)| styled));
         text.push_str(&gap);
-        push_node(&mut text, &r.node, w[0]);
+        push_node(text, &r.node, w[0]);
         for (path, width) in [(&r.csr, w[1]), (&r.certificate, w[2]), (&r.key, w[3])] {
             text.push_str(&gap);
-            push_path(&mut text, path, width);
+            push_path(text, path, width);
         }
         text.push_str(&gap);
         text.push(HANG);
@@ -354,10 +376,20 @@ fn table(rows: &[Row], layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
             }
         }
         text.push('\n');
-        text
     };
-    let lines: Vec<String> = rows.par_iter().map(line).collect();
-    for text in lines {
+    // the lines of a few hundred rows in one buffer, made on every core; each buffer written whole, in order
+    let row_width = STATUS_WIDTH + w.iter().sum::<usize>() + 8 * GAP + 32;
+    let chunks: Vec<String> = rows
+        .par_chunks(ROWS_PER_WRITE)
+        .map(|chunk| {
+            let mut text = String::with_capacity(chunk.len() * row_width);
+            for r in chunk {
+                push_line(&mut text, r);
+            }
+            text
+        })
+        .collect();
+    for text in chunks {
         out.write_all(text.as_bytes())?;
     }
     Ok(())
@@ -382,7 +414,7 @@ fn blocks(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
             }
         }
         let verdict = match &r.message {
-            Some(m) => format!("{}: {m}", r.verdict),
+            Some(m) => Cow::Owned(format!("{}: {m}", r.verdict)),
             None => r.verdict.clone(),
         };
         writeln!(out, "  {:<12} {HANG}{verdict}", "verdict")?;
@@ -469,11 +501,11 @@ mod tests {
         String::from_utf8(buf).unwrap()
     }
 
-    fn rows() -> Vec<Row> {
+    fn rows() -> Vec<Row<'static>> {
         let row = |node: &str| Row {
             status: "match",
-            node: format!("{node}.example.com"),
-            csr: format!("clusters/site-a/{node}/tomcat.csr"),
+            node: format!("{node}.example.com").into(),
+            csr: format!("clusters/site-a/{node}/tomcat.csr").into(),
             certificate: "downloads/from-the-ca/2026-11/certnew (123).cer".into(),
             key: "-".into(),
             verdict: "MATCH as tomcat (2 warnings: key-usage, subject)".into(),
