@@ -130,31 +130,27 @@ impl Purpose {
     /// The purpose a CSR's file name says, if any: `tomcat.csr`, `CallManager-ECDSA.csr`, `tomcat-ms.csr`, or a
     /// purpose name as a word of a longer name (`cucm-pub_tomcat.csr`, `ipsec-cucm-sub.csr`).
     pub fn from_file_name(file_name: &str) -> Option<Purpose> {
-        // longest first, so that "tomcat-ECDSA" is not read as "tomcat"; in lower case, each with its searcher. Made
-        // once: a batch asks this of every CSR.
-        static BY_LENGTH: std::sync::OnceLock<Vec<(Purpose, memchr::memmem::Finder<'static>)>> =
-            std::sync::OnceLock::new();
-        let by_length = BY_LENGTH.get_or_init(|| {
-            let mut names: Vec<(Purpose, memchr::memmem::Finder<'static>)> = Purpose::ALL
-                .into_iter()
-                .map(|p| (p, memchr::memmem::Finder::new(p.name().to_ascii_lowercase().as_bytes()).into_owned()))
-                .collect();
-            names.sort_by_key(|(p, _)| std::cmp::Reverse(p.name().len()));
-            names
-        });
-        let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem).to_ascii_lowercase();
+        // every name found in one pass over the stem, without regard to ASCII case, overlapping ones too; of those on
+        // word boundaries the longest wins, so that "tomcat-ECDSA" is not read as "tomcat" (and of two as long, the
+        // first in `ALL`). Made once: a batch asks this of every CSR.
+        static NAMES: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+        let names = NAMES
+            .get_or_init(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(Purpose::ALL.map(Purpose::name))
+                    .ok()
+            })
+            .as_ref()?;
+        let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
         let boundary = |c: Option<char>| c.is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.' | '(' | ')'));
-        by_length.iter().find_map(|(p, name)| {
-            let len = name.needle().len();
-            // (the needle is ASCII, so a match starts and ends on character boundaries)
-            name.find_iter(stem.as_bytes())
-                .any(|i| {
-                    let before = stem[..i].chars().next_back();
-                    let after = stem[i + len..].chars().next();
-                    boundary(before) && boundary(after)
-                })
-                .then_some(*p)
-        })
+        names
+            .find_overlapping_iter(stem)
+            // (the names are ASCII, so a match starts and ends on character boundaries)
+            .filter(|m| boundary(stem[..m.start()].chars().next_back()) && boundary(stem[m.end()..].chars().next()))
+            .map(|m| (m.len(), std::cmp::Reverse(m.pattern().as_usize())))
+            .max()
+            .map(|(_, std::cmp::Reverse(i))| Purpose::ALL[i])
     }
 
     /// A name that ends in -ECDSA takes an EC key, every other an RSA key (CUCM's and IM and Presence's own rule).
@@ -301,6 +297,41 @@ mod tests {
         assert_eq!(Purpose::from_file_name("tomcat-ECDSA-tomcat.csr"), Some(Purpose::TomcatEcdsa));
         assert_eq!(Purpose::from_file_name("Ünï_CAPF (2).csr"), Some(Purpose::Capf));
         assert_eq!(Purpose::from_file_name("capfx_ipsecy.csr"), None);
+    }
+
+    /// The one-pass search answers as the rule reads: each name, longest first (then in `ALL`'s order), looked for
+    /// in the lower-cased stem, the first found on word boundaries. Over names made of the purposes' names, their
+    /// pieces, boundaries, other letters, capitals and non-ASCII.
+    #[test]
+    fn file_names_are_read_as_the_rule_reads_them() {
+        let rule = |file_name: &str| {
+            let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem).to_ascii_lowercase();
+            let boundary = |c: Option<char>| c.is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.' | '(' | ')'));
+            let mut names = Purpose::ALL.to_vec();
+            names.sort_by_key(|p| std::cmp::Reverse(p.name().len()));
+            names.into_iter().find(|p| {
+                let name = p.name().to_ascii_lowercase();
+                (0..stem.len())
+                    .filter(|&i| stem.is_char_boundary(i) && stem[i..].starts_with(&name))
+                    .any(|i| boundary(stem[..i].chars().next_back()) && boundary(stem[i + name.len()..].chars().next()))
+            })
+        };
+        let mut parts: Vec<String> = Purpose::ALL.iter().map(|p| p.name().to_string()).collect();
+        parts.extend(Purpose::ALL.iter().map(|p| p.name().to_uppercase()));
+        parts.extend(["cup-xmpp-s2s-", "-ECDSA", "ECDSA", "tomcat", "x", "é", "Ü", "node-01", "."].map(String::from));
+        let separators = ["", "-", "_", " ", ".", "(", ")", "x"];
+        let mut checked = 0;
+        for a in &parts {
+            for b in &parts {
+                for sep in separators {
+                    for name in [format!("{a}{sep}{b}.csr"), format!("{sep}{a}{sep}{b}"), format!("{a}{b}{sep}.pem")] {
+                        assert_eq!(Purpose::from_file_name(&name), rule(&name), "{name}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 20_000, "{checked}");
     }
 
     #[test]
