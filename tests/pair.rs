@@ -285,6 +285,36 @@ fn copies_of_a_csr_or_certificate_are_counted_once_and_listed() {
     assert!(copies.iter().any(|p| p.ends_with("b.csr")) && copies.iter().any(|p| p.ends_with("d.cer")));
 }
 
+/// Copies of two CSRs, one after another: each copy is listed with the first file of its own CSR, in the order of
+/// the CSRs, then of the copies.
+#[test]
+fn copies_of_several_csrs_go_to_their_own_first_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("cucm/tomcat.csr", "a.csr"),
+        ("cucm/CallManager.csr", "b.csr"),
+        ("cucm/tomcat.csr", "c.csr"),
+        ("cucm/CallManager.csr", "d.csr"),
+        ("cucm/tomcat.csr", "e.csr"),
+    ] {
+        std::fs::copy(fixture_abs(from), dir.path().join(to)).unwrap();
+    }
+    let out =
+        ucert().args(["pair", "-v", "--at", AT, &dir.path().to_string_lossy()]).env("COLUMNS", "400").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let listed: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| l.split_once(" (the same CSR as "))
+        .map(|(copy, first)| {
+            let name = |p: &str| p.trim().trim_end_matches(')').rsplit(['/', '\\']).next().unwrap().to_string();
+            (name(copy), name(first))
+        })
+        .collect();
+    let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    assert_eq!(listed, pairs(&[("c.csr", "a.csr"), ("e.csr", "a.csr"), ("d.csr", "b.csr")]), "{text}");
+    assert!(text.contains("2 CSRs waiting for a certificate"), "{text}");
+}
+
 #[test]
 fn a_path_that_does_not_exist_is_exit_2() {
     let out = ucert().args(["pair", "no/such/dir"]).output().unwrap();

@@ -510,30 +510,43 @@ fn csr_entries(
     purpose: Option<Purpose>,
     named: &[Option<Purpose>],
 ) -> Vec<CsrEntry> {
+    // which CSRs are copies of an earlier one: one pass in order, as the first file holding a CSR is its entry's
     let mut csr_first: DigestMap<&[u8; 32], usize> =
         DigestMap::with_capacity_and_hasher(inventory.csrs.len(), Digests::default());
-    let mut entries: Vec<CsrEntry> = Vec::with_capacity(inventory.csrs.len());
-    for (i, found) in inventory.csrs.iter().enumerate() {
-        let csr = &found.item;
-        if let Some(&first) = csr_first.get(&csr.sha256) {
-            if let Some(e) = entries.iter_mut().rev().find(|e| e.csr == first) {
-                e.copies.push(i);
+    let copy_of: Vec<Option<usize>> = (0..)
+        .zip(&inventory.csrs)
+        .map(|(i, found)| match csr_first.entry(&found.item.sha256) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+                None
             }
-            continue;
+        })
+        .collect();
+    // the entries, on every core (each looks its key up in the index), in the CSRs' order
+    let mut entries: Vec<CsrEntry> = (0..inventory.csrs.len())
+        .into_par_iter()
+        .filter(|&i| copy_of[i].is_none())
+        .map(|i| {
+            let id = inventory.csrs[i].item.key;
+            CsrEntry {
+                csr: i,
+                purpose: purpose.or(named[i]),
+                certificates: index
+                    .certificates
+                    .get(&id)
+                    .map(|v| v.iter().map(|&c| Paired { certificate: c, verdict: not_yet_checked() }).collect())
+                    .unwrap_or_default(),
+                keys: index.keys_of(&id),
+                copies: Vec::new(),
+            }
+        })
+        .collect();
+    for (i, first) in copy_of.iter().enumerate() {
+        // (entries are in the order of their CSRs)
+        if let Some(e) = first.and_then(|first| entries.binary_search_by_key(&first, |e| e.csr).ok()) {
+            entries[e].copies.push(i);
         }
-        csr_first.insert(&csr.sha256, i);
-        let id = csr.key;
-        entries.push(CsrEntry {
-            csr: i,
-            purpose: purpose.or(named[i]),
-            certificates: index
-                .certificates
-                .get(&id)
-                .map(|v| v.iter().map(|&c| Paired { certificate: c, verdict: not_yet_checked() }).collect())
-                .unwrap_or_default(),
-            keys: index.keys_of(&id),
-            copies: Vec::new(),
-        });
     }
     entries
 }
