@@ -59,6 +59,11 @@ pub struct Requirements {
     pub needs_ca_basic_constraints: bool,
 }
 
+/// What may stand before or after a purpose's name in a file name (or nothing: its start or end): `cucm-pub_tomcat`.
+fn word_boundary(c: Option<char>) -> bool {
+    c.is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.' | '(' | ')'))
+}
+
 const SERVER_KU: &[KeyUsageBit] =
     &[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment, KeyUsageBit::DataEncipherment];
 /// An EC key signs and agrees on keys; it cannot encipher.
@@ -143,11 +148,12 @@ impl Purpose {
             })
             .as_ref()?;
         let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
-        let boundary = |c: Option<char>| c.is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.' | '(' | ')'));
         names
             .find_overlapping_iter(stem)
             // (the names are ASCII, so a match starts and ends on character boundaries)
-            .filter(|m| boundary(stem[..m.start()].chars().next_back()) && boundary(stem[m.end()..].chars().next()))
+            .filter(|m| {
+                word_boundary(stem[..m.start()].chars().next_back()) && word_boundary(stem[m.end()..].chars().next())
+            })
             .map(|m| (m.len(), std::cmp::Reverse(m.pattern().as_usize())))
             .max()
             .map(|(_, std::cmp::Reverse(i))| Purpose::ALL[i])
@@ -306,7 +312,7 @@ mod tests {
     fn file_names_are_read_as_the_rule_reads_them() {
         let rule = |file_name: &str| {
             let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem).to_ascii_lowercase();
-            let boundary = |c: Option<char>| c.is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.' | '(' | ')'));
+            let boundary = word_boundary;
             let mut names = Purpose::ALL.to_vec();
             names.sort_by_key(|p| std::cmp::Reverse(p.name().len()));
             names.into_iter().find(|p| {

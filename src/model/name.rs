@@ -39,8 +39,13 @@ impl DistinguishedName {
     pub fn from_der(raw: &[u8]) -> Result<DistinguishedName, String> {
         match Self::from_well_formed_der(raw) {
             Some(dn) => Ok(dn),
-            None => X509Name::from_der(raw).map(|(_, name)| Self::from_x509(&name)).map_err(|e| format!("{e:?}")),
+            None => Self::through_x509_parser(raw),
         }
+    }
+
+    /// The name as `X509Name` reads it, the reading `from_der` falls back to: its value, or its error as text.
+    fn through_x509_parser(raw: &[u8]) -> Result<DistinguishedName, String> {
+        X509Name::from_der(raw).map(|(_, name)| Self::from_x509(&name)).map_err(|e| format!("{e:?}"))
     }
 
     /// The name when every element of it is one `X509Name` reads the same way, with nothing left over: a SEQUENCE of
@@ -283,12 +288,6 @@ fn tag_name(tag: Tag) -> String {
 mod tests {
     use super::*;
 
-    /// What the name reads as through `X509Name`, the reading `from_der` falls back to: the same value, or the same
-    /// error text.
-    fn through_x509_parser(raw: &[u8]) -> Result<DistinguishedName, String> {
-        X509Name::from_der(raw).map(|(_, name)| DistinguishedName::from_x509(&name)).map_err(|e| format!("{e:?}"))
-    }
-
     /// Every subject and issuer of the certificates and CSRs under `dir`, as their DER: (file, which, bytes).
     fn names_under(dir: &std::path::Path) -> Vec<(String, &'static str, Vec<u8>)> {
         use crate::input::{self, Object, Source};
@@ -330,7 +329,11 @@ mod tests {
         let names = names_under(dir);
         let mut direct = 0;
         for (file, which, raw) in &names {
-            assert_eq!(DistinguishedName::from_der(raw), through_x509_parser(raw), "{file}: {which}");
+            assert_eq!(
+                DistinguishedName::from_der(raw),
+                DistinguishedName::through_x509_parser(raw),
+                "{file}: {which}"
+            );
             direct += usize::from(DistinguishedName::from_well_formed_der(raw).is_some());
         }
         (direct, names.len())
@@ -384,7 +387,7 @@ mod tests {
         ];
         for raw in &well_formed {
             assert!(DistinguishedName::from_well_formed_der(raw).is_some(), "{raw:02x?}");
-            assert_eq!(DistinguishedName::from_der(raw), through_x509_parser(raw), "{raw:02x?}");
+            assert_eq!(DistinguishedName::from_der(raw), DistinguishedName::through_x509_parser(raw), "{raw:02x?}");
         }
         let good = rdn(&[cn(printable("a"))]);
         let left_to_x509_parser = [
@@ -406,7 +409,7 @@ mod tests {
         ];
         for raw in &left_to_x509_parser {
             assert!(DistinguishedName::from_well_formed_der(raw).is_none(), "{raw:02x?}");
-            assert_eq!(DistinguishedName::from_der(raw), through_x509_parser(raw), "{raw:02x?}");
+            assert_eq!(DistinguishedName::from_der(raw), DistinguishedName::through_x509_parser(raw), "{raw:02x?}");
         }
     }
 
